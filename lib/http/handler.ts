@@ -1,0 +1,60 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Logger } from '../log';
+import type { Principal } from '../identity/principal';
+import { auth } from './middleware/auth';
+import { parseBody } from './middleware/body';
+import { requestContext } from './middleware/request-context';
+import { validate } from './middleware/validate';
+import { Reply } from './reply';
+import type { BodyOf, ParamsOf, QueryOf, RouteSpec } from './route';
+import { stateOf } from './state';
+import { surfaces } from './surfaces';
+
+export interface RouteInput<R extends RouteSpec> {
+  params: ParamsOf<R>;
+  query: QueryOf<R>;
+  body: BodyOf<R>;
+  principal: Principal;
+  method: string;
+  path: string;
+  requestId: string;
+  log: Logger;
+  headers: Readonly<Record<string, string | undefined>>;
+  cookies: readonly string[];
+  sourceIp: string;
+}
+
+export type RouteImpl<R extends RouteSpec> = (input: RouteInput<R>) => Promise<unknown>;
+
+/**
+ * The one chain every HTTP Lambda runs: request id and error rendering, body limit and
+ * parsing, authentication and RBAC from the route table, schema validation; then the
+ * handler, whose result is wrapped in the surface's envelope.
+ */
+export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R>) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(requestContext(route))
+    .use(parseBody(route))
+    .use(auth(route))
+    .use(validate(route))
+    .handler(async (event) => {
+      const state = stateOf(event);
+      const result = await impl({
+        params: state.params as ParamsOf<R>,
+        query: state.query as QueryOf<R>,
+        body: state.body as BodyOf<R>,
+        principal: state.principal,
+        method: event.requestContext?.http?.method ?? route.method,
+        path: event.rawPath ?? route.path,
+        requestId: state.requestId,
+        log: state.log,
+        headers: event.headers ?? {},
+        cookies: event.cookies ?? [],
+        sourceIp: event.requestContext?.http?.sourceIp ?? '',
+      });
+      const out = result instanceof Reply ? result : new Reply(result);
+      const response = surfaces[route.surface].success(out.status ?? route.status, out.body, out.headers);
+      return out.cookies.length > 0 ? { ...response, cookies: [...out.cookies] } : response;
+    });
+}

@@ -1,0 +1,64 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../errors';
+import { logger } from '../../log';
+import { translateStoreError } from '../../store/errors';
+import { ANONYMOUS } from '../../identity/principal';
+import { surfaces } from '../surfaces';
+import type { RouteSpec } from '../route';
+import { hasState, initState, stateOf, type HttpRequest, type RequestState } from '../state';
+
+/** A caller's own request id is kept when it looks like one, so logs join across systems. */
+const REQUEST_ID = /^[\w.:-]{8,128}$/;
+
+function newState(route: RouteSpec, event: APIGatewayProxyEventV2): RequestState {
+  const header = event.headers?.['x-request-id'];
+  const requestId = header && REQUEST_ID.test(header) ? header : (event.requestContext?.requestId ?? randomUUID());
+  return {
+    route,
+    requestId,
+    log: logger({ requestId, fn: route.fn }),
+    startedAt: Date.now(),
+    body: undefined,
+    principal: ANONYMOUS,
+    params: undefined,
+    query: undefined,
+  };
+}
+
+/**
+ * First in, last out: gives the request its id and logger, renders every error in the
+ * route's surface format, and stamps X-Request-ID on whatever goes back.
+ */
+export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const state = (request: HttpRequest): RequestState => {
+    if (!hasState(request.event)) initState(request.event, newState(route, request.event));
+    return stateOf(request.event);
+  };
+  const stamp = (request: HttpRequest) => {
+    const response = request.response ?? { statusCode: 500 };
+    request.response = { ...response, headers: { ...response.headers, 'X-Request-ID': state(request).requestId } };
+  };
+  return {
+    before: (request: HttpRequest) => void state(request),
+    after: stamp,
+    onError: (request: HttpRequest) => {
+      const { log, requestId } = state(request);
+      const error = translateStoreError(request.error);
+      if (error instanceof DomainError) {
+        if (error.statusCode >= 500) log.warn('request failed', { status: error.statusCode, error: error.message });
+        request.response = surfaces[route.surface].error(error.statusCode, error.message, error.headers);
+      } else {
+        log.error('unexpected error', { error: describe(error) });
+        request.response = surfaces[route.surface].error(500, `Internal error (request id ${requestId})`);
+      }
+      stamp(request);
+    },
+  };
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { value: String(error) };
+}

@@ -1,0 +1,14 @@
+/** A handler result that chooses its own status, headers or cookies; a plain value uses the route's status. */
+export class Reply {
+  constructor(
+    readonly body: unknown,
+    readonly status?: number,
+    readonly headers: Record<string, string> = {},
+    readonly cookies: readonly string[] = [],
+  ) {}
+}
+
+export const reply = (
+  body: unknown,
+  options: { status?: number; headers?: Record<string, string>; cookies?: readonly string[] } = {},
+): Reply => new Reply(body, options.status, options.headers, options.cookies);

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
+
+/** The four wire formats over one model; each renders bodies and errors its own way. */
+export const SURFACES = ['ella', 'sensu', 'classic', 'crdb'] as const;
+export type Surface = (typeof SURFACES)[number];
+
+/** Ella's role_id values. */
+export const ROLE_IDS = { admin: 1, readonly: 2, operator: 3 } as const;
+export type Role = keyof typeof ROLE_IDS;
+
+/** Who may call a route: nobody needs to prove anything, or one of these callers. */
+export type Caller = Role | 'node';
+export type Access = 'public' | readonly Caller[];
+
+/** The IAM class of the route's Lambda: what it may do to the table. */
+export type StoreAccess = 'none' | 'read' | 'write';
+
+/** How the request body is read: strict JSON, free-form JSON object, an HTML form, or none. */
+export type BodyKind = 'json' | 'form' | 'none';
+
+export interface RouteSpec {
+  /** functions/<fn>.ts serves it; also the Lambda's name. */
+  readonly fn: string;
+  readonly method: HttpMethod;
+  /** Canonical path without a trailing slash; `{name}` is a path parameter. */
+  readonly path: string;
+  readonly surface: Surface;
+  readonly access: Access;
+  /** Basic credentials are accepted only where the modelled system takes them. */
+  readonly basicAuth?: boolean;
+  readonly store: StoreAccess;
+  /** Step Functions actions the Lambda needs on the drain state machine. */
+  readonly states?: readonly ('StartExecution' | 'StopExecution')[];
+  /** Lambda memory in MB when the default does not fit (scrypt at N=2^17 needs 128 MiB). */
+  readonly memorySize?: number;
+  /** Success status when the handler does not choose one. */
+  readonly status: number;
+  readonly summary: string;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly bodyKind?: BodyKind;
+}
+
+/** Declares a route, keeping its schema types for the handler's input. */
+export const route = <const R extends RouteSpec>(spec: R): R => spec;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+export type ParamsOf<R extends RouteSpec> = Parsed<R['params']>;
+export type QueryOf<R extends RouteSpec> = Parsed<R['query']>;
+export type BodyOf<R extends RouteSpec> = Parsed<R['body']>;

@@ -1,0 +1,12 @@
+import type { RouteSpec } from '../route';
+import * as system from './system';
+
+/**
+ * The route table: every HTTP route Roster serves, with who may call it and the
+ * schemas of its input. The local server, the OpenAPI document, serverless.yml and
+ * its IAM are all derived from (or checked against) this list.
+ */
+export const routes: readonly RouteSpec[] = [...Object.values(system)];
+
+/** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */
+export const NOT_FOUND_FN = 'not-found';

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Node ids: positive integers up to 2^53-1, plain decimal. */
+export const nodeId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer in plain decimal')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'must be at most 2^53-1');
+
+/** The same id as the Sensu Go surface writes it: hex. */
+export const hexNodeId = z
+  .string()
+  .regex(/^(0x)?[0-9a-fA-F]{1,14}$/, 'must be a member id in hex')
+  .transform((s) => Number.parseInt(s.replace(/^0x/, ''), 16))
+  .refine((n) => n > 0 && Number.isSafeInteger(n), 'must be between 1 and 2^53-1');
+
+/** A query-string integer within bounds. */
+export const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, 'must be a non-negative integer')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+export const boolParam = z.enum(['true', 'false']).transform((s) => s === 'true');
+
+export const email = z.string().max(254).pipe(z.email());
+export const password = z.string().min(8).max(256);
+export const leaseName = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters of [A-Za-z0-9._:-]');
+export const sensuName = z.string().regex(/^[\w.-]{1,255}$/, 'must match ^[\\w.-]+$ and be at most 255 characters');

@@ -1,0 +1,36 @@
+import type { Access, Caller, Role } from '../http/route';
+import { Forbidden, Unauthorized } from '../errors';
+
+/** Who is calling, once their credential has been checked. */
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; email: string; role: Role; via: 'access-token' | 'api-token' | 'session' | 'basic'; sessionId?: string }
+  | { kind: 'node'; nodeId: number; credentialId: string };
+
+export const ANONYMOUS: Principal = { kind: 'anonymous' };
+
+export function callerOf(principal: Principal): Caller | undefined {
+  switch (principal.kind) {
+    case 'anonymous':
+      return undefined;
+    case 'user':
+      return principal.role;
+    case 'node':
+      return 'node';
+  }
+}
+
+/** Role-based access, decided from the route table alone: 401 without a caller, 403 without the right. */
+export function authorize(principal: Principal, access: Access): void {
+  if (access === 'public') return;
+  const caller = callerOf(principal);
+  if (caller === undefined) throw new Unauthorized();
+  if (!access.includes(caller)) throw new Forbidden();
+}
+
+/** Who-may-call sets the route table uses. */
+export const ADMIN = ['admin'] as const satisfies Access;
+export const OPERATORS = ['admin', 'operator'] as const satisfies Access;
+export const USERS = ['admin', 'operator', 'readonly'] as const satisfies Access;
+export const READERS = ['admin', 'operator', 'readonly', 'node'] as const satisfies Access;
+export const NODES = ['node'] as const satisfies Access;
