@@ -1,0 +1,69 @@
+import { build, type BuildOptions } from 'esbuild';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const DIST = join(root, 'dist');
+export const FUNCTIONS_DIST = join(DIST, 'functions');
+
+/** Lets bundled CommonJS dependencies `require` node built-ins from an ESM bundle. */
+const banner = {
+  js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+};
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  banner,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+export interface BundleSize {
+  fn: string;
+  bytes: number;
+}
+
+/** Bundles each functions/*.ts on its own (SDK included, minified) and the local runtime. */
+export async function buildAll(): Promise<BundleSize[]> {
+  await rm(DIST, { recursive: true, force: true });
+  await mkdir(FUNCTIONS_DIST, { recursive: true });
+  const entries = (await readdir(join(root, 'functions'))).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'functions', f));
+
+  const [functions] = await Promise.all([
+    build({
+      ...common,
+      entryPoints: entries,
+      outdir: FUNCTIONS_DIST,
+      outExtension: { '.js': '.mjs' },
+      minify: true,
+      metafile: true,
+    }),
+    build({
+      ...common,
+      entryPoints: [join(root, 'infra/local/start.ts')],
+      outdir: join(DIST, 'local'),
+      outExtension: { '.js': '.mjs' },
+      // The local runtime runs from node_modules; only the Lambda bundles are self-contained.
+      packages: 'external',
+      sourcemap: 'linked',
+    }),
+  ]);
+
+  const sizes = Object.entries(functions.metafile!.outputs)
+    .map(([file, out]) => ({ fn: basename(file, '.mjs'), bytes: out.bytes }))
+    .sort((a, b) => a.fn.localeCompare(b.fn));
+  await writeFile(join(DIST, 'sizes.json'), JSON.stringify(sizes, null, 2));
+  return sizes;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const sizes = await buildAll();
+  const width = Math.max(...sizes.map((s) => s.fn.length));
+  for (const { fn, bytes } of sizes) console.log(`  ${fn.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB`);
+  console.log(`built ${sizes.length} functions into dist/functions`);
+}

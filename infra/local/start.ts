@@ -1,0 +1,79 @@
+/**
+ * `npm start`: DynamoDB Local (unless DYNAMODB_ENDPOINT names another store), the table,
+ * and the HTTP API on HOST:PORT serving the Lambda bundles from dist/.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDynamoLocal, type LocalDynamo } from './dynamodb';
+import { silenceSdkNodeVersionNotice } from './quiet';
+import { startHttpServer, type LocalHttp } from './server';
+import { ensureTable } from './table';
+
+const env = process.env;
+silenceSdkNodeVersionNotice();
+const host = env.HOST || '127.0.0.1';
+const port = Number(env.PORT ?? 8080);
+const dataDir = env.DATA_DIR || '.roster/data';
+const inMemory = dataDir === ':memory:';
+const tableName = (env.TABLE_NAME ||= 'roster');
+
+/** The signing key: from TOKEN_SECRET, else generated once and kept in DATA_DIR. */
+function tokenSecret(): string {
+  if (env.TOKEN_SECRET) return env.TOKEN_SECRET;
+  const generated = () => randomBytes(48).toString('base64url');
+  if (inMemory) return generated();
+  const file = resolve(dataDir, 'token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = generated();
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+let dynamo: LocalDynamo | undefined;
+let http: LocalHttp | undefined;
+
+async function main(): Promise<void> {
+  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+  if (!env.DYNAMODB_ENDPOINT) {
+    dynamo = await startDynamoLocal(inMemory ? null : resolve(dataDir, 'dynamodb'));
+    env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    console.log(`DynamoDB Local on ${dynamo.endpoint} (${inMemory ? 'in memory' : `data in ${resolve(dataDir)}`}; it listens on all interfaces while Roster runs)`);
+  }
+  env.TOKEN_SECRET = tokenSecret();
+  env.AWS_REGION ||= 'us-east-1';
+
+  const client = new DynamoDBClient({
+    endpoint: env.DYNAMODB_ENDPOINT,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+  });
+  const table = await ensureTable(client, tableName);
+  client.destroy();
+  console.log(`table ${tableName}: ${table}`);
+
+  http = await startHttpServer({ host, port, functionsDir: fileURLToPath(new URL('../functions/', import.meta.url)) });
+  console.log(`Roster listening on ${http.url}`);
+}
+
+async function shutdown(code: number): Promise<never> {
+  const timer = setTimeout(() => process.exit(code), 5_000);
+  timer.unref();
+  await http?.close();
+  await dynamo?.stop();
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+process.on('uncaughtException', (err) => {
+  console.error(JSON.stringify({ level: 'error', msg: 'local runtime crashed', error: String(err.stack ?? err) }));
+  void shutdown(1);
+});
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  void shutdown(1);
+});
