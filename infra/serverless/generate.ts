@@ -1,0 +1,133 @@
+/**
+ * Writes infra/serverless/functions.yml and iam.yml from the route table, so that
+ * serverless.yml deploys exactly the routes the code serves, each Lambda with the
+ * least privilege its access class needs. Run `npm run gen` after changing a route;
+ * test/integration/template.test.ts fails when the two disagree.
+ */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { RouteSpec, StoreAccess } from '../../lib/http/route';
+import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
+import { tasks, type TaskSpec } from '../../lib/tasks';
+
+type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & { memorySize?: number; timeout?: number };
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+const STORE_ACTIONS: Record<StoreAccess, string[]> = { none: [], read: READ_ACTIONS, write: WRITE_ACTIONS };
+
+const pascal = (s: string) => s.replace(/(^|[-_])(\w)/g, (_, _sep, c: string) => c.toUpperCase());
+
+/** The IAM role a function gets: one per access class, shared by the functions in it. */
+export const roleOf = (fn: Pick<Fn, 'store' | 'states'>): string =>
+  `Roster${pascal(fn.store)}${(fn.states ?? []).map((s) => s.replace('Execution', '')).join('')}Role`;
+
+const arn = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+const functionName = (fn: string) => `\${self:service}-\${sls:stage}-${fn}`;
+const logGroupArn = (fn: string) =>
+  arn('arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/${functionName(fn)}:*`);
+
+function functionsYaml(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const byFn = new Map<string, RouteSpec[]>();
+  for (const r of routes) byFn.set(r.fn, [...(byFn.get(r.fn) ?? []), r]);
+  for (const [fn, rs] of byFn) {
+    const first = rs[0]!;
+    out[fn] = {
+      handler: `dist/functions/${fn}.handler`,
+      description: first.summary,
+      role: roleOf(first),
+      ...(first.memorySize ? { memorySize: first.memorySize } : {}),
+      package: { patterns: [`dist/functions/${fn}.mjs`] },
+      events: rs.map((r) => ({ httpApi: { method: r.method, path: r.path } })),
+    };
+  }
+  out[NOT_FOUND_FN] = {
+    handler: `dist/functions/${NOT_FOUND_FN}.handler`,
+    description: 'Unknown routes (404) and wrong methods (405), in the format of the surface',
+    role: roleOf({ store: 'none' }),
+    package: { patterns: [`dist/functions/${NOT_FOUND_FN}.mjs`] },
+    events: [{ httpApi: '*' }],
+  };
+  for (const task of tasks) out[task.fn] = taskYaml(task);
+  return out;
+}
+
+function taskYaml(task: TaskSpec): Record<string, unknown> {
+  return {
+    handler: `dist/functions/${task.fn}.handler`,
+    description: task.summary,
+    role: roleOf(task),
+    package: { patterns: [`dist/functions/${task.fn}.mjs`] },
+    ...(task.schedule ? { events: [{ schedule: task.schedule }] } : {}),
+  };
+}
+
+function iamYaml(): Record<string, unknown> {
+  const all: Fn[] = [...routes, { fn: NOT_FOUND_FN, store: 'none' }, ...tasks];
+  const classes = new Map<string, Fn[]>();
+  for (const f of all) classes.set(roleOf(f), [...(classes.get(roleOf(f)) ?? []), f]);
+  const Resources: Record<string, unknown> = {};
+  for (const [role, fns] of classes) {
+    const { store, states = [] } = fns[0]!;
+    const names = [...new Set(fns.map((f) => f.fn))].sort();
+    const statements: unknown[] = [
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: names.map(logGroupArn) },
+    ];
+    if (store !== 'none') {
+      statements.push({
+        Effect: 'Allow',
+        Action: STORE_ACTIONS[store],
+        Resource: [{ 'Fn::GetAtt': ['RosterTable', 'Arn'] }, arn({ 'Fn::GetAtt': ['RosterTable', 'Arn'] }, '/index/GSI1')],
+      });
+    }
+    if (states.includes('StartExecution')) {
+      statements.push({ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'DrainDeadlineStateMachine' }] });
+    }
+    if (states.includes('StopExecution')) {
+      statements.push({
+        Effect: 'Allow',
+        Action: ['states:StopExecution'],
+        Resource: [
+          arn('arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:', { 'Fn::GetAtt': ['DrainDeadlineStateMachine', 'Name'] }, ':*'),
+        ],
+      });
+    }
+    Resources[role] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: `Roster functions with ${store} access to the table${states.length ? ` and ${states.join(', ')}` : ''}: ${names.join(', ')}`.slice(0, 1000),
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+        },
+        Policies: [{ PolicyName: role, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+      },
+    };
+  }
+  return { Resources };
+}
+
+/** YAML for plain data: every string double-quoted (JSON strings are valid YAML scalars). */
+export function toYaml(value: unknown, indent = ''): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return ' []';
+    return value.map((v) => `\n${indent}- ${toYaml(v, `${indent}  `).replace(/^\s+/, '')}`).join('');
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return ' {}';
+    return entries.map(([k, v]) => `\n${indent}${/^[\w$:-]+$/.test(k) ? k : JSON.stringify(k)}:${toYaml(v, `${indent}  `)}`).join('');
+  }
+  return ` ${JSON.stringify(value)}`;
+}
+
+const HEADER = '# Generated from the route table by `npm run gen` (infra/serverless/generate.ts). Do not edit.\n';
+
+export async function generate(): Promise<void> {
+  const dir = new URL('./', import.meta.url);
+  await writeFile(new URL('functions.yml', dir), `${HEADER}${toYaml(functionsYaml()).trimStart()}\n`);
+  await writeFile(new URL('iam.yml', dir), `${HEADER}${toYaml(iamYaml()).trimStart()}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await generate();
