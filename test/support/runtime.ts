@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+
+const START = fileURLToPath(new URL('../../dist/local/start.mjs', import.meta.url));
+
+export interface Runtime {
+  url: string;
+  process: ChildProcess;
+  /** Everything the runtime printed so far, one entry per line. */
+  logs(): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real local runtime (`node dist/local/start.mjs`, as `npm start` does) on an
+ * ephemeral port. By default it uses the run's shared DynamoDB Local with a table of
+ * its own; `env` overrides any setting (DYNAMODB_ENDPOINT: '' starts a private emulator).
+ */
+export async function startRuntime(env: Record<string, string> = {}): Promise<Runtime> {
+  const child = spawn(process.execPath, [START], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: ':memory:',
+      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+      TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
+      TOKEN_SECRET: randomBytes(32).toString('base64url'),
+      PASSWORD_SCRYPT_LOG_N: '10',
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${lines.join('\n')}`)), 90_000);
+    const onData = () => {
+      const line = lines.find((l) => l.startsWith('Roster listening on '));
+      if (line) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(line.slice('Roster listening on '.length).trim());
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}:\n${lines.join('\n')}`)));
+  });
+
+  return {
+    url,
+    process: child,
+    logs: () => [...lines],
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
