@@ -9,6 +9,7 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           sequence: { groupOrder: 0 },
           environment: 'node',
+          env: { TOKEN_SECRET: 'unit-test-secret-that-is-long-enough-0123456789', PASSWORD_SCRYPT_LOG_N: '10' },
         },
       },
       {

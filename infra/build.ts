@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(root, 'dist');
-export const FUNCTIONS_DIST = join(DIST, 'functions');
 
 /** Lets bundled CommonJS dependencies `require` node built-ins from an ESM bundle. */
 const banner = {
@@ -28,17 +27,22 @@ export interface BundleSize {
   bytes: number;
 }
 
-/** Bundles each functions/*.ts on its own (SDK included, minified) and the local runtime. */
-export async function buildAll(): Promise<BundleSize[]> {
-  await rm(DIST, { recursive: true, force: true });
-  await mkdir(FUNCTIONS_DIST, { recursive: true });
+/**
+ * Bundles each functions/*.ts on its own (SDK included, minified) and the local runtime
+ * into `outDir` (dist/ by default; test runs build into a directory of their own under
+ * .roster/, inside the repo so the local runtime still resolves node_modules).
+ */
+export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
+  const functionsDir = join(outDir, 'functions');
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(functionsDir, { recursive: true });
   const entries = (await readdir(join(root, 'functions'))).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'functions', f));
 
   const [functions] = await Promise.all([
     build({
       ...common,
       entryPoints: entries,
-      outdir: FUNCTIONS_DIST,
+      outdir: functionsDir,
       outExtension: { '.js': '.mjs' },
       minify: true,
       metafile: true,
@@ -46,7 +50,7 @@ export async function buildAll(): Promise<BundleSize[]> {
     build({
       ...common,
       entryPoints: [join(root, 'infra/local/start.ts')],
-      outdir: join(DIST, 'local'),
+      outdir: join(outDir, 'local'),
       outExtension: { '.js': '.mjs' },
       // The local runtime runs from node_modules; only the Lambda bundles are self-contained.
       packages: 'external',
@@ -57,7 +61,7 @@ export async function buildAll(): Promise<BundleSize[]> {
   const sizes = Object.entries(functions.metafile!.outputs)
     .map(([file, out]) => ({ fn: basename(file, '.mjs'), bytes: out.bytes }))
     .sort((a, b) => a.fn.localeCompare(b.fn));
-  await writeFile(join(DIST, 'sizes.json'), JSON.stringify(sizes, null, 2));
+  await writeFile(join(outDir, 'sizes.json'), JSON.stringify(sizes, null, 2));
   return sizes;
 }
 

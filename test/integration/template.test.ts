@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/tasks';
@@ -12,18 +11,24 @@ import { roleOf } from '../../infra/serverless/generate';
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const out = mkdtempSync(join(tmpdir(), 'roster-package-'));
+mkdirSync(join(root, '.roster'), { recursive: true });
+const service = mkdtempSync(join(root, '.roster', 'package-'));
+const out = join(service, '.serverless');
 
 beforeAll(() => {
-  // `osls package` is offline: it needs the dist/ bundles that the global setup built.
+  // `osls package` runs offline on a copy of the service with this run's bundles, so a
+  // concurrent build of dist/ cannot change what it packages.
+  cpSync(join(root, 'serverless.yml'), join(service, 'serverless.yml'));
+  cpSync(join(root, 'infra/serverless'), join(service, 'infra/serverless'), { recursive: true });
+  cpSync(inject('distDir'), join(service, 'dist'), { recursive: true });
   execFileSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', out], {
-    cwd: root,
+    cwd: service,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     stdio: 'pipe',
   });
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, 120_000);
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => rmSync(service, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const lambdas = () => ofType('AWS::Lambda::Function').map(([, r]) => r.Properties);

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { inject } from 'vitest';
-
-const START = fileURLToPath(new URL('../../dist/local/start.mjs', import.meta.url));
 
 export interface Runtime {
   url: string;
@@ -14,12 +12,12 @@ export interface Runtime {
 }
 
 /**
- * Starts the real local runtime (`node dist/local/start.mjs`, as `npm start` does) on an
+ * Starts the real local runtime (`node dist/local/start.mjs`, as `npm start` does, from this run's build) on an
  * ephemeral port. By default it uses the run's shared DynamoDB Local with a table of
  * its own; `env` overrides any setting (DYNAMODB_ENDPOINT: '' starts a private emulator).
  */
 export async function startRuntime(env: Record<string, string> = {}): Promise<Runtime> {
-  const child = spawn(process.execPath, [START], {
+  const child = spawn(process.execPath, [join(inject('distDir'), 'local/start.mjs')], {
     env: {
       ...process.env,
       PORT: '0',
