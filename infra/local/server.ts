@@ -43,7 +43,11 @@ export async function startHttpServer(options: { host: string; port: number; fun
     try {
       const body = await readBody(req);
       if (body === null) {
-        status = writeResult(res, { statusCode: 413, headers: { 'Content-Type': 'application/json' }, body: '{"message":"Request Entity Too Large"}' });
+        status = writeResult(res, {
+          statusCode: 413,
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"message":"Request Entity Too Large"}',
+        });
         return;
       }
       const m = match(method, path);
@@ -57,7 +61,12 @@ export async function startHttpServer(options: { host: string; port: number; fun
     } catch (err) {
       // What API Gateway answers when the integration itself fails.
       console.error(JSON.stringify({ level: 'error', msg: 'invocation failed', requestId, error: String((err as Error).stack ?? err) }));
-      if (!res.headersSent) status = writeResult(res, { statusCode: 500, headers: { 'Content-Type': 'application/json' }, body: '{"message":"Internal Server Error"}' });
+      if (!res.headersSent)
+        status = writeResult(res, {
+          statusCode: 500,
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"message":"Internal Server Error"}',
+        });
     } finally {
       const ms = (performance.now() - started).toFixed(1);
       console.log(`${method} ${path} ${status} ${ms}ms ${requestId}`);

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   if (!env.DYNAMODB_ENDPOINT) {
     dynamo = await startDynamoLocal(inMemory ? null : resolve(dataDir, 'dynamodb'));
     env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-    console.log(`DynamoDB Local on ${dynamo.endpoint} (${inMemory ? 'in memory' : `data in ${resolve(dataDir)}`}; it listens on all interfaces while Roster runs)`);
+    console.log(
+      `DynamoDB Local on ${dynamo.endpoint} (${inMemory ? 'in memory' : `data in ${resolve(dataDir)}`}; it listens on all interfaces while Roster runs)`,
+    );
   }
   env.TOKEN_SECRET = tokenSecret();
   env.AWS_REGION ||= 'us-east-1';

@@ -25,7 +25,15 @@ export const roleOf = (fn: Pick<Fn, 'store' | 'states'>): string =>
 const arn = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
 const functionName = (fn: string) => `\${self:service}-\${sls:stage}-${fn}`;
 const logGroupArn = (fn: string) =>
-  arn('arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/${functionName(fn)}:*`);
+  arn(
+    'arn:',
+    { Ref: 'AWS::Partition' },
+    ':logs:',
+    { Ref: 'AWS::Region' },
+    ':',
+    { Ref: 'AWS::AccountId' },
+    `:log-group:/aws/lambda/${functionName(fn)}:*`,
+  );
 
 function functionsYaml(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -89,14 +97,28 @@ function iamYaml(): Record<string, unknown> {
         Effect: 'Allow',
         Action: ['states:StopExecution'],
         Resource: [
-          arn('arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:', { 'Fn::GetAtt': ['DrainDeadlineStateMachine', 'Name'] }, ':*'),
+          arn(
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':states:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':execution:',
+            { 'Fn::GetAtt': ['DrainDeadlineStateMachine', 'Name'] },
+            ':*',
+          ),
         ],
       });
     }
     Resources[role] = {
       Type: 'AWS::IAM::Role',
       Properties: {
-        Description: `Roster functions with ${store} access to the table${states.length ? ` and ${states.join(', ')}` : ''}: ${names.join(', ')}`.slice(0, 1000),
+        Description:
+          `Roster functions with ${store} access to the table${states.length ? ` and ${states.join(', ')}` : ''}: ${names.join(', ')}`.slice(
+            0,
+            1000,
+          ),
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],

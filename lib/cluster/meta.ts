@@ -29,7 +29,12 @@ export async function getClusterMeta(): Promise<ClusterMeta> {
   try {
     // Only the first writer mints the id; a concurrent first call keeps the winner's.
     await documents.send(
-      new PutCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(PK)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      new PutCommand({
+        TableName: TABLE,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
     );
     return toMeta(item);
   } catch (err) {

@@ -13,7 +13,17 @@ const fallbacks = new Map(
   SURFACES.map((surface) => [
     surface,
     httpRoute(
-      { fn: NOT_FOUND_FN, method: 'GET', path: '/', surface, access: 'public', store: 'none', status: 404, summary: 'Unknown route', bodyKind: 'none' },
+      {
+        fn: NOT_FOUND_FN,
+        method: 'GET',
+        path: '/',
+        surface,
+        access: 'public',
+        store: 'none',
+        status: 404,
+        summary: 'Unknown route',
+        bodyKind: 'none',
+      },
       async ({ method, path }) => {
         const m = match(method, path);
         if (m.kind === 'method-not-allowed') throw new MethodNotAllowed(m.allowed);

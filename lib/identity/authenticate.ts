@@ -1,6 +1,8 @@
 import type { RouteSpec } from '../http/route';
-import type { Principal } from './principal';
+import { ROLE_IDS, type Role } from '../http/route';
 import { Unauthorized } from '../errors';
+import type { Principal } from './principal';
+import { verifyToken } from './tokens';
 
 export interface Credentials {
   headers: Record<string, string | undefined>;
@@ -8,11 +10,27 @@ export interface Credentials {
   route: RouteSpec;
 }
 
+const ROLE_BY_ID = new Map(Object.entries(ROLE_IDS).map(([role, id]) => [id, role as Role]));
+
+/** The role an access token's `role_id` claim names (Ella's claim), or undefined. */
+export const roleOf = (roleId: unknown): Role | undefined => (typeof roleId === 'number' ? ROLE_BY_ID.get(roleId as 1 | 2 | 3) : undefined);
+
+/** An access JWT (`typ` at+jwt): `sub` is the user's email, `role_id` the role. */
+async function fromAccessToken(token: string): Promise<Principal> {
+  const claims = await verifyToken('access', token);
+  const role = roleOf(claims.role_id);
+  if (typeof claims.sub !== 'string' || !role) throw new Unauthorized('Invalid token');
+  return { kind: 'user', email: claims.sub, role, via: 'access-token' };
+}
+
 /**
- * Resolves the caller of a non-public route from its credential. The credential kinds
- * (access JWT, API token, node credential, CockroachDB session, Basic where the route
- * takes it) arrive with the identity capability; until then every protected route is 401.
+ * Resolves the caller of a non-public route from its credential. Each credential kind is
+ * recognised by its form and checked by its own resolver; none found, or one that does
+ * not check out, is 401.
  */
-export async function authenticate(_credentials: Credentials): Promise<Principal> {
-  throw new Unauthorized('No valid credential');
+export async function authenticate({ headers }: Credentials): Promise<Principal> {
+  const authorization = headers.authorization ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  if (bearer && bearer.split('.').length === 3) return fromAccessToken(bearer);
+  throw new Unauthorized(authorization ? 'Invalid credential' : 'No credential');
 }

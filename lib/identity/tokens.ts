@@ -18,7 +18,12 @@ export const AUDIENCE = 'roster';
 /** Seconds of clock skew tolerated between signer and verifier. */
 export const CLOCK_TOLERANCE = 5;
 
-export async function signToken(kind: TokenKind, claims: JWTPayload, ttlSeconds: number, now = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function signToken(
+  kind: TokenKind,
+  claims: JWTPayload,
+  ttlSeconds: number,
+  now = Math.floor(Date.now() / 1000),
+): Promise<string> {
   const { kid, key } = await signingKey();
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: TOKEN_TYPES[kind], kid })
@@ -39,7 +44,14 @@ export async function verifyToken(kind: TokenKind, token: string): Promise<JWTPa
         if (!key) throw new Unauthorized('Unknown signing key');
         return key;
       },
-      { algorithms: ['HS256'], typ: TOKEN_TYPES[kind], issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE, requiredClaims: ['exp', 'iat'] },
+      {
+        algorithms: ['HS256'],
+        typ: TOKEN_TYPES[kind],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockTolerance: CLOCK_TOLERANCE,
+        requiredClaims: ['exp', 'iat'],
+      },
     );
     return payload;
   } catch (err) {

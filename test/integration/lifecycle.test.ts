@@ -9,7 +9,12 @@ import { startRuntime } from '../support/runtime';
 /** Pids of DynamoDB Local JVMs whose data lives under `dir`. */
 function jvmsUsing(dir: string): number[] {
   try {
-    return execFileSync('pgrep', ['-f', `^java .*DynamoDBLocal.jar.*${dir}`]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-f', `^java .*DynamoDBLocal.jar.*${dir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -36,7 +36,9 @@ const shortName = (fullName: string) => fullName.replace(/^roster-dev-/, '');
 
 describe('the packaged CloudFormation template', () => {
   it('has exactly the routes of the route table, plus $default', () => {
-    const inTemplate = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string).sort();
+    const inTemplate = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey as string)
+      .sort();
     const inTable = [...routes.map((r) => `${r.method} ${r.path}`), '$default'].sort();
     expect(inTemplate).toEqual(inTable);
   });

@@ -5,6 +5,8 @@ import { inject } from 'vitest';
 
 export interface Runtime {
   url: string;
+  /** The settings the runtime was started with (TOKEN_SECRET among them). */
+  env: Record<string, string>;
   process: ChildProcess;
   /** Everything the runtime printed so far, one entry per line. */
   logs(): string[];
@@ -17,18 +19,18 @@ export interface Runtime {
  * its own; `env` overrides any setting (DYNAMODB_ENDPOINT: '' starts a private emulator).
  */
 export async function startRuntime(env: Record<string, string> = {}): Promise<Runtime> {
+  const settings: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: ':memory:',
+    DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+    TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
+    TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    PASSWORD_SCRYPT_LOG_N: '10',
+    ...env,
+  };
   const child = spawn(process.execPath, [join(inject('distDir'), 'local/start.mjs')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: ':memory:',
-      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
-      TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
-      TOKEN_SECRET: randomBytes(32).toString('base64url'),
-      PASSWORD_SCRYPT_LOG_N: '10',
-      ...env,
-    },
+    env: { ...process.env, ...settings },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -53,6 +55,7 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
 
   return {
     url,
+    env: settings,
     process: child,
     logs: () => [...lines],
     stop: async () => {

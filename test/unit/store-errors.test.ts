@@ -17,9 +17,11 @@ describe('store failures once the SDK has spent its retries', () => {
   });
 
   it('turns a transaction conflict into 409 with Retry-After', async () => {
-    ddb.on(GetCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] }),
-    );
+    ddb
+      .on(GetCommand)
+      .rejects(
+        new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] }),
+      );
     const res = await status();
     expect(res.statusCode).toBe(409);
     expect(res.headers!['Retry-After']).toBe('1');

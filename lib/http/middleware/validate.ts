@@ -31,7 +31,8 @@ export function describeIssues(where: string, error: z.ZodError): string {
     .map((issue) => {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
       const path = [...issue.path, ...(keys.length === 1 ? keys : [])].map(String).join('.');
-      const message = issue.code === 'unrecognized_keys' ? `unknown ${keys.length > 1 ? `properties ${keys.join(', ')}` : 'property'}` : issue.message;
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown ${keys.length > 1 ? `properties ${keys.join(', ')}` : 'property'}` : issue.message;
       return path ? `${where} "${path}": ${message}` : `${where}s: ${message}`;
     })
     .join('; ');
