@@ -1,16 +1,12 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createMatcher } from '../../lib/http/match';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
-import { lambdaContext, toEvent, writeResult } from './event';
-
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+import { toEvent, writeResult } from './event';
+import type { Invoker } from './functions';
 
 /** API Gateway's own payload limit; Roster's 512,000-byte limit is the Lambda's to enforce. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
-const LAMBDA_TIMEOUT_MS = 29_000;
 
 export interface LocalHttp {
   url: string;
@@ -22,17 +18,8 @@ export interface LocalHttp {
  * Stands in for API Gateway: routes each request by the route table, builds the v2
  * event and invokes the function's bundle from dist/. Requests run concurrently.
  */
-export async function startHttpServer(options: { host: string; port: number; functionsDir: string }): Promise<LocalHttp> {
+export async function startHttpServer(options: { host: string; port: number; invoke: Invoker }): Promise<LocalHttp> {
   const match = createMatcher(routes);
-  const loaded = new Map<string, Promise<Handler>>();
-  const load = (fn: string): Promise<Handler> => {
-    let handler = loaded.get(fn);
-    if (!handler) {
-      handler = import(pathToFileURL(join(options.functionsDir, `${fn}.mjs`)).href).then((m: { handler: Handler }) => m.handler);
-      loaded.set(fn, handler);
-    }
-    return handler;
-  };
 
   const server = createServer(async (req, res) => {
     const started = performance.now();
@@ -55,7 +42,7 @@ export async function startHttpServer(options: { host: string; port: number; fun
       const routeKey = m.kind === 'route' ? `${m.route.method} ${m.route.path}` : '$default';
       const event = toEvent(req, body, routeKey, m.kind === 'route' ? m.params : undefined);
       requestId = event.requestContext.requestId;
-      const result = await (await load(fn))(event, lambdaContext(`roster-local-${fn}`, requestId, LAMBDA_TIMEOUT_MS));
+      const result = await options.invoke<APIGatewayProxyStructuredResultV2>(fn, event, requestId);
       requestId = String(result.headers?.['X-Request-ID'] ?? requestId);
       status = writeResult(res, result);
     } catch (err) {

@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { startDynamoLocal, type LocalDynamo } from './dynamodb';
 import { silenceSdkNodeVersionNotice } from './quiet';
 import { startHttpServer, type LocalHttp } from './server';
+import { functionInvoker, LOCAL_PREFIX } from './functions';
+import { startScheduler } from './scheduler';
+import { startLocalStepFunctions, type LocalStepFunctions } from './stepfunctions';
+import drainDeadline from '../drain-deadline.asl.json';
 import { ensureTable } from './table';
 
 const env = process.env;
@@ -34,6 +38,8 @@ function tokenSecret(): string {
 
 let dynamo: LocalDynamo | undefined;
 let http: LocalHttp | undefined;
+let stepFunctions: LocalStepFunctions | undefined;
+let scheduler: { stop(): void } | undefined;
 
 async function main(): Promise<void> {
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
@@ -56,14 +62,24 @@ async function main(): Promise<void> {
   client.destroy();
   console.log(`table ${tableName}: ${table}`);
 
-  http = await startHttpServer({ host, port, functionsDir: fileURLToPath(new URL('../functions/', import.meta.url)) });
+  const invoke = functionInvoker(fileURLToPath(new URL('../functions/', import.meta.url)));
+  // Drain deadlines: the same ASL as on AWS, behind a local Step Functions endpoint.
+  stepFunctions = await startLocalStepFunctions({ machines: { [`${LOCAL_PREFIX}drain-deadline`]: drainDeadline }, invoke });
+  env.STEPFUNCTIONS_ENDPOINT = stepFunctions.endpoint;
+  env.DRAIN_STATE_MACHINE_ARN = stepFunctions.arnOf(`${LOCAL_PREFIX}drain-deadline`);
+  env.DRAIN_CHECK_FUNCTION = `${LOCAL_PREFIX}drain-check`;
+  scheduler = startScheduler(invoke, Number(env.ROSTER_WATCHER_INTERVAL_SECONDS ?? 60));
+
+  http = await startHttpServer({ host, port, invoke });
   console.log(`Roster listening on ${http.url}`);
 }
 
 async function shutdown(code: number): Promise<never> {
   const timer = setTimeout(() => process.exit(code), 5_000);
   timer.unref();
+  scheduler?.stop();
   await http?.close();
+  await stepFunctions?.close();
   await dynamo?.stop();
   process.exit(code);
 }

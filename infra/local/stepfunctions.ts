@@ -1,0 +1,225 @@
+/**
+ * A local stand-in for the Step Functions API (JSON 1.0 protocol), so Lambdas use the
+ * real @aws-sdk/client-sfn against it exactly as on AWS. Executions run the same ASL
+ * file with aws-local-stepfunctions; `lambda:invoke` tasks call the local bundles.
+ * Executions live in memory: a restart loses them, as a lost timer would, and the
+ * scheduled watcher is the backstop for that.
+ */
+import { createServer, type Server } from 'node:http';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+
+type Json = Parameters<StateMachine['run']>[0];
+
+// aws-local-stepfunctions 3 uses Promise.withResolvers, which Node 20 lacks.
+if (!('withResolvers' in Promise)) {
+  Object.assign(Promise, {
+    withResolvers<T>() {
+      let resolve!: (value: T | PromiseLike<T>) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+export type Invoke = (functionName: string, payload: unknown) => Promise<unknown>;
+
+export interface HistoryEvent {
+  id: number;
+  type: string;
+  timestamp: number;
+  name?: string;
+}
+
+interface Execution {
+  arn: string;
+  machineArn: string;
+  name: string;
+  input: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  history: HistoryEvent[];
+  abort(): void;
+}
+
+export interface LocalStepFunctions {
+  endpoint: string;
+  arnOf(machine: string): string;
+  close(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Step Functions' own history event names for the library's state events. */
+function historyType(event: { type: string; state?: { type: string } }): string {
+  const state = event.state?.type;
+  switch (event.type) {
+    case 'StateEntered':
+      return `${state}StateEntered`;
+    case 'StateExited':
+      return `${state}StateExited`;
+    case 'StateFailed':
+      return `${state}StateFailed`;
+    default:
+      return event.type;
+  }
+}
+
+export async function startLocalStepFunctions(options: {
+  /** State machine name → its ASL definition. */
+  machines: Record<string, unknown>;
+  invoke: Invoke;
+  port?: number;
+}): Promise<LocalStepFunctions> {
+  const arnOf = (machine: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machine}`;
+  const definitions = new Map<string, StateMachineDefinition>(
+    Object.entries(options.machines).map(([name, definition]) => [arnOf(name), definition as StateMachineDefinition]),
+  );
+  const executions = new Map<string, Execution>();
+
+  const lambdaTasks = (definition: StateMachineDefinition) =>
+    Object.fromEntries(
+      Object.entries(definition.States)
+        .filter(([, s]) => s.Type === 'Task' && (s as { Resource: string }).Resource === 'arn:aws:states:::lambda:invoke')
+        .map(([name]) => [
+          name,
+          async (input: Json): Promise<Json> => {
+            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+            return { StatusCode: 200, Payload: ((await options.invoke(FunctionName, Payload)) ?? null) as Json };
+          },
+        ]),
+    );
+
+  function start(body: { stateMachineArn?: string; name?: string; input?: string }) {
+    const definition = definitions.get(body.stateMachineArn ?? '');
+    if (!definition) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
+    const name = body.name ?? crypto.randomUUID();
+    const input = body.input ?? '{}';
+    const arn = `${body.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = executions.get(arn);
+    if (existing) {
+      // Standard workflows: the same name and input while running is the same execution.
+      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: existing.startDate / 1000 };
+      throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const run = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } }).run(JSON.parse(input), {
+      overrides: { taskResourceLocalHandlers: lambdaTasks(definition) },
+      noThrowOnAbort: true,
+    });
+    const execution: Execution = {
+      arn,
+      machineArn: body.stateMachineArn!,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: Date.now(),
+      history: [],
+      abort: run.abort,
+    };
+    executions.set(arn, execution);
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        const e = event as { type: string; timestamp: number; state?: { name: string; type: string } };
+        execution.history.push({ id: execution.history.length + 1, type: historyType(e), timestamp: e.timestamp, name: e.state?.name });
+      }
+    })();
+    run.result.then(
+      (output) => {
+        if (execution.status !== 'RUNNING') return;
+        execution.status = 'SUCCEEDED';
+        execution.output = JSON.stringify(output);
+        execution.stopDate = Date.now();
+      },
+      (err: Error) => {
+        if (execution.status !== 'RUNNING') return;
+        execution.status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        execution.error = err.message;
+        execution.stopDate = Date.now();
+      },
+    );
+    return { executionArn: arn, startDate: execution.startDate / 1000 };
+  }
+
+  const find = (arn: string | undefined) => {
+    const execution = executions.get(arn ?? '');
+    if (!execution) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  };
+
+  const actions: Record<string, (body: Record<string, string | undefined>) => unknown> = {
+    StartExecution: start,
+    StopExecution: ({ executionArn }) => {
+      const execution = find(executionArn);
+      if (execution.status === 'RUNNING') {
+        execution.status = 'ABORTED';
+        execution.stopDate = Date.now();
+        execution.abort();
+      }
+      return { stopDate: (execution.stopDate ?? Date.now()) / 1000 };
+    },
+    DescribeExecution: ({ executionArn }) => {
+      const e = find(executionArn);
+      return {
+        executionArn: e.arn,
+        stateMachineArn: e.machineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate / 1000,
+        ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+        input: e.input,
+        ...(e.output ? { output: e.output } : {}),
+        ...(e.error ? { error: e.error } : {}),
+      };
+    },
+    GetExecutionHistory: ({ executionArn }) => ({
+      events: find(executionArn).history.map((h) => ({
+        id: h.id,
+        type: h.type,
+        timestamp: h.timestamp / 1000,
+        ...(h.name ? { stateEnteredEventDetails: { name: h.name } } : {}),
+      })),
+    }),
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const handler = actions[action];
+      if (!handler) throw new ApiError('UnknownOperationException', `${action} is not emulated locally`);
+      send(200, handler(JSON.parse(Buffer.concat(chunks).toString() || '{}')));
+    } catch (err) {
+      send(400, { __type: err instanceof ApiError ? err.type : 'InvalidArn', message: (err as Error).message });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    arnOf,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

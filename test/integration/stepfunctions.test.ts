@@ -1,0 +1,104 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import validator from 'asl-validator';
+import definition from '../../infra/drain-deadline.asl.json';
+import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/stepfunctions';
+
+let sfn: LocalStepFunctions;
+let client: SFNClient;
+const calls: { fn: string; payload: any; at: number }[] = [];
+/** drain-check stand-in: reports drained on the call its payload's epoch names. */
+const doneOnCall = new Map<number, number>();
+
+beforeAll(async () => {
+  sfn = await startLocalStepFunctions({
+    machines: { 'drain-deadline': definition },
+    invoke: async (fn, payload: any) => {
+      calls.push({ fn, payload, at: Date.now() });
+      const n = calls.filter((c) => c.payload.drainEpoch === payload.drainEpoch).length;
+      return { done: n >= (doneOnCall.get(payload.drainEpoch) ?? 1), wakeAt: new Date(Date.now() + 200).toISOString() };
+    },
+  });
+  client = new SFNClient({
+    endpoint: sfn.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  client?.destroy();
+  await sfn?.close();
+});
+
+const input = (epoch: number, wakeInMs: number) =>
+  JSON.stringify({
+    nodeId: 7,
+    drainEpoch: epoch,
+    checkFunction: 'roster-local-drain-check',
+    wakeAt: new Date(Date.now() + wakeInMs).toISOString(),
+  });
+
+async function settled(executionArn: string) {
+  for (let i = 0; i < 100; i++) {
+    const d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    if (d.status !== 'RUNNING') return d;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('execution did not finish');
+}
+
+describe('the drain-deadline state machine', () => {
+  it('passes asl-validator', () => {
+    const { isValid, errorsText } = validator(definition);
+    expect(isValid, errorsText('\n')).toBe(true);
+  });
+
+  it('waits until wakeAt, then asks drain-check, and loops until it reports done', async () => {
+    doneOnCall.set(1, 2);
+    const startedAt = Date.now();
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: sfn.arnOf('drain-deadline'), name: 'drain-7-1', input: input(1, 600) }),
+    );
+    expect(calls.filter((c) => c.payload.drainEpoch === 1)).toHaveLength(0);
+    const done = await settled(executionArn!);
+    expect(done.status).toBe('SUCCEEDED');
+    const mine = calls.filter((c) => c.payload.drainEpoch === 1);
+    expect(mine).toHaveLength(2);
+    expect(mine[0]!.at - startedAt).toBeGreaterThanOrEqual(550);
+    expect(mine[0]).toMatchObject({ fn: 'roster-local-drain-check', payload: { nodeId: 7, drainEpoch: 1 } });
+
+    const { events } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = events!.map((e) => e.type);
+    expect(types).toContain('WaitStateEntered');
+    expect(types).toContain('TaskStateEntered');
+    expect(types.filter((t) => t === 'TaskStateEntered')).toHaveLength(2);
+  });
+
+  it('treats a repeated start with the same name and input as the same execution, and refuses other input', async () => {
+    const args = { stateMachineArn: sfn.arnOf('drain-deadline'), name: 'drain-7-2', input: input(2, 5_000) };
+    const first = await client.send(new StartExecutionCommand(args));
+    const again = await client.send(new StartExecutionCommand(args));
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(client.send(new StartExecutionCommand({ ...args, input: input(3, 10) }))).rejects.toMatchObject({
+      name: 'ExecutionAlreadyExists',
+    });
+    await client.send(new StopExecutionCommand({ executionArn: first.executionArn }));
+  });
+
+  it('never calls drain-check after the execution is stopped', async () => {
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: sfn.arnOf('drain-deadline'), name: 'drain-7-4', input: input(4, 800) }),
+    );
+    await client.send(new StopExecutionCommand({ executionArn }));
+    expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(calls.filter((c) => c.payload.drainEpoch === 4)).toHaveLength(0);
+  });
+});
