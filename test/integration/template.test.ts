@@ -19,7 +19,7 @@ beforeAll(() => {
   // `osls package` runs offline on a copy of the service with this run's bundles, so a
   // concurrent build of dist/ cannot change what it packages.
   cpSync(join(root, 'serverless.yml'), join(service, 'serverless.yml'));
-  cpSync(join(root, 'infra/serverless'), join(service, 'infra/serverless'), { recursive: true });
+  cpSync(join(root, 'infra'), join(service, 'infra'), { recursive: true });
   cpSync(inject('distDir'), join(service, 'dist'), { recursive: true });
   execFileSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', out], {
     cwd: service,
@@ -84,6 +84,16 @@ describe('the packaged CloudFormation template', () => {
         expect(text).not.toBe('"*"');
       }
     }
+  });
+
+  it('defines the drain-deadline state machine from the same ASL file, allowed to invoke only drain-check', () => {
+    const machine = resources.DrainDeadlineStateMachine!.Properties;
+    expect(machine.StateMachineType).toBe('STANDARD');
+    expect(machine.Definition).toEqual(JSON.parse(readFileSync(join(root, 'infra/drain-deadline.asl.json'), 'utf8')));
+    const role = resources.DrainDeadlineRole!.Properties;
+    const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements.flatMap((s: any) => s.Action)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:function:roster-dev-drain-check"/);
   });
 
   it('gives every function the role of its access class, and read-only roles no write action', () => {
