@@ -46,6 +46,8 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
       outExtension: { '.js': '.mjs' },
       minify: true,
       metafile: true,
+      // Lambda hands every function its role's credentials in the environment.
+      alias: { '@aws-sdk/credential-provider-node': join(root, 'infra/lambda/credentials.ts') },
     }),
     build({
       ...common,
