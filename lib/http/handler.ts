@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from '../log';
+import { withUsage } from '../metrics';
 import type { Principal } from '../identity/principal';
 import { auth } from './middleware/auth';
 import { parseBody } from './middleware/body';
@@ -33,7 +34,7 @@ export type RouteImpl<R extends RouteSpec> = (input: RouteInput<R>) => Promise<u
  * handler, whose result is wrapped in the surface's envelope.
  */
 export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R>) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(requestContext(route))
     .use(parseBody(route))
     .use(auth(route))
@@ -57,4 +58,7 @@ export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R
       const response = surfaces[route.surface].success(out.status ?? route.status, out.body, out.headers);
       return out.cookies.length > 0 ? { ...response, cookies: [...out.cookies] } : response;
     });
+  // Every AWS call the invocation makes is counted into its usage, logged with the request.
+  return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+    withUsage(() => chain(event, context));
 }

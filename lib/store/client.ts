@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { instrumentDynamoDB } from '../metrics';
 
 /**
  * Retry policy, chosen once: standard mode (exponential backoff with jitter and a
@@ -26,6 +27,8 @@ export const dynamodb = new DynamoDBClient({
       }
     : {}),
 });
+
+instrumentDynamoDB(dynamodb);
 
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },

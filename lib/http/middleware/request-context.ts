@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../errors';
 import { logger } from '../../log';
+import { currentUsage } from '../../metrics';
 import { translateStoreError } from '../../store/errors';
 import { ANONYMOUS } from '../../identity/principal';
 import { surfaces } from '../surfaces';
@@ -36,9 +37,13 @@ export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyE
     if (!hasState(request.event)) initState(request.event, newState(route, request.event));
     return stateOf(request.event);
   };
+  /** Stamps the request id on the answer and logs the request's one summary line. */
   const stamp = (request: HttpRequest) => {
+    const { requestId, log, startedAt } = state(request);
     const response = request.response ?? { statusCode: 500 };
-    request.response = { ...response, headers: { ...response.headers, 'X-Request-ID': state(request).requestId } };
+    request.response = { ...response, headers: { ...response.headers, 'X-Request-ID': requestId } };
+    const { method, path } = request.event.requestContext?.http ?? { method: route.method, path: route.path };
+    log.info('request', { method, path, status: response.statusCode, ms: Date.now() - startedAt, usage: currentUsage() });
   };
   return {
     before: (request: HttpRequest) => void state(request),

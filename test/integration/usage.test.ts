@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client } from '../support/http';
+import { startRuntime, type Runtime } from '../support/runtime';
+
+let rt: Runtime;
+beforeAll(async () => {
+  rt = await startRuntime();
+});
+afterAll(() => rt?.stop());
+
+const summary = async (requestId: string) => {
+  await new Promise((r) => setTimeout(r, 50));
+  const line = rt.logs().find((l) => l.startsWith('{') && l.includes(`"requestId":"${requestId}"`) && l.includes('"msg":"request"'));
+  return line ? JSON.parse(line) : undefined;
+};
+
+describe('per-request usage, counted at the SDK', () => {
+  it('logs one summary line per request with its DynamoDB calls and consumed capacity', async () => {
+    await client(rt.url).get('/api/v1/status'); // mints the cluster item
+    const res = await client(rt.url).get('/api/v1/status');
+    const line = await summary(res.headers.get('x-request-id')!);
+    expect(line).toMatchObject({ level: 'info', method: 'GET', path: '/api/v1/status', status: 200, fn: 'status' });
+    expect(line.usage.dynamodb.calls).toBe(1);
+    expect(line.usage.dynamodb.rcu).toBeGreaterThan(0);
+    expect(line.usage.dynamodb.wcu).toBe(0);
+  });
+
+  it('counts nothing for a route that does not touch the store', async () => {
+    const res = await client(rt.url).get('/api/v1/health');
+    const line = await summary(res.headers.get('x-request-id')!);
+    expect(line.usage.dynamodb).toEqual({ calls: 0, attempts: 0, rcu: 0, wcu: 0 });
+  });
+});
