@@ -80,7 +80,7 @@ describe('the local runtime', () => {
     expect(responses.every((r) => r.status === 200)).toBe(true);
     const id = responses[7]!.headers.get('x-request-id')!;
     await new Promise((r) => setTimeout(r, 50));
-    const line = rt.logs().find((l) => l.includes(id));
+    const line = rt.logs().find((l) => l.startsWith('GET ') && l.includes(id));
     expect(line).toMatch(new RegExp(`^GET /api/v1/status 200 \\d+\\.\\dms ${id}$`));
   });
 });
