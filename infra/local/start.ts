@@ -85,6 +85,11 @@ async function shutdown(code: number): Promise<never> {
 }
 
 process.once('SIGINT', () => void shutdown(0));
+// Supervised runs (the tests) hold our stdin open: when the supervisor dies, so do we.
+if (env.ROSTER_STOP_ON_STDIN_EOF === '1') {
+  process.stdin.on('end', () => void shutdown(0));
+  process.stdin.resume();
+}
 process.once('SIGTERM', () => void shutdown(0));
 process.on('uncaughtException', (err) => {
   console.error(JSON.stringify({ level: 'error', msg: 'local runtime crashed', error: String(err.stack ?? err) }));

@@ -27,6 +27,8 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
     TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
     TOKEN_SECRET: randomBytes(32).toString('base64url'),
     PASSWORD_SCRYPT_LOG_N: '10',
+    // The runtime stops when this test process goes away, even if a test never calls stop().
+    ROSTER_STOP_ON_STDIN_EOF: '1',
     ...env,
   };
   const child = spawn(process.execPath, [join(inject('distDir'), 'local/start.mjs')], {
