@@ -20,6 +20,12 @@ export function callerOf(principal: Principal): Caller | undefined {
   }
 }
 
+/** The node id of a node principal; routes open to nodes only get one (the route table says so). */
+export function callingNode(principal: Principal): number {
+  if (principal.kind !== 'node') throw new Forbidden('Only a node credential may do this');
+  return principal.nodeId;
+}
+
 /** Role-based access, decided from the route table alone: 401 without a caller, 403 without the right. */
 export function authorize(principal: Principal, access: Access): void {
   if (access === 'public') return;

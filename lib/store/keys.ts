@@ -10,4 +10,19 @@ export const padId = (id: number): string => id.toString().padStart(16, '0');
 
 export const keys = {
   clusterMeta: () => ({ PK: 'CLUSTER', SK: 'META' }),
+  /** Members share the cluster partition, ordered by node id: listing them is one Query. */
+  member: (nodeId: number) => ({ PK: 'CLUSTER', SK: `MEMBER#${padId(nodeId)}` }),
+
+  // Leases. Items are never deleted: the fencing token must keep increasing across holders.
+  // (Their expiry is `leaseExpiresAt`, never the TTL attribute.)
+  lease: (name: string) => ({ PK: 'LEASES', SK: `LEASE#${name}` }),
+  leasesPartition: 'LEASES',
+  leasePrefix: 'LEASE#',
+  /** Held leases sit in one index partition ordered by holder, so one Query covers a page of members. */
+  heldLease: (holder: number, name: string) => ({ GSI1PK: 'HELD', GSI1SK: `${padId(holder)}#${name}` }),
+  heldPartition: 'HELD',
+  heldByPrefix: (holder: number) => `${padId(holder)}#`,
+  /** Maps a range id (given once, at a lease's creation) back to its lease. */
+  range: (rangeId: number) => ({ PK: `RANGE#${rangeId}`, SK: 'RANGE' }),
+  rangeCounter: () => ({ PK: 'CLUSTER', SK: 'RANGE_COUNTER' }),
 } as const;

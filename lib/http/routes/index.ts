@@ -1,4 +1,5 @@
 import type { RouteSpec } from '../route';
+import * as leases from './leases';
 import * as system from './system';
 
 /**
@@ -6,7 +7,7 @@ import * as system from './system';
  * schemas of its input. The local server, the OpenAPI document, serverless.yml and
  * its IAM are all derived from (or checked against) this list.
  */
-export const routes: readonly RouteSpec[] = [...Object.values(system)];
+export const routes: readonly RouteSpec[] = [...Object.values(system), ...Object.values(leases)];
 
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */
 export const NOT_FOUND_FN = 'not-found';

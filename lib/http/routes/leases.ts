@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { NODES, READERS } from '../../identity/principal';
+import { route } from '../route';
+import { intParam, leaseName, nodeId } from '../schemas';
+
+const fencingToken = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const putLease = route({
+  fn: 'lease-put',
+  method: 'PUT',
+  path: '/api/v1/leases/{name}',
+  surface: 'ella',
+  access: NODES,
+  store: 'write',
+  status: 200,
+  summary: "Acquire a free or expired lease, or renew the caller's own (node credentials only)",
+  params: z.strictObject({ name: leaseName }),
+  body: z.strictObject({ ttlSeconds: z.number().int().min(1).max(3600), fencingToken: fencingToken.optional() }),
+});
+
+export const releaseLease = route({
+  fn: 'lease-release',
+  method: 'DELETE',
+  path: '/api/v1/leases/{name}',
+  surface: 'ella',
+  access: NODES,
+  store: 'write',
+  status: 200,
+  summary: 'Release a lease held by the caller, with its current fencing token',
+  params: z.strictObject({ name: leaseName }),
+  query: z.object({ fencingToken: intParam(0, Number.MAX_SAFE_INTEGER) }),
+  bodyKind: 'none',
+});
+
+export const getLease = route({
+  fn: 'lease-get',
+  method: 'GET',
+  path: '/api/v1/leases/{name}',
+  surface: 'ella',
+  access: READERS,
+  store: 'read',
+  status: 200,
+  summary: 'One lease',
+  params: z.strictObject({ name: leaseName }),
+});
+
+export const listLeases = route({
+  fn: 'leases-list',
+  method: 'GET',
+  path: '/api/v1/leases',
+  surface: 'ella',
+  access: READERS,
+  store: 'read',
+  status: 200,
+  summary: 'Every lease by name (paged with limit and after), or the unexpired leases of one node (nodeId)',
+  query: z.object({ nodeId: nodeId.optional(), limit: intParam(1, 1000).default(100), after: leaseName.optional() }),
+});

@@ -1,0 +1,312 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomInt } from 'node:crypto';
+import { Conflict, NotFound } from '../errors';
+import { documents, TABLE } from '../store/client';
+import { cancellationReasons, conditionFailure, type Item } from '../store/conditions';
+import { keys, padId } from '../store/keys';
+import { fromItem, minuteOf, staleMinutes, type Lease } from './lease';
+
+/**
+ * A fencing token the writer chooses: microseconds since the epoch, so it exceeds every
+ * token handed out before (each write also demands `fencingToken < :new`, which keeps the
+ * order strict even across clock skew). Transactions return no values, so this is how an
+ * acquire learns its token without a second call. Exact in JSON until the year 2255.
+ */
+export const nextFencingToken = (now: number, above = 0): number => Math.max(now * 1000 + randomInt(1000), above + 1);
+
+export type AcquireOutcome =
+  | { kind: 'acquired'; lease: Lease }
+  | { kind: 'missing' }
+  | { kind: 'held-by-me'; lease: Lease }
+  | { kind: 'token-behind'; lease: Lease };
+
+/**
+ * Takes a free or expired lease for `holder` in ONE transaction: the member must exist
+ * and be active, and the lease must be free or expired.
+ */
+export async function acquire(name: string, holder: number, ttlMs: number, now: number, token: number): Promise<AcquireOutcome> {
+  const expiresAt = now + ttlMs;
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.member(holder),
+              // A draining, drained or removed member takes no new lease.
+              ConditionExpression: 'attribute_exists(PK) AND drainState = :active',
+              ExpressionAttributeValues: { ':active': 'active' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.lease(name),
+              UpdateExpression:
+                'SET holder = :me, fencingToken = :token, leaseExpiresAt = :exp, acquiredAt = :now, ops = :ops, GSI1PK = :gpk, GSI1SK = :gsk',
+              // Free or lapsed, and the token only ever grows (see nextFencingToken).
+              ConditionExpression:
+                'attribute_exists(PK) AND (attribute_not_exists(holder) OR leaseExpiresAt <= :now) AND fencingToken < :token',
+              ExpressionAttributeValues: {
+                ':me': holder,
+                ':token': token,
+                ':exp': expiresAt,
+                ':now': now,
+                ':ops': { [minuteOf(now)]: 1 },
+                ':gpk': keys.heldLease(holder, name).GSI1PK,
+                ':gsk': keys.heldLease(holder, name).GSI1SK,
+              },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    const [member, lease] = reasons;
+    if (member?.code === 'ConditionalCheckFailed') {
+      if (!member.item) throw new Conflict(`Node ${holder} is not a member`);
+      throw new Conflict(`Node ${holder} is ${String(member.item.drainState)}: it takes no new lease`);
+    }
+    if (lease?.code !== 'ConditionalCheckFailed') throw err;
+    if (!lease.item) return { kind: 'missing' };
+    const current = fromItem(lease.item);
+    if (current.holder !== undefined && current.expiresAt > now) {
+      if (current.holder === holder) return { kind: 'held-by-me', lease: current };
+      throw new Conflict(`Lease ${name} is held by node ${current.holder}`);
+    }
+    return { kind: 'token-behind', lease: current };
+  }
+  return {
+    kind: 'acquired',
+    lease: { name, rangeId: 0, holder, fencingToken: token, expiresAt, acquiredAt: now, ops: { [minuteOf(now)]: 1 } },
+  };
+}
+
+/** Reserves the next range id: the lease's identity as a CockroachDB range, given once. */
+export async function reserveRangeId(): Promise<number> {
+  const { Attributes } = await documents.send(
+    new UpdateCommand({
+      TableName: TABLE,
+      Key: keys.rangeCounter(),
+      UpdateExpression: 'ADD lastRangeId :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(Attributes!.lastRangeId);
+}
+
+/** Creates a lease held by `holder`, with its range pointer, in one transaction. */
+export async function create(
+  name: string,
+  holder: number,
+  ttlMs: number,
+  now: number,
+  rangeId: number,
+  token: number,
+): Promise<Lease | 'exists'> {
+  const lease: Lease = { name, rangeId, holder, fencingToken: token, expiresAt: now + ttlMs, acquiredAt: now, ops: { [minuteOf(now)]: 1 } };
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.member(holder),
+              // Same rule as acquire: only an active member takes a lease.
+              ConditionExpression: 'attribute_exists(PK) AND drainState = :active',
+              ExpressionAttributeValues: { ':active': 'active' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Put: {
+              TableName: TABLE,
+              Item: {
+                ...keys.lease(name),
+                ...keys.heldLease(holder, name),
+                name,
+                rangeId,
+                holder,
+                fencingToken: token,
+                leaseExpiresAt: lease.expiresAt,
+                acquiredAt: now,
+                createdAt: now,
+                ops: lease.ops,
+              },
+              // Two first acquires of one name race here; the loser takes the acquire path.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName: TABLE, Item: { ...keys.range(rangeId), name, rangeId } } },
+        ],
+      }),
+    );
+    return lease;
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    if (reasons[0]?.code === 'ConditionalCheckFailed') {
+      const member = reasons[0].item;
+      throw new Conflict(
+        member ? `Node ${holder} is ${String(member.drainState)}: it takes no new lease` : `Node ${holder} is not a member`,
+      );
+    }
+    if (reasons[1]?.code === 'ConditionalCheckFailed') return 'exists';
+    throw err;
+  }
+}
+
+/** Renews my unexpired lease in ONE conditional update; with `fencingToken`, it must be the current one. */
+export async function renew(name: string, holder: number, ttlMs: number, now: number, fencingToken?: number): Promise<Lease> {
+  const stale = staleMinutes(now);
+  try {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.lease(name),
+        UpdateExpression: `SET leaseExpiresAt = :exp, renewedAt = :now, ops.#m = if_not_exists(ops.#m, :zero) + :one REMOVE ${stale.map((_, i) => `ops.#s${i}`).join(', ')}`,
+        // Only the current holder renews, before expiry, and with the current token when it shows one.
+        ConditionExpression: `holder = :me AND leaseExpiresAt > :now${fencingToken === undefined ? '' : ' AND fencingToken = :token'}`,
+        ExpressionAttributeNames: { '#m': String(minuteOf(now)), ...Object.fromEntries(stale.map((m, i) => [`#s${i}`, String(m)])) },
+        ExpressionAttributeValues: {
+          ':exp': now + ttlMs,
+          ':now': now,
+          ':me': holder,
+          ':zero': 0,
+          ':one': 1,
+          ...(fencingToken === undefined ? {} : { ':token': fencingToken }),
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return fromItem(Attributes!);
+  } catch (err) {
+    const failed = conditionFailure(err);
+    if (!failed) throw err;
+    throw refusal(name, holder, now, failed.item, fencingToken);
+  }
+}
+
+/** Releases my lease; the current fencing token is required. */
+export async function release(name: string, holder: number, fencingToken: number, now: number): Promise<Lease> {
+  try {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.lease(name),
+        UpdateExpression: 'SET leaseExpiresAt = :now, releasedAt = :now REMOVE holder, GSI1PK, GSI1SK',
+        // A stale token means someone else holds (or held) it since: never release theirs.
+        ConditionExpression: 'holder = :me AND fencingToken = :token',
+        ExpressionAttributeValues: { ':now': now, ':me': holder, ':token': fencingToken },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return fromItem(Attributes!);
+  } catch (err) {
+    const failed = conditionFailure(err);
+    if (!failed) throw err;
+    throw refusal(name, holder, now, failed.item, fencingToken);
+  }
+}
+
+/** Why a holder's renew or release was refused, from the lease as it stood. */
+function refusal(name: string, holder: number, now: number, item: Item | undefined, fencingToken?: number): Error {
+  if (!item) return new NotFound(`Lease ${name} not found`);
+  const lease = fromItem(item);
+  if (fencingToken !== undefined && lease.fencingToken !== fencingToken) {
+    return new Conflict(`Stale fencing token for lease ${name}: the current token is newer`);
+  }
+  if (lease.holder !== holder)
+    return new Conflict(lease.holder === undefined ? `Lease ${name} is not held` : `Lease ${name} is held by node ${lease.holder}`);
+  if (lease.expiresAt <= now) return new Conflict(`Lease ${name} has expired`);
+  return new Conflict(`Lease ${name} changed concurrently; retry`);
+}
+
+export async function get(name: string, consistent = false): Promise<Lease | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.lease(name), ConsistentRead: consistent }));
+  return Item ? fromItem(Item) : undefined;
+}
+
+export async function getByRange(rangeId: number): Promise<Lease | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.range(rangeId) }));
+  return Item ? get(String(Item.name)) : undefined;
+}
+
+/** One page of all leases, by name. */
+export async function page(limit: number, after?: string): Promise<{ leases: Lease[]; next?: string }> {
+  const { Items = [], LastEvaluatedKey } = await documents.send(
+    new QueryCommand({
+      TableName: TABLE,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.leasesPartition, ':prefix': keys.leasePrefix },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: keys.lease(after) } : {}),
+    }),
+  );
+  return { leases: Items.map(fromItem), next: LastEvaluatedKey ? String(LastEvaluatedKey.SK).slice(keys.leasePrefix.length) : undefined };
+}
+
+/**
+ * Unexpired leases held by nodes `from..to`, from the held-lease index (one Query stream,
+ * however many members the range spans). The index is eventually consistent.
+ */
+export async function heldBy(from: number, to: number, now: number): Promise<Lease[]> {
+  const leases: Lease[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
+        FilterExpression: 'leaseExpiresAt > :now',
+        ExpressionAttributeValues: {
+          ':held': keys.heldPartition,
+          ':from': keys.heldByPrefix(from),
+          ':to': `${padId(to)}#\uffff`,
+          ':now': now,
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
+    leases.push(...(out.Items ?? []).map(fromItem));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return leases;
+}
+
+/**
+ * Takes every lease `holder` still has away from it (drain completion, removal): each is
+ * cleared with a conditional write and its fencing token moves on, so the old holder's
+ * renewals, releases and fenced writes fail from now on. Returns the names revoked.
+ */
+export async function revokeAll(holder: number, now: number): Promise<string[]> {
+  const revoked: string[] = [];
+  for (const lease of await heldBy(holder, holder, 0)) {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: keys.lease(lease.name),
+          UpdateExpression: 'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, GSI1PK, GSI1SK',
+          // Only if it is still this holder's; the token only ever grows.
+          ConditionExpression: 'holder = :holder AND fencingToken < :token',
+          ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
+        }),
+      );
+      revoked.push(lease.name);
+    } catch (err) {
+      if (!conditionFailure(err)) throw err; // released or taken meanwhile: nothing to revoke
+    }
+  }
+  return revoked;
+}

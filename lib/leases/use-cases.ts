@@ -1,0 +1,78 @@
+import { config } from '../config';
+import { Conflict, NotFound } from '../errors';
+import { isHeld, leaseView, recentRate, type Lease, type LeaseView } from './lease';
+import * as leases from './repository';
+
+/**
+ * PUT /leases/{name}: renew what I hold, or acquire what is free or lapsed.
+ * With a fencing token the caller says it holds the lease: one conditional update.
+ * Without, one read of my holdings (it enforces MAX_LEASES_PER_NODE and spots a renew)
+ * and one transaction.
+ */
+export async function putLease(input: { name: string; nodeId: number; ttlSeconds: number; fencingToken?: number }): Promise<LeaseView> {
+  const { name, nodeId, fencingToken } = input;
+  const ttlMs = input.ttlSeconds * 1000;
+  const now = Date.now();
+  if (fencingToken !== undefined) return leaseView(await leases.renew(name, nodeId, ttlMs, now, fencingToken), now);
+
+  const mine = await leases.heldBy(nodeId, nodeId, now);
+  if (mine.some((l) => l.name === name)) return leaseView(await leases.renew(name, nodeId, ttlMs, now), now);
+  if (mine.length >= config.maxLeasesPerNode) {
+    throw new Conflict(`Node ${nodeId} already holds ${mine.length} leases (MAX_LEASES_PER_NODE is ${config.maxLeasesPerNode})`);
+  }
+  return leaseView(await acquireOrCreate(name, nodeId, ttlMs, now), now);
+}
+
+async function acquireOrCreate(name: string, nodeId: number, ttlMs: number, now: number): Promise<Lease> {
+  let token = leases.nextFencingToken(now);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const outcome = await leases.acquire(name, nodeId, ttlMs, now, token);
+    switch (outcome.kind) {
+      case 'acquired':
+        return { ...outcome.lease, rangeId: (await leases.get(name, true))?.rangeId ?? 0 };
+      case 'held-by-me':
+        return leases.renew(name, nodeId, ttlMs, now);
+      case 'token-behind':
+        token = leases.nextFencingToken(now, outcome.lease.fencingToken);
+        continue;
+      case 'missing': {
+        const created = await leases.create(name, nodeId, ttlMs, now, await leases.reserveRangeId(), token);
+        if (created !== 'exists') return created;
+        continue; // created concurrently by another node: compete for it as an existing lease
+      }
+    }
+  }
+  throw new Conflict(`Lease ${name} is contended; retry`, 1);
+}
+
+export async function releaseLease(input: { name: string; nodeId: number; fencingToken: number }): Promise<LeaseView> {
+  const now = Date.now();
+  return leaseView(await leases.release(input.name, input.nodeId, input.fencingToken, now), now);
+}
+
+export async function getLease(name: string): Promise<LeaseView> {
+  const lease = await leases.get(name);
+  if (!lease) throw new NotFound(`Lease ${name} not found`);
+  return leaseView(lease, Date.now());
+}
+
+/** GET /leases: every lease (paged by name), or the unexpired ones of one node. */
+export async function listLeases(input: {
+  nodeId?: number;
+  limit: number;
+  after?: string;
+}): Promise<{ items: LeaseView[]; next?: string }> {
+  const now = Date.now();
+  if (input.nodeId !== undefined) return { items: (await leases.heldBy(input.nodeId, input.nodeId, now)).map((l) => leaseView(l, now)) };
+  const { leases: page, next } = await leases.page(input.limit, input.after);
+  return { items: page.map((l) => leaseView(l, now)), next };
+}
+
+/** Unexpired leases per holder for members `from..to`: the members list's activeLeases. */
+export async function activeLeaseCounts(from: number, to: number): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const l of await leases.heldBy(from, to, Date.now())) counts.set(l.holder!, (counts.get(l.holder!) ?? 0) + 1);
+  return counts;
+}
+
+export { isHeld, recentRate };
