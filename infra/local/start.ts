@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   env.STEPFUNCTIONS_ENDPOINT = stepFunctions.endpoint;
   env.DRAIN_STATE_MACHINE_ARN = stepFunctions.arnOf(`${LOCAL_PREFIX}drain-deadline`);
   env.DRAIN_CHECK_FUNCTION = `${LOCAL_PREFIX}drain-check`;
+  console.log(`Step Functions (local) on ${stepFunctions.endpoint}: ${env.DRAIN_STATE_MACHINE_ARN}`);
   scheduler = startScheduler(invoke, Number(env.ROSTER_WATCHER_INTERVAL_SECONDS ?? 60));
 
   http = await startHttpServer({ host, port, invoke });

@@ -130,20 +130,23 @@ export async function startLocalStepFunctions(options: {
       abort: run.abort,
     };
     executions.set(arn, execution);
-    void (async () => {
+    // The history is complete before the status settles: a caller that sees SUCCEEDED sees every event.
+    const logged = (async () => {
       for await (const event of run.eventLogs) {
         const e = event as { type: string; timestamp: number; state?: { name: string; type: string } };
         execution.history.push({ id: execution.history.length + 1, type: historyType(e), timestamp: e.timestamp, name: e.state?.name });
       }
     })();
     run.result.then(
-      (output) => {
+      async (output) => {
+        await logged;
         if (execution.status !== 'RUNNING') return;
         execution.status = 'SUCCEEDED';
         execution.output = JSON.stringify(output);
         execution.stopDate = Date.now();
       },
-      (err: Error) => {
+      async (err: Error) => {
+        await logged.catch(() => undefined);
         if (execution.status !== 'RUNNING') return;
         execution.status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         execution.error = err.message;
@@ -184,6 +187,19 @@ export async function startLocalStepFunctions(options: {
         ...(e.error ? { error: e.error } : {}),
       };
     },
+    ListExecutions: ({ stateMachineArn }) => ({
+      executions: [...executions.values()]
+        .filter((e) => e.machineArn === stateMachineArn)
+        .reverse()
+        .map((e) => ({
+          executionArn: e.arn,
+          stateMachineArn: e.machineArn,
+          name: e.name,
+          status: e.status,
+          startDate: e.startDate / 1000,
+          ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+        })),
+    }),
     GetExecutionHistory: ({ executionArn }) => ({
       events: find(executionArn).history.map((h) => ({
         id: h.id,

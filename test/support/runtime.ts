@@ -8,6 +8,8 @@ export interface Runtime {
   /** The settings the runtime was started with (TOKEN_SECRET among them). */
   env: Record<string, string>;
   process: ChildProcess;
+  /** The local Step Functions endpoint and the drain state machine's ARN. */
+  stepFunctions(): { endpoint: string; machineArn: string };
   /** Everything the runtime printed so far, one entry per line. */
   logs(): string[];
   stop(): Promise<void>;
@@ -60,6 +62,11 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
     env: settings,
     process: child,
     logs: () => [...lines],
+    stepFunctions: () => {
+      const line = lines.find((l) => l.startsWith('Step Functions (local) on '));
+      const [, endpoint = '', machineArn = ''] = /^Step Functions \(local\) on (\S+): (\S+)$/.exec(line ?? '') ?? [];
+      return { endpoint, machineArn };
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
