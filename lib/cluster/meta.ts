@@ -6,25 +6,42 @@ import { keys } from '../store/keys';
 
 export interface ClusterMeta {
   clusterId: number;
+  /** The leader lease (see ./leader): its holder (0: none), expiry (epoch ms) and term, its fencing token. */
   leaderNodeId: number;
+  leaderExpiresAt: number;
   raftTerm: number;
+  /** The leader's certificate fingerprint, as it gave it at join; join tokens carry it. */
+  leaderFingerprint?: string;
+  /** Counters kept by the membership transactions: the join's first-voter rule reads voterCount. */
+  memberCount: number;
+  voterCount: number;
   initialized: boolean;
 }
 
 /** A random id below 2^53, so JSON clients (Sensu Go's uint64 fields) read it exactly. */
 export const newClusterId = (): number => Number(randomBytes(8).readBigUInt64BE() >> 11n) || 1;
 
-const toMeta = (item: Record<string, unknown>): ClusterMeta => ({
+export const toMeta = (item: Record<string, unknown>): ClusterMeta => ({
   clusterId: Number(item.clusterId),
   leaderNodeId: Number(item.leaderNodeId ?? 0),
+  leaderExpiresAt: Number(item.leaderExpiresAt ?? 0),
   raftTerm: Number(item.raftTerm ?? 0),
+  ...(typeof item.leaderFingerprint === 'string' ? { leaderFingerprint: item.leaderFingerprint } : {}),
+  memberCount: Number(item.memberCount ?? 0),
+  voterCount: Number(item.voterCount ?? 0),
   initialized: item.initialized === true,
 });
 
+/** Reads the cluster item without minting it: `undefined` before the cluster was first seen (read-only routes). */
+export async function findClusterMeta(consistent = false): Promise<ClusterMeta | undefined> {
+  const found = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.clusterMeta(), ConsistentRead: consistent }));
+  return found.Item ? toMeta(found.Item) : undefined;
+}
+
 /** Reads the cluster item, minting it (and its id) the first time the cluster is seen. */
-export async function getClusterMeta(): Promise<ClusterMeta> {
-  const found = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.clusterMeta() }));
-  if (found.Item) return toMeta(found.Item);
+export async function getClusterMeta(consistent = false): Promise<ClusterMeta> {
+  const found = await findClusterMeta(consistent);
+  if (found) return found;
   const item = { ...keys.clusterMeta(), clusterId: newClusterId(), leaderNodeId: 0, raftTerm: 0, initialized: false };
   try {
     // Only the first writer mints the id; a concurrent first call keeps the winner's.

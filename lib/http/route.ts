@@ -30,6 +30,11 @@ export interface RouteSpec {
   readonly access: Access;
   /** Basic credentials are accepted only where the modelled system takes them. */
   readonly basicAuth?: boolean;
+  /**
+   * 'checked-in-write': the route's one conditional write checks the node credential (its
+   * hash on the member), so authentication reads nothing and yields a `node-claim`.
+   */
+  readonly nodeCredential?: 'checked-in-write';
   readonly store: StoreAccess;
   /** Step Functions actions the Lambda needs on the drain state machine. */
   readonly states?: readonly ('StartExecution' | 'StopExecution')[];

@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../http/route';
 import { ROLE_IDS, type Role } from '../http/route';
 import { Unauthorized } from '../errors';
+import { authenticateNode, isNodeCredential } from '../cluster/node-credentials';
 import type { Principal } from './principal';
 import { verifyToken } from './tokens';
 
@@ -28,9 +29,10 @@ async function fromAccessToken(token: string): Promise<Principal> {
  * recognised by its form and checked by its own resolver; none found, or one that does
  * not check out, is 401.
  */
-export async function authenticate({ headers }: Credentials): Promise<Principal> {
+export async function authenticate({ headers, route }: Credentials): Promise<Principal> {
   const authorization = headers.authorization ?? '';
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   if (bearer && bearer.split('.').length === 3) return fromAccessToken(bearer);
+  if (bearer && isNodeCredential(bearer)) return authenticateNode(bearer, { checkedInWrite: route.nodeCredential === 'checked-in-write' });
   throw new Unauthorized(authorization ? 'Invalid credential' : 'No credential');
 }

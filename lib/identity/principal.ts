@@ -5,7 +5,9 @@ import { Forbidden, Unauthorized } from '../errors';
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'user'; email: string; role: Role; via: 'access-token' | 'api-token' | 'session' | 'basic'; sessionId?: string }
-  | { kind: 'node'; nodeId: number; credentialId: string };
+  | { kind: 'node'; nodeId: number; credentialId: string }
+  /** A node credential not yet checked: the route's own conditional write checks its hash (RouteSpec.nodeCredential). */
+  | { kind: 'node-claim'; nodeId: number; credentialHash: string };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
 
@@ -16,6 +18,7 @@ export function callerOf(principal: Principal): Caller | undefined {
     case 'user':
       return principal.role;
     case 'node':
+    case 'node-claim':
       return 'node';
   }
 }

@@ -12,6 +12,12 @@ export const keys = {
   clusterMeta: () => ({ PK: 'CLUSTER', SK: 'META' }),
   /** Members share the cluster partition, ordered by node id: listing them is one Query. */
   member: (nodeId: number) => ({ PK: 'CLUSTER', SK: `MEMBER#${padId(nodeId)}` }),
+  clusterPartition: 'CLUSTER',
+  memberPrefix: 'MEMBER#',
+  /** A join token's jti: written at minting (TTL at its expiry), consumed once by the join transaction. */
+  joinToken: (jti: string) => ({ PK: `JOIN#${jti}`, SK: 'JOIN' }),
+  /** Audit entries, one partition per UTC day, ordered by time; the TTL drops them after 90 days. */
+  audit: (at: Date, id: string) => ({ PK: `AUDIT#${at.toISOString().slice(0, 10)}`, SK: `${at.toISOString()}#${id}` }),
 
   // Leases. Items are never deleted: the fencing token must keep increasing across holders.
   // (Their expiry is `leaseExpiresAt`, never the TTL attribute.)

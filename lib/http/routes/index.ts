@@ -1,5 +1,7 @@
 import type { RouteSpec } from '../route';
+import * as cluster from './cluster';
 import * as leases from './leases';
+import * as sensuCluster from './sensu-cluster';
 import * as system from './system';
 
 /**
@@ -7,7 +9,12 @@ import * as system from './system';
  * schemas of its input. The local server, the OpenAPI document, serverless.yml and
  * its IAM are all derived from (or checked against) this list.
  */
-export const routes: readonly RouteSpec[] = [...Object.values(system), ...Object.values(leases)];
+export const routes: readonly RouteSpec[] = [
+  ...Object.values(system),
+  ...Object.values(leases),
+  ...Object.values(cluster),
+  ...Object.values(sensuCluster),
+];
 
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */
 export const NOT_FOUND_FN = 'not-found';

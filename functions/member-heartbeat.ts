@@ -1,0 +1,8 @@
+import { heartbeat as beat } from '../lib/cluster/heartbeat';
+import { claimedNode } from '../lib/cluster/node-credentials';
+import { httpRoute } from '../lib/http/handler';
+import { heartbeat } from '../lib/http/routes/cluster';
+
+export const handler = httpRoute(heartbeat, ({ params, principal, requestId }) =>
+  beat({ nodeId: params.id, caller: claimedNode(principal), requestId }),
+);

@@ -1,0 +1,7 @@
+import { removeSensuMember } from '../lib/cluster/sensu';
+import { httpRoute } from '../lib/http/handler';
+import { sensuRemoveMember } from '../lib/http/routes/sensu-cluster';
+
+export const handler = httpRoute(sensuRemoveMember, ({ params, principal, requestId }) =>
+  removeSensuMember({ nodeId: params.id, by: principal, requestId }),
+);

@@ -1,0 +1,5 @@
+import { listSensuMembers } from '../lib/cluster/sensu';
+import { httpRoute } from '../lib/http/handler';
+import { sensuListMembers } from '../lib/http/routes/sensu-cluster';
+
+export const handler = httpRoute(sensuListMembers, () => listSensuMembers());

@@ -1,0 +1,181 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { actorOf } from '../audit/audit';
+import { recordAudit } from '../audit/audit';
+import { config } from '../config';
+import { Conflict, Unauthorized } from '../errors';
+import type { Principal } from '../identity/principal';
+import { signToken, verifyToken } from '../identity/tokens';
+import { getJoinToken, redeem, reissueCredential, storeJoinToken, type JoinTokenRecord } from './join-store';
+import { joinedMember, type Member } from './member';
+import { getClusterMeta, type ClusterMeta } from './meta';
+import { mintNodeCredential } from './node-credentials';
+import { listMembers } from './repository';
+
+/** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
+export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {
+  const meta = await getClusterMeta();
+  const now = Math.floor(Date.now() / 1000);
+  const jti = randomUUID();
+  const lcp = meta.leaderNodeId !== 0 ? meta.leaderFingerprint : undefined;
+  const token = await signToken(
+    'join',
+    { jti, sub: String(input.nodeId), cid: meta.clusterId, ...(lcp ? { lcp } : {}) },
+    input.ttlSeconds,
+    now,
+  );
+  const expiresAt = now + input.ttlSeconds;
+  await storeJoinToken({ jti, nodeId: input.nodeId, expiresAt });
+  await recordAudit({
+    actor: actorOf(input.by),
+    action: 'join-token.create',
+    target: `member:${input.nodeId}`,
+    requestId: input.requestId,
+    details: { jti, expiresAt },
+  });
+  return { token, expiresAt };
+}
+
+export interface JoinInput {
+  token: string;
+  raftAddress: string;
+  apiAddress: string;
+  binaryVersion: string;
+  certFingerprint: string;
+  idempotencyKey?: string;
+  requestId: string;
+}
+
+export interface JoinAnswer {
+  nodeId: number;
+  clusterId: number;
+  suffrage: Member['suffrage'];
+  nodeToken: string;
+  leaderNodeId: number;
+  leaderFingerprint: string | null;
+  pins: string[];
+}
+
+const MAX_ATTEMPTS = 12;
+
+/** The claims a join needs, from a verified token of this cluster; anything else is 401. */
+async function joinClaims(token: string, clusterId: number): Promise<{ jti: string; nodeId: number }> {
+  const claims = await verifyToken('join', token);
+  const nodeId = Number(claims.sub);
+  if (typeof claims.jti !== 'string' || !Number.isSafeInteger(nodeId) || nodeId < 1 || claims.cid !== clusterId) {
+    throw new Unauthorized('Invalid join token');
+  }
+  return { jti: claims.jti, nodeId };
+}
+
+const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+/**
+ * POST /cluster/join: verifies the token, reads what the redemption depends on (the
+ * jti's record, the members, the cluster item), then redeems it in one transaction.
+ * A transaction that lost a race to a concurrent one is rebuilt from fresh reads.
+ */
+export async function join(input: JoinInput): Promise<JoinAnswer> {
+  const { clusterId } = await getClusterMeta();
+  const { jti, nodeId } = await joinClaims(input.token, clusterId);
+  const keyHash = input.idempotencyKey ? hashKey(input.idempotencyKey) : undefined;
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const record = await getJoinToken(jti);
+    if (!record) throw new Unauthorized('Invalid join token');
+    if (record.consumedAt !== undefined) return replay(record, keyHash);
+
+    const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
+    const existing = members.find((m) => m.nodeId === nodeId);
+    const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
+    if (existing && !claim) throw new Conflict(`Node ${nodeId} is already a cluster member`);
+
+    const now = Date.now();
+    const lead = meta.voterCount === 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
+    const member: Member = {
+      ...joinedMember({
+        nodeId,
+        raftAddress: input.raftAddress,
+        apiAddress: input.apiAddress,
+        binaryVersion: input.binaryVersion,
+        certFingerprint: input.certFingerprint,
+        suffrage: lead ? 'voter' : 'nonvoter',
+        now,
+        peerURLs: existing?.peerURLs.length ? existing.peerURLs : [`https://${input.raftAddress}`],
+        createdAt: existing?.createdAt,
+      }),
+      ...(claim ? { origin: 'sensu' as const } : {}),
+    };
+    const credential = mintNodeCredential(nodeId);
+    const outcome = await redeem({
+      jti,
+      member,
+      credential,
+      claim,
+      lead,
+      idempotencyKeyHash: keyHash,
+      now,
+      audit: {
+        actor: `node:${nodeId}`,
+        action: claim ? 'member.claim' : 'member.join',
+        target: `member:${nodeId}`,
+        requestId: input.requestId,
+        details: { jti, suffrage: member.suffrage, leader: lead !== undefined },
+      },
+    });
+    switch (outcome.kind) {
+      case 'redeemed': {
+        const leader = lead ? { leaderNodeId: nodeId, leaderFingerprint: member.certFingerprint } : leaderOf(meta, members);
+        return answer(member, meta.clusterId, credential.token, leader, [...members.filter((m) => m.nodeId !== nodeId), member]);
+      }
+      case 'token-used':
+        return replay(outcome.record, keyHash);
+      case 'token-invalid':
+        throw new Unauthorized('Invalid or expired join token');
+      case 'already-member':
+        throw new Conflict(`Node ${nodeId} is already a cluster member`);
+      case 'stale':
+        continue;
+      case 'contended':
+        await sleep(10 + Math.random() * 20 * (attempt + 1));
+        continue;
+    }
+  }
+  throw new Conflict('The join conflicted with concurrent changes; retry it', 1);
+}
+
+/**
+ * A used token: only the node whose redemption won may come back, with the same
+ * Idempotency-Key, and it gets a fresh credential for the member it created.
+ */
+async function replay(record: JoinTokenRecord, keyHash: string | undefined): Promise<JoinAnswer> {
+  if (!keyHash || record.idempotencyKeyHash !== keyHash) throw new Unauthorized('Join token already used');
+  const credential = mintNodeCredential(record.nodeId);
+  const member = await reissueCredential(record.nodeId, record.jti, credential);
+  if (!member) throw new Unauthorized('Join token already used');
+  const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
+  return answer(member, meta.clusterId, credential.token, leaderOf(meta, members), members);
+}
+
+function leaderOf(meta: ClusterMeta, members: readonly Member[]) {
+  const leader = members.find((m) => m.nodeId === meta.leaderNodeId);
+  return { leaderNodeId: meta.leaderNodeId, leaderFingerprint: meta.leaderFingerprint ?? leader?.certFingerprint ?? null };
+}
+
+function answer(
+  member: Member,
+  clusterId: number,
+  nodeToken: string,
+  leader: { leaderNodeId: number; leaderFingerprint: string | null },
+  members: readonly Member[],
+): JoinAnswer {
+  return {
+    nodeId: member.nodeId,
+    clusterId,
+    suffrage: member.suffrage,
+    nodeToken,
+    leaderNodeId: leader.leaderNodeId,
+    leaderFingerprint: leader.leaderNodeId === 0 ? null : leader.leaderFingerprint,
+    pins: members.map((m) => m.certFingerprint).filter((fp) => fp !== ''),
+  };
+}

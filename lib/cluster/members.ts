@@ -1,0 +1,63 @@
+import { actorOf } from '../audit/audit';
+import { config } from '../config';
+import { Conflict } from '../errors';
+import type { Principal } from '../identity/principal';
+import { countActiveLeases, revokeLeasesOf } from './leases';
+import type { Member } from './member';
+import { findClusterMeta, getClusterMeta } from './meta';
+import * as repo from './repository';
+import { removalRefusal } from './rules';
+import { memberView, type MemberView } from './views';
+
+const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
+
+async function views(members: Member[]): Promise<MemberView[]> {
+  const [meta, leases] = await Promise.all([findClusterMeta(), countActiveLeases(members.map((m) => m.nodeId))]);
+  const now = Date.now();
+  return members.map((m) =>
+    memberView(m, { leaderNodeId: meta?.leaderNodeId ?? 0, now, thresholdMs: thresholdMs(), activeLeases: leases.get(m.nodeId) ?? 0 }),
+  );
+}
+
+/** GET /cluster/members: the whole list as Ella answers it, or one page when paging is asked for. */
+export async function listMemberViews(paging: { page?: number; perPage?: number }) {
+  const all = await views(await repo.listMembers());
+  if (paging.page === undefined && paging.perPage === undefined) return all;
+  const page = paging.page ?? 1;
+  const perPage = paging.perPage ?? 25;
+  return { items: all.slice((page - 1) * perPage, page * perPage), page, per_page: perPage, total_count: all.length };
+}
+
+export async function getMemberView(nodeId: number): Promise<MemberView> {
+  const member = await repo.getMember(nodeId);
+  if (!member) throw repo.memberNotFound(nodeId);
+  return (await views([member]))[0]!;
+}
+
+export async function promoteMember(input: { nodeId: number; by: Principal; requestId: string }) {
+  const audit = { actor: actorOf(input.by), action: 'member.promote', target: `member:${input.nodeId}`, requestId: input.requestId };
+  await repo.promote(input.nodeId, Date.now(), audit);
+  return { message: 'Cluster member promoted to voter' };
+}
+
+/**
+ * Removes a member (Ella's rules: never the leader; drained unless forced) and then
+ * revokes its leases. From the removal on, its node credential finds no member (401), so
+ * none of its requests succeeds; its leases are free before this answers.
+ */
+export async function removeMember(input: { nodeId: number; force: boolean; by: Principal; requestId: string }) {
+  const [member, meta] = await Promise.all([repo.getMember(input.nodeId, true), getClusterMeta(true)]);
+  if (!member) throw repo.memberNotFound(input.nodeId);
+  const refusal = removalRefusal(member, meta.leaderNodeId, input.force);
+  if (refusal) throw new Conflict(refusal);
+  const now = Date.now();
+  await repo.remove(member, input.force, now, {
+    actor: actorOf(input.by),
+    action: 'member.remove',
+    target: `member:${input.nodeId}`,
+    requestId: input.requestId,
+    details: { force: input.force, drainState: member.drainState, suffrage: member.suffrage },
+  });
+  await revokeLeasesOf(input.nodeId, now);
+  return { message: 'Cluster member removed' };
+}

@@ -1,0 +1,68 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Forbidden, Unauthorized } from '../errors';
+import type { Principal } from '../identity/principal';
+import { documents, TABLE } from '../store/client';
+import { keys } from '../store/keys';
+
+/**
+ * A node credential: `rnode_<nodeId>_<secret>`, opaque to the node, issued at join and
+ * valid until its member is removed (or a join retry re-issues it). Only its SHA-256 is
+ * stored, on the member item, so a removed member's credential finds nothing to match.
+ */
+const PREFIX = 'rnode_';
+const FORM = /^rnode_([1-9][0-9]{0,15})_([A-Za-z0-9_-]{43})$/;
+
+export interface NodeCredential {
+  token: string;
+  hash: string;
+  /** A non-secret handle for logs and principals. */
+  credentialId: string;
+}
+
+export const hashCredential = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export function mintNodeCredential(nodeId: number): NodeCredential {
+  const token = `${PREFIX}${nodeId}_${randomBytes(32).toString('base64url')}`;
+  const hash = hashCredential(token);
+  return { token, hash, credentialId: hash.slice(0, 16) };
+}
+
+/** Recognises the form only: API tokens start `roster_`, access tokens are JWTs. */
+export const isNodeCredential = (bearer: string): boolean => bearer.startsWith(PREFIX);
+
+/** The node id a credential names and its hash, or 401 when it is not one. */
+export function parseNodeCredential(token: string): { nodeId: number; hash: string } {
+  const m = FORM.exec(token);
+  const nodeId = m ? Number(m[1]) : NaN;
+  if (!Number.isSafeInteger(nodeId)) throw new Unauthorized('Invalid node credential');
+  return { nodeId, hash: hashCredential(token) };
+}
+
+const sameHash = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Checks a node credential against its member (one consistent GetItem): a removed
+ * member, or a credential re-issued since, is 401. With `checkedInWrite`, the route's
+ * own conditional write does the check (see RouteSpec.nodeCredential), so nothing is read.
+ */
+export async function authenticateNode(token: string, options: { checkedInWrite?: boolean } = {}): Promise<Principal> {
+  const { nodeId, hash } = parseNodeCredential(token);
+  if (options.checkedInWrite) return { kind: 'node-claim', nodeId, credentialHash: hash };
+  const { Item } = await documents.send(
+    new GetCommand({
+      TableName: TABLE,
+      Key: keys.member(nodeId),
+      ProjectionExpression: 'credentialHash, credentialId',
+      ConsistentRead: true,
+    }),
+  );
+  if (typeof Item?.credentialHash !== 'string' || !sameHash(Item.credentialHash, hash)) throw new Unauthorized('Invalid node credential');
+  return { kind: 'node', nodeId, credentialId: String(Item.credentialId ?? hash.slice(0, 16)) };
+}
+
+/** The node a `checked-in-write` route acts for, and the credential hash its write must match. */
+export function claimedNode(principal: Principal): { nodeId: number; credentialHash: string } {
+  if (principal.kind !== 'node-claim') throw new Forbidden('Only a node credential may do this');
+  return { nodeId: principal.nodeId, credentialHash: principal.credentialHash };
+}

@@ -1,0 +1,208 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditPut, type AuditEntry } from '../audit/audit';
+import { Conflict, NotFound, Unauthorized } from '../errors';
+import { documents, TABLE } from '../store/client';
+import { cancellationReasons, conditionFailure } from '../store/conditions';
+import { keys } from '../store/keys';
+import { memberFromItem, memberToItem, type Member } from './member';
+
+/** Members of the cluster: one partition, sorted by node id. */
+
+export const memberNotFound = (nodeId: number) => new NotFound(`Cluster member ${nodeId} not found`);
+
+/** Every member, ordered by node id (one Query, paged through by the SDK's LastEvaluatedKey). */
+export async function listMembers(consistent = false): Promise<Member[]> {
+  const members: Member[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix },
+        ConsistentRead: consistent,
+        ExclusiveStartKey: start,
+      }),
+    );
+    members.push(...(out.Items ?? []).map(memberFromItem));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return members;
+}
+
+export async function getMember(nodeId: number, consistent = false): Promise<Member | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.member(nodeId), ConsistentRead: consistent }));
+  return Item ? memberFromItem(Item) : undefined;
+}
+
+/** nonvoter → voter, with the voter count and the audit entry, in one transaction. */
+export async function promote(nodeId: number, now: number, audit: AuditEntry): Promise<void> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              UpdateExpression: 'SET suffrage = :voter, promotedAt = :now',
+              // Only an existing nonvoter is promoted: a voter is 409, a missing member 404.
+              ConditionExpression: 'attribute_exists(PK) AND suffrage = :nonvoter',
+              ExpressionAttributeValues: { ':voter': 'voter', ':nonvoter': 'nonvoter', ':now': now },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.clusterMeta(),
+              UpdateExpression: 'ADD voterCount :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          auditPut(audit, now),
+        ],
+      }),
+    );
+  } catch (err) {
+    const member = cancellationReasons(err)?.[0];
+    if (member?.code !== 'ConditionalCheckFailed') throw err;
+    if (!member.item) throw memberNotFound(nodeId);
+    throw new Conflict(`Cluster member ${nodeId} is already a voter`);
+  }
+}
+
+/**
+ * Deletes a member with the counters and the audit entry in one transaction. The leader
+ * is never removed; without `force` only a drained member is. `seen` is the member as
+ * read: if its suffrage changed since, the counters would be wrong, so that is a 409 too.
+ */
+export async function remove(seen: Member, force: boolean, now: number, audit: AuditEntry): Promise<void> {
+  const nodeId = seen.nodeId;
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              // Drained (unless forced), and still of the suffrage the counters are adjusted for.
+              ConditionExpression: `attribute_exists(PK) AND suffrage = :suffrage${force ? '' : ' AND drainState = :drained'}`,
+              ExpressionAttributeValues: { ':suffrage': seen.suffrage, ...(force ? {} : { ':drained': 'drained' }) },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.clusterMeta(),
+              UpdateExpression: 'ADD memberCount :minus, voterCount :voters',
+              // The leader is refused, even with force: the cluster item says who leads.
+              ConditionExpression: 'attribute_exists(PK) AND leaderNodeId <> :id',
+              ExpressionAttributeValues: { ':minus': -1, ':voters': seen.suffrage === 'voter' ? -1 : 0, ':id': nodeId },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          auditPut(audit, now),
+        ],
+      }),
+    );
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    const [member, meta] = reasons;
+    if (member?.code === 'ConditionalCheckFailed') {
+      if (!member.item) throw memberNotFound(nodeId);
+      const current = memberFromItem(member.item);
+      if (!force && current.drainState !== 'drained') {
+        throw new Conflict(`Cluster member ${nodeId} must be drained before removal (or pass force=true)`);
+      }
+      throw new Conflict(`Cluster member ${nodeId} changed concurrently; retry`, 1);
+    }
+    if (meta?.code === 'ConditionalCheckFailed') throw new Conflict(`Cluster member ${nodeId} is the leader and cannot be removed`);
+    throw err;
+  }
+}
+
+/** A member added by an operator (Sensu Go POST): a nonvoter that no node has claimed yet. */
+export async function addUnclaimed(member: Member, audit: AuditEntry): Promise<'added' | 'taken'> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: TABLE,
+              Item: memberToItem(member),
+              // A freshly minted random id: it must not be someone's already.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.clusterMeta(),
+              UpdateExpression: 'ADD memberCount :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          auditPut(audit, member.createdAt),
+        ],
+      }),
+    );
+    return 'added';
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return 'taken';
+    throw err;
+  }
+}
+
+/** Sets a member's peer URLs (Sensu Go PUT). */
+export async function setPeerUrls(nodeId: number, peerURLs: string[]): Promise<Member> {
+  try {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.member(nodeId),
+        UpdateExpression: 'SET peerURLs = :urls',
+        // Never creates a member: an unknown id is 404.
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':urls': peerURLs },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return memberFromItem(Attributes!);
+  } catch (err) {
+    if (conditionFailure(err)) throw memberNotFound(nodeId);
+    throw err;
+  }
+}
+
+/**
+ * A heartbeat: ONE conditional write that is also the credential check. A removed member
+ * (no item) or a credential re-issued since (another hash) is 401.
+ */
+export async function recordHeartbeat(nodeId: number, credentialHash: string, now: number): Promise<Member> {
+  try {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.member(nodeId),
+        UpdateExpression: 'SET lastHeartbeatAt = :now',
+        // The member exists and this is its current credential; the time never goes backwards.
+        ConditionExpression: 'credentialHash = :hash AND (attribute_not_exists(lastHeartbeatAt) OR lastHeartbeatAt < :now)',
+        ExpressionAttributeValues: { ':now': now, ':hash': credentialHash },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return memberFromItem(Attributes!);
+  } catch (err) {
+    const failed = conditionFailure(err);
+    if (!failed) throw err;
+    if (failed.item?.credentialHash === credentialHash) return memberFromItem(failed.item); // a later heartbeat already counted
+    throw new Unauthorized('Invalid node credential');
+  }
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
+import { route } from '../route';
+import { boolParam, intParam, nodeId } from '../schemas';
+
+/** `host:port` or a URL: it must parse, with a host. */
+const address = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => {
+    try {
+      return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `tcp://${s}`).hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be host:port or a URL');
+
+const idParams = z.strictObject({ id: nodeId });
+
+export const listMembers = route({
+  fn: 'members-list',
+  method: 'GET',
+  path: '/api/v1/cluster/members',
+  surface: 'ella',
+  access: READERS,
+  store: 'read',
+  status: 200,
+  summary: 'Every cluster member by node id (the whole list, or a page with page and per_page)',
+  query: z.object({ page: intParam(1, 1_000_000).optional(), per_page: intParam(1, 1000).optional() }),
+});
+
+export const getMember = route({
+  fn: 'member-get',
+  method: 'GET',
+  path: '/api/v1/cluster/members/{id}',
+  surface: 'ella',
+  access: READERS,
+  store: 'read',
+  status: 200,
+  summary: 'One cluster member',
+  params: idParams,
+});
+
+export const removeMember = route({
+  fn: 'member-remove',
+  method: 'DELETE',
+  path: '/api/v1/cluster/members/{id}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Remove a drained member (or any but the leader with force=true), revoking its leases',
+  params: idParams,
+  query: z.object({ force: boolParam.default(false) }),
+  bodyKind: 'none',
+});
+
+export const promoteMember = route({
+  fn: 'member-promote',
+  method: 'POST',
+  path: '/api/v1/cluster/members/{id}/promote',
+  surface: 'ella',
+  access: OPERATORS,
+  store: 'write',
+  status: 200,
+  summary: 'Promote a nonvoter to voter',
+  params: idParams,
+  bodyKind: 'none',
+});
+
+export const createJoinToken = route({
+  fn: 'join-token-create',
+  method: 'POST',
+  path: '/api/v1/cluster/pki/join-tokens',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 201,
+  summary: 'Mint a single-use join token bound to a node id',
+  body: z.strictObject({
+    nodeID: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    ttlSeconds: z.number().int().min(300).max(86_400).default(1800),
+  }),
+});
+
+export const joinCluster = route({
+  fn: 'cluster-join',
+  method: 'POST',
+  path: '/api/v1/cluster/join',
+  surface: 'ella',
+  access: 'public', // the join token is the credential
+  store: 'write',
+  status: 201,
+  summary: 'Redeem a join token: become a member and receive a node credential',
+  body: z.strictObject({
+    token: z.string().min(1).max(4096),
+    raftAddress: address,
+    apiAddress: address,
+    binaryVersion: z.string().min(1).max(64),
+    certFingerprint: z.string().regex(/^[A-Za-z0-9:+/=_.-]{1,256}$/, 'must be 1-256 characters of a fingerprint'),
+  }),
+});
+
+export const heartbeat = route({
+  fn: 'member-heartbeat',
+  method: 'POST',
+  path: '/api/v1/cluster/members/{id}/heartbeat',
+  surface: 'ella',
+  access: NODES,
+  // The heartbeat's one write checks the credential's hash: no read before it.
+  nodeCredential: 'checked-in-write',
+  store: 'write',
+  status: 200,
+  summary: "A node's heartbeat for its own member; the leader's also renews the leader lease",
+  params: idParams,
+  bodyKind: 'none',
+});

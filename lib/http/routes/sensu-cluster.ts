@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { splitPeerAddrs } from '../../compat/sensu-cluster';
+import { ADMIN, READERS } from '../../identity/principal';
+import { route } from '../route';
+import { hexNodeId } from '../schemas';
+
+/** `peer-addrs=a,b`: one or more http(s) URLs. */
+const peerAddrs = z
+  .string()
+  .transform(splitPeerAddrs)
+  .pipe(
+    z
+      .array(z.url({ protocol: /^https?$/ }).max(255))
+      .min(1, 'must name at least one peer URL')
+      .max(16),
+  );
+
+const hexParams = z.strictObject({ id: hexNodeId });
+
+export const sensuListMembers = route({
+  fn: 'sensu-members-list',
+  method: 'GET',
+  path: '/api/core/v2/cluster/members',
+  surface: 'sensu',
+  access: READERS,
+  store: 'write', // the header shows the cluster id, minted at its first read
+  status: 200,
+  summary: 'Sensu Go: the cluster members, with the cluster id, leader and term',
+});
+
+export const sensuAddMember = route({
+  fn: 'sensu-member-add',
+  method: 'POST',
+  path: '/api/core/v2/cluster/members',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Sensu Go: add a nonvoter member with these peer URLs, for a node to claim with a join token',
+  query: z.object({ 'peer-addrs': peerAddrs }),
+  bodyKind: 'none',
+});
+
+export const sensuUpdateMember = route({
+  fn: 'sensu-member-update',
+  method: 'PUT',
+  path: '/api/core/v2/cluster/members/{id}',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: "Sensu Go: update a member's peer URLs",
+  params: hexParams,
+  query: z.object({ 'peer-addrs': peerAddrs }),
+  bodyKind: 'none',
+});
+
+export const sensuRemoveMember = route({
+  fn: 'sensu-member-remove',
+  method: 'DELETE',
+  path: '/api/core/v2/cluster/members/{id}',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'write',
+  status: 202,
+  summary: 'Sensu Go: remove a member without the drain precondition (never the leader), revoking its leases',
+  params: hexParams,
+  bodyKind: 'none',
+});
+
+export const sensuClusterId = route({
+  fn: 'sensu-cluster-id',
+  method: 'GET',
+  path: '/api/core/v2/cluster/id',
+  surface: 'sensu',
+  access: READERS,
+  store: 'write', // the first read mints the cluster id
+  status: 200,
+  summary: 'Sensu Go: the cluster id, as a JSON string',
+});

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { accessToken, bearer } from './auth';
+import { client } from './http';
+import type { Runtime } from './runtime';
+
+/** Helpers for membership tests: mint a token as admin, join as a node, heartbeat with its credential. */
+export async function clusterClients(rt: Runtime) {
+  const admin = client(rt.url, bearer(await accessToken(rt, 'admin')));
+  const operator = client(rt.url, bearer(await accessToken(rt, 'operator')));
+  const readonly = client(rt.url, bearer(await accessToken(rt, 'readonly')));
+  const anonymous = client(rt.url);
+
+  const mint = async (nodeID: number, ttlSeconds?: number) => {
+    const res = await admin.post('/api/v1/cluster/pki/join-tokens', { nodeID, ...(ttlSeconds ? { ttlSeconds } : {}) });
+    if (res.status !== 201) throw new Error(`mint ${nodeID}: ${res.status} ${res.text}`);
+    return res.body.result.token as string;
+  };
+
+  const joinBody = (token: string, nodeId: number) => ({
+    token,
+    raftAddress: `10.0.0.${nodeId % 250}:7000`,
+    apiAddress: `10.0.0.${nodeId % 250}:5002`,
+    binaryVersion: 'v1.2.3',
+    certFingerprint: `sha256:${randomBytes(8).toString('hex')}`,
+  });
+
+  /** Joins node `nodeId` with a fresh token; returns the join answer and a client holding its credential. */
+  const join = async (nodeId: number) => {
+    const res = await anonymous.post('/api/v1/cluster/join', joinBody(await mint(nodeId), nodeId));
+    if (res.status !== 201) throw new Error(`join ${nodeId}: ${res.status} ${res.text}`);
+    return { answer: res.body.result, node: client(rt.url, bearer(res.body.result.nodeToken)) };
+  };
+
+  const beat = (node: ReturnType<typeof client>, nodeId: number) => node.post(`/api/v1/cluster/members/${nodeId}/heartbeat`);
+
+  return { admin, operator, readonly, anonymous, mint, joinBody, join, beat };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
