@@ -10,4 +10,16 @@ export interface TaskSpec {
   readonly schedule?: string;
 }
 
-export const tasks: readonly TaskSpec[] = [];
+export const tasks: readonly TaskSpec[] = [
+  {
+    fn: 'drain-check',
+    store: 'write',
+    summary: 'Drain-deadline task: completes a drain at its deadline or when its last lease goes',
+  },
+  {
+    fn: 'watcher',
+    store: 'write',
+    schedule: 'rate(1 minute)',
+    summary: 'Scheduled pass: completes every drain whose deadline passed (a lost or failed execution included)',
+  },
+];

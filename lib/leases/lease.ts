@@ -14,6 +14,8 @@ export interface Lease {
   acquiredAt?: number;
   /** Acquires and renews per minute bucket (epoch minute → count), for hot ranges. */
   ops: Record<string, number>;
+  /** Set while the holder is draining (its drain epoch): a release then checks whether the drain is done. */
+  holderDrainEpoch?: number;
 }
 
 /** How many minute buckets "recent" covers for the acquire/renew rate. */
@@ -61,5 +63,6 @@ export function fromItem(item: Record<string, unknown>): Lease {
     expiresAt: Number(item.leaseExpiresAt ?? 0),
     acquiredAt: item.acquiredAt === undefined ? undefined : Number(item.acquiredAt),
     ops: (item.ops as Record<string, number> | undefined) ?? {},
+    holderDrainEpoch: item.holderDrainEpoch === undefined ? undefined : Number(item.holderDrainEpoch),
   };
 }

@@ -45,7 +45,7 @@ export async function acquire(name: string, holder: number, ttlMs: number, now: 
               TableName: TABLE,
               Key: keys.lease(name),
               UpdateExpression:
-                'SET holder = :me, fencingToken = :token, leaseExpiresAt = :exp, acquiredAt = :now, ops = :ops, GSI1PK = :gpk, GSI1SK = :gsk',
+                'SET holder = :me, fencingToken = :token, leaseExpiresAt = :exp, acquiredAt = :now, ops = :ops, GSI1PK = :gpk, GSI1SK = :gsk REMOVE holderDrainEpoch',
               // Free or lapsed, and the token only ever grows (see nextFencingToken).
               ConditionExpression:
                 'attribute_exists(PK) AND (attribute_not_exists(holder) OR leaseExpiresAt <= :now) AND fencingToken < :token',
@@ -297,7 +297,7 @@ export async function revokeAll(holder: number, now: number): Promise<string[]> 
         new UpdateCommand({
           TableName: TABLE,
           Key: keys.lease(lease.name),
-          UpdateExpression: 'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, GSI1PK, GSI1SK',
+          UpdateExpression: 'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, GSI1PK, GSI1SK, holderDrainEpoch',
           // Only if it is still this holder's; the token only ever grows.
           ConditionExpression: 'holder = :holder AND fencingToken < :token',
           ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
@@ -309,4 +309,29 @@ export async function revokeAll(holder: number, now: number): Promise<string[]> 
     }
   }
   return revoked;
+}
+
+/**
+ * Marks the leases `holder` has with its drain epoch, so that releasing one of them tells
+ * the releaser to check whether the drain is now complete (no extra read on ordinary releases).
+ */
+export async function markHolderDraining(holder: number, drainEpoch: number, names: readonly string[]): Promise<void> {
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: TABLE,
+            Key: keys.lease(name),
+            UpdateExpression: 'SET holderDrainEpoch = :epoch',
+            // Only while it is still this holder's.
+            ConditionExpression: 'holder = :holder',
+            ExpressionAttributeValues: { ':holder': holder, ':epoch': drainEpoch },
+          }),
+        );
+      } catch (err) {
+        if (!conditionFailure(err)) throw err;
+      }
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import { config } from '../config';
+import { afterDrainingRelease } from '../drain/use-cases';
 import { Conflict, NotFound } from '../errors';
 import { isHeld, leaseView, recentRate, type Lease, type LeaseView } from './lease';
 import * as leases from './repository';
@@ -45,9 +46,12 @@ async function acquireOrCreate(name: string, nodeId: number, ttlMs: number, now:
   throw new Conflict(`Lease ${name} is contended; retry`, 1);
 }
 
-export async function releaseLease(input: { name: string; nodeId: number; fencingToken: number }): Promise<LeaseView> {
+export async function releaseLease(input: { name: string; nodeId: number; fencingToken: number; requestId?: string }): Promise<LeaseView> {
   const now = Date.now();
-  return leaseView(await leases.release(input.name, input.nodeId, input.fencingToken, now), now);
+  const released = await leases.release(input.name, input.nodeId, input.fencingToken, now);
+  // The holder is draining: if that was its last lease, it is drained now.
+  if (released.holderDrainEpoch !== undefined) await afterDrainingRelease(input.nodeId, released.holderDrainEpoch, input.name, input.requestId ?? '');
+  return leaseView(released, now);
 }
 
 export async function getLease(name: string): Promise<LeaseView> {

@@ -1,0 +1,7 @@
+import { checkDrain } from '../lib/drain/use-cases';
+import { taskHandler } from '../lib/task';
+
+/** The drain-deadline state machine's task: is this drain epoch done, and if not, when to look again. */
+export const handler = taskHandler('drain-check', (event: { nodeId: number; drainEpoch: number }, { requestId }) =>
+  checkDrain({ nodeId: Number(event.nodeId), drainEpoch: Number(event.drainEpoch), requestId }),
+);

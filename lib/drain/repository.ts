@@ -1,0 +1,170 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditPut, type AuditEntry } from '../audit/audit';
+import { NotFound } from '../errors';
+import { documents, TABLE } from '../store/client';
+import { cancellationReasons, type Item } from '../store/conditions';
+import { keys } from '../store/keys';
+
+export type DrainState = 'active' | 'draining' | 'drained';
+
+/** The part of a member that draining reads and writes. */
+export interface DrainStatus {
+  nodeId: number;
+  drainState: DrainState;
+  drainEpoch: number;
+  /** Epoch ms; set while draining with a deadline. */
+  drainDeadline?: number;
+}
+
+const toStatus = (nodeId: number, item: Item): DrainStatus => ({
+  nodeId,
+  drainState: (item.drainState as DrainState | undefined) ?? 'active',
+  drainEpoch: Number(item.drainEpoch ?? 0),
+  drainDeadline: item.drainDeadline === undefined ? undefined : Number(item.drainDeadline),
+});
+
+export async function readDrain(nodeId: number): Promise<DrainStatus> {
+  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.member(nodeId), ConsistentRead: true }));
+  if (!Item) throw new NotFound('Cluster member not found');
+  return toStatus(nodeId, Item);
+}
+
+export type BeginOutcome = { kind: 'began'; status: DrainStatus } | { kind: 'already'; status: DrainStatus } | { kind: 'leads' };
+
+/**
+ * active → draining in one transaction, under a new epoch (the writer picks it: now, above
+ * the last, like fencing tokens). Refused while the member holds the leader lease, so
+ * leadership is handed over first.
+ */
+export async function beginDrain(nodeId: number, deadline: number, now: number, audit: AuditEntry): Promise<BeginOutcome> {
+  const epoch = now;
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              UpdateExpression: 'SET drainState = :draining, drainEpoch = :epoch, drainDeadline = :deadline, drainUpdatedAt = :now',
+              // Only an active member starts draining (a repeat is idempotent); epochs only grow.
+              ConditionExpression:
+                'attribute_exists(PK) AND drainState = :active AND (attribute_not_exists(drainEpoch) OR drainEpoch < :epoch)',
+              ExpressionAttributeValues: {
+                ':draining': 'draining',
+                ':active': 'active',
+                ':epoch': epoch,
+                ':deadline': deadline,
+                ':now': now,
+              },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.clusterMeta(),
+              // A member holding the leader lease hands it over before it drains.
+              ConditionExpression: 'attribute_not_exists(leaderNodeId) OR leaderNodeId <> :me OR leaderExpiresAt <= :now',
+              ExpressionAttributeValues: { ':me': nodeId, ':now': now },
+            },
+          },
+          auditPut({ ...audit, details: { ...audit.details, drainEpoch: epoch, deadline: new Date(deadline).toISOString() } }, now),
+        ],
+      }),
+    );
+    return { kind: 'began', status: { nodeId, drainState: 'draining', drainEpoch: epoch, drainDeadline: deadline } };
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    const [member, meta] = reasons;
+    if (member?.code === 'ConditionalCheckFailed') {
+      if (!member.item) throw new NotFound('Cluster member not found');
+      const status = toStatus(nodeId, member.item);
+      if (status.drainState !== 'active') return { kind: 'already', status };
+      return beginDrain(nodeId, deadline, Math.max(now + 1, status.drainEpoch + 1), audit); // clock behind the last epoch
+    }
+    if (meta?.code === 'ConditionalCheckFailed') return { kind: 'leads' };
+    throw err;
+  }
+}
+
+/** draining → drained, only for the epoch that began it: a stale check or a resumed drain changes nothing. */
+export async function completeDrain(nodeId: number, epoch: number, now: number, audit: AuditEntry): Promise<boolean> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              UpdateExpression: 'SET drainState = :drained, drainUpdatedAt = :now REMOVE drainDeadline',
+              // The epoch guard: timers are advisory, this condition is the authority.
+              ConditionExpression: 'drainState = :draining AND drainEpoch = :epoch',
+              ExpressionAttributeValues: { ':drained': 'drained', ':draining': 'draining', ':epoch': epoch, ':now': now },
+            },
+          },
+          auditPut({ ...audit, details: { ...audit.details, drainEpoch: epoch } }, now),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+}
+
+/**
+ * draining or drained → active, for the state read just before (so a concurrent drain or
+ * resume is noticed). Returns the state it left, or undefined when it was active already.
+ */
+export async function resume(nodeId: number, now: number, audit: AuditEntry): Promise<DrainStatus | undefined> {
+  const before = await readDrain(nodeId);
+  if (before.drainState === 'active') return undefined;
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              UpdateExpression: 'SET drainState = :active, drainUpdatedAt = :now REMOVE drainDeadline',
+              // Exactly the drain we read: its epoch's execution is the one to stop.
+              ConditionExpression: 'drainState = :state AND drainEpoch = :epoch',
+              ExpressionAttributeValues: { ':active': 'active', ':now': now, ':state': before.drainState, ':epoch': before.drainEpoch },
+            },
+          },
+          auditPut({ ...audit, details: { ...audit.details, from: before.drainState, drainEpoch: before.drainEpoch } }, now),
+        ],
+      }),
+    );
+    return before;
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return resume(nodeId, now, audit); // it moved: look again
+    throw err;
+  }
+}
+
+/** Members still draining (the watcher completes those whose deadline passed). One Query. */
+export async function drainingMembers(): Promise<DrainStatus[]> {
+  const out: DrainStatus[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: 'drainState = :draining',
+        ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix, ':draining': 'draining' },
+        ProjectionExpression: 'nodeId, drainState, drainEpoch, drainDeadline',
+        ExclusiveStartKey: start,
+      }),
+    );
+    out.push(...(page.Items ?? []).map((item) => toStatus(Number(item.nodeId), item)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}

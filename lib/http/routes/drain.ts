@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { OPERATORS } from '../../identity/principal';
+import { route } from '../route';
+import { boolParam, nodeId } from '../schemas';
+
+export const drainMember = route({
+  fn: 'member-drain',
+  method: 'POST',
+  path: '/api/v1/cluster/members/{id}/drain',
+  surface: 'ella',
+  access: OPERATORS,
+  store: 'write',
+  states: ['StartExecution'],
+  status: 200,
+  summary: 'Drain a member now (deadlineSeconds 0) or by a deadline; idempotent',
+  params: z.strictObject({ id: nodeId }),
+  query: z.object({ force: boolParam.default(false) }),
+  body: z.strictObject({ deadlineSeconds: z.number().int().min(0).max(3600).default(0) }),
+});
+
+export const resumeMember = route({
+  fn: 'member-resume',
+  method: 'POST',
+  path: '/api/v1/cluster/members/{id}/resume',
+  surface: 'ella',
+  access: OPERATORS,
+  store: 'write',
+  states: ['StopExecution'],
+  status: 200,
+  summary: 'Return a draining or drained member to active; idempotent',
+  params: z.strictObject({ id: nodeId }),
+  bodyKind: 'none',
+});
