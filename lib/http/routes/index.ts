@@ -1,5 +1,7 @@
 import type { RouteSpec } from '../route';
 import * as cluster from './cluster';
+import * as cockroach from './cockroach';
+import * as drain from './drain';
 import * as leases from './leases';
 import * as sensuCluster from './sensu-cluster';
 import * as system from './system';
@@ -12,6 +14,8 @@ import * as system from './system';
 export const routes: readonly RouteSpec[] = [
   ...Object.values(system),
   ...Object.values(leases),
+  ...Object.values(drain),
+  ...Object.values(cockroach),
   ...Object.values(cluster),
   ...Object.values(sensuCluster),
 ];

@@ -1,0 +1,5 @@
+import { cockroachNodes } from '../lib/cluster/cockroach-nodes';
+import { httpRoute } from '../lib/http/handler';
+import { crdbNodes } from '../lib/http/routes/cockroach';
+
+export const handler = httpRoute(crdbNodes, ({ query }) => cockroachNodes(query.limit, query.offset));
