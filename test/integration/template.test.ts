@@ -96,6 +96,40 @@ describe('the packaged CloudFormation template', () => {
     expect(JSON.stringify(statements[0].Resource)).toMatch(/:function:roster-dev-drain-check"/);
   });
 
+  it('schedules the watcher every minute', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toHaveLength(1);
+    expect(rules[0].ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.stringify(rules[0].Targets)).toMatch(/WatcherLambdaFunction/);
+  });
+
+  it('gives states:StartExecution and StopExecution only to the functions that call them', () => {
+    const byRole = new Map<string, string[]>();
+    for (const f of lambdas()) {
+      const role = (f.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      byRole.set(role, [...(byRole.get(role) ?? []), shortName(f.FunctionName)]);
+    }
+    const holders = (action: string) =>
+      statements()
+        .filter((s) => s.Action.includes(action))
+        .flatMap((s) => byRole.get(s.role) ?? [])
+        .sort();
+    expect(holders('states:StartExecution')).toEqual(
+      routes
+        .filter((r) => r.states?.includes('StartExecution'))
+        .map((r) => r.fn)
+        .sort(),
+    );
+    expect(holders('states:StopExecution')).toEqual(
+      routes
+        .filter((r) => r.states?.includes('StopExecution'))
+        .map((r) => r.fn)
+        .sort(),
+    );
+    expect(holders('states:StartExecution')).toEqual(['member-drain']);
+    expect(holders('states:StopExecution')).toEqual(['member-resume']);
+  });
+
   it('gives every function the role of its access class, and read-only roles no write action', () => {
     const byName = new Map(lambdas().map((f) => [shortName(f.FunctionName), f.Role]));
     for (const r of routes) expect(byName.get(r.fn), r.fn).toEqual({ 'Fn::GetAtt': [roleOf(r), 'Arn'] });
