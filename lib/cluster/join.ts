@@ -88,7 +88,12 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
     const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
     const existing = members.find((m) => m.nodeId === nodeId);
     const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
-    if (existing && !claim) throw new Conflict(`Node ${nodeId} is already a cluster member`);
+    if (existing && !claim) {
+      // Perhaps joined by this very token a moment ago: that is a used token, not a 409.
+      const latest = await getJoinToken(jti);
+      if (latest?.consumedAt !== undefined) return replay(latest, keyHash);
+      throw new Conflict(`Node ${nodeId} is already a cluster member`);
+    }
 
     const now = Date.now();
     const lead = meta.voterCount === 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
