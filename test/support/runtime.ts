@@ -1,75 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { inject } from 'vitest';
+import { superviseRuntime, type Runtime } from '../../infra/local/supervise';
 
-export interface Runtime {
-  url: string;
-  /** The settings the runtime was started with (TOKEN_SECRET among them). */
-  env: Record<string, string>;
-  process: ChildProcess;
-  /** The local Step Functions endpoint and the drain state machine's ARN. */
-  stepFunctions(): { endpoint: string; machineArn: string };
-  /** Everything the runtime printed so far, one entry per line. */
-  logs(): string[];
-  stop(): Promise<void>;
-}
+export type { Runtime };
 
 /**
- * Starts the real local runtime (`node dist/local/start.mjs`, as `npm start` does, from this run's build) on an
- * ephemeral port. By default it uses the run's shared DynamoDB Local with a table of
- * its own; `env` overrides any setting (DYNAMODB_ENDPOINT: '' starts a private emulator).
+ * The real local runtime from this run's build, on an ephemeral port, against the run's
+ * shared DynamoDB Local with a table of its own. `env` overrides any setting
+ * (DYNAMODB_ENDPOINT: '' makes it start a private emulator, as `npm start` does).
  */
-export async function startRuntime(env: Record<string, string> = {}): Promise<Runtime> {
-  const settings: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: ':memory:',
-    DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
-    TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
-    TOKEN_SECRET: randomBytes(32).toString('base64url'),
-    PASSWORD_SCRYPT_LOG_N: '10',
-    // The runtime stops when this test process goes away, even if a test never calls stop().
-    ROSTER_STOP_ON_STDIN_EOF: '1',
-    ...env,
-  };
-  const child = spawn(process.execPath, [join(inject('distDir'), 'local/start.mjs')], {
-    env: { ...process.env, ...settings },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${lines.join('\n')}`)), 90_000);
-    const onData = () => {
-      const line = lines.find((l) => l.startsWith('Roster listening on '));
-      if (line) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        resolve(line.slice('Roster listening on '.length).trim());
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}:\n${lines.join('\n')}`)));
-  });
-
-  return {
-    url,
-    env: settings,
-    process: child,
-    logs: () => [...lines],
-    stepFunctions: () => {
-      const line = lines.find((l) => l.startsWith('Step Functions (local) on '));
-      const [, endpoint = '', machineArn = ''] = /^Step Functions \(local\) on (\S+): (\S+)$/.exec(line ?? '') ?? [];
-      return { endpoint, machineArn };
-    },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+export const startRuntime = (env: Record<string, string> = {}): Promise<Runtime> =>
+  superviseRuntime(inject('distDir'), { DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), PASSWORD_SCRYPT_LOG_N: '10', ...env });

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+export interface Runtime {
+  url: string;
+  /** The settings the runtime was started with (TOKEN_SECRET among them). */
+  env: Record<string, string>;
+  process: ChildProcess;
+  /** The local Step Functions endpoint and the drain state machine's ARN. */
+  stepFunctions(): { endpoint: string; machineArn: string };
+  /** Everything the runtime printed so far, one entry per line. */
+  logs(): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real local runtime (`node <distDir>/local/start.mjs`, what `npm start` runs)
+ * on an ephemeral port, supervised: it stops when this process goes away, even if
+ * nobody calls stop(). Used by the tests and the benchmark. `env` overrides any setting.
+ */
+export async function superviseRuntime(distDir: string, env: Record<string, string> = {}): Promise<Runtime> {
+  const settings: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: ':memory:',
+    TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
+    TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    ROSTER_STOP_ON_STDIN_EOF: '1',
+    ...env,
+  };
+  const child = spawn(process.execPath, [join(distDir, 'local/start.mjs')], {
+    env: { ...process.env, ...settings },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${lines.join('\n')}`)), 90_000);
+    const onData = () => {
+      const line = lines.find((l) => l.startsWith('Roster listening on '));
+      if (line) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(line.slice('Roster listening on '.length).trim());
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}:\n${lines.join('\n')}`)));
+  });
+
+  return {
+    url,
+    env: settings,
+    process: child,
+    logs: () => [...lines],
+    stepFunctions: () => {
+      const line = lines.find((l) => l.startsWith('Step Functions (local) on '));
+      const [, endpoint = '', machineArn = ''] = /^Step Functions \(local\) on (\S+): (\S+)$/.exec(line ?? '') ?? [];
+      return { endpoint, machineArn };
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
