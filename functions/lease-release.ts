@@ -1,9 +1,9 @@
 import { httpRoute } from '../lib/http/handler';
 import { releaseLease } from '../lib/http/routes/leases';
-import { callingNode } from '../lib/identity/principal';
+import { claimedNode } from '../lib/cluster/node-credentials';
 import { releaseLease as release } from '../lib/leases/use-cases';
 
 export const handler = httpRoute(releaseLease, async ({ params, query, principal, requestId }) => {
-  await release({ name: params.name, nodeId: callingNode(principal), fencingToken: query.fencingToken, requestId });
+  await release({ name: params.name, ...claimedNode(principal), fencingToken: query.fencingToken, requestId });
   return { message: 'Lease released' };
 });

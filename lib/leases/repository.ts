@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, NotFound, Unauthorized } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure, type Item } from '../store/conditions';
 import { keys, padId } from '../store/keys';
@@ -24,7 +24,14 @@ export type AcquireOutcome =
  * Takes a free or expired lease for `holder` in ONE transaction: the member must exist
  * and be active, and the lease must be free or expired.
  */
-export async function acquire(name: string, holder: number, ttlMs: number, now: number, token: number): Promise<AcquireOutcome> {
+export async function acquire(
+  name: string,
+  holder: number,
+  credentialHash: string,
+  ttlMs: number,
+  now: number,
+  token: number,
+): Promise<AcquireOutcome> {
   const expiresAt = now + ttlMs;
   try {
     await documents.send(
@@ -34,9 +41,9 @@ export async function acquire(name: string, holder: number, ttlMs: number, now: 
             ConditionCheck: {
               TableName: TABLE,
               Key: keys.member(holder),
-              // A draining, drained or removed member takes no new lease.
-              ConditionExpression: 'attribute_exists(PK) AND drainState = :active',
-              ExpressionAttributeValues: { ':active': 'active' },
+              // A draining, drained or removed member takes no new lease; the credential must be its current one.
+              ConditionExpression: 'attribute_exists(PK) AND drainState = :active AND credentialHash = :cred',
+              ExpressionAttributeValues: { ':active': 'active', ':cred': credentialHash },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -45,12 +52,13 @@ export async function acquire(name: string, holder: number, ttlMs: number, now: 
               TableName: TABLE,
               Key: keys.lease(name),
               UpdateExpression:
-                'SET holder = :me, fencingToken = :token, leaseExpiresAt = :exp, acquiredAt = :now, ops = :ops, GSI1PK = :gpk, GSI1SK = :gsk REMOVE holderDrainEpoch',
+                'SET holder = :me, holderCredentialHash = :cred, fencingToken = :token, leaseExpiresAt = :exp, acquiredAt = :now, ops = :ops, GSI1PK = :gpk, GSI1SK = :gsk REMOVE holderDrainEpoch',
               // Free or lapsed, and the token only ever grows (see nextFencingToken).
               ConditionExpression:
                 'attribute_exists(PK) AND (attribute_not_exists(holder) OR leaseExpiresAt <= :now) AND fencingToken < :token',
               ExpressionAttributeValues: {
                 ':me': holder,
+                ':cred': credentialHash,
                 ':token': token,
                 ':exp': expiresAt,
                 ':now': now,
@@ -68,10 +76,7 @@ export async function acquire(name: string, holder: number, ttlMs: number, now: 
     const reasons = cancellationReasons(err);
     if (!reasons) throw err;
     const [member, lease] = reasons;
-    if (member?.code === 'ConditionalCheckFailed') {
-      if (!member.item) throw new Conflict(`Node ${holder} is not a member`);
-      throw new Conflict(`Node ${holder} is ${String(member.item.drainState)}: it takes no new lease`);
-    }
+    if (member?.code === 'ConditionalCheckFailed') throw memberRefusal(holder, credentialHash, member.item);
     if (lease?.code !== 'ConditionalCheckFailed') throw err;
     if (!lease.item) return { kind: 'missing' };
     const current = fromItem(lease.item);
@@ -105,6 +110,7 @@ export async function reserveRangeId(): Promise<number> {
 export async function create(
   name: string,
   holder: number,
+  credentialHash: string,
   ttlMs: number,
   now: number,
   rangeId: number,
@@ -119,9 +125,9 @@ export async function create(
             ConditionCheck: {
               TableName: TABLE,
               Key: keys.member(holder),
-              // Same rule as acquire: only an active member takes a lease.
-              ConditionExpression: 'attribute_exists(PK) AND drainState = :active',
-              ExpressionAttributeValues: { ':active': 'active' },
+              // Same rule as acquire: only an active member, with its current credential, takes a lease.
+              ConditionExpression: 'attribute_exists(PK) AND drainState = :active AND credentialHash = :cred',
+              ExpressionAttributeValues: { ':active': 'active', ':cred': credentialHash },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -134,6 +140,7 @@ export async function create(
                 name,
                 rangeId,
                 holder,
+                holderCredentialHash: credentialHash,
                 fencingToken: token,
                 leaseExpiresAt: lease.expiresAt,
                 acquiredAt: now,
@@ -164,7 +171,14 @@ export async function create(
 }
 
 /** Renews my unexpired lease in ONE conditional update; with `fencingToken`, it must be the current one. */
-export async function renew(name: string, holder: number, ttlMs: number, now: number, fencingToken?: number): Promise<Lease> {
+export async function renew(
+  name: string,
+  holder: number,
+  credentialHash: string,
+  ttlMs: number,
+  now: number,
+  fencingToken?: number,
+): Promise<Lease> {
   const stale = staleMinutes(now);
   try {
     const { Attributes } = await documents.send(
@@ -172,13 +186,14 @@ export async function renew(name: string, holder: number, ttlMs: number, now: nu
         TableName: TABLE,
         Key: keys.lease(name),
         UpdateExpression: `SET leaseExpiresAt = :exp, renewedAt = :now, ops.#m = if_not_exists(ops.#m, :zero) + :one REMOVE ${stale.map((_, i) => `ops.#s${i}`).join(', ')}`,
-        // Only the current holder renews, before expiry, and with the current token when it shows one.
-        ConditionExpression: `holder = :me AND leaseExpiresAt > :now${fencingToken === undefined ? '' : ' AND fencingToken = :token'}`,
+        // Only the current holder, with the credential it acquired under, renews before expiry (with the current token when it shows one).
+        ConditionExpression: `holder = :me AND holderCredentialHash = :cred AND leaseExpiresAt > :now${fencingToken === undefined ? '' : ' AND fencingToken = :token'}`,
         ExpressionAttributeNames: { '#m': String(minuteOf(now)), ...Object.fromEntries(stale.map((m, i) => [`#s${i}`, String(m)])) },
         ExpressionAttributeValues: {
           ':exp': now + ttlMs,
           ':now': now,
           ':me': holder,
+          ':cred': credentialHash,
           ':zero': 0,
           ':one': 1,
           ...(fencingToken === undefined ? {} : { ':token': fencingToken }),
@@ -191,21 +206,21 @@ export async function renew(name: string, holder: number, ttlMs: number, now: nu
   } catch (err) {
     const failed = conditionFailure(err);
     if (!failed) throw err;
-    throw refusal(name, holder, now, failed.item, fencingToken);
+    throw refusal(name, holder, credentialHash, now, failed.item, fencingToken);
   }
 }
 
 /** Releases my lease; the current fencing token is required. */
-export async function release(name: string, holder: number, fencingToken: number, now: number): Promise<Lease> {
+export async function release(name: string, holder: number, credentialHash: string, fencingToken: number, now: number): Promise<Lease> {
   try {
     const { Attributes } = await documents.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: keys.lease(name),
-        UpdateExpression: 'SET leaseExpiresAt = :now, releasedAt = :now REMOVE holder, GSI1PK, GSI1SK',
+        UpdateExpression: 'SET leaseExpiresAt = :now, releasedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK',
         // A stale token means someone else holds (or held) it since: never release theirs.
-        ConditionExpression: 'holder = :me AND fencingToken = :token',
-        ExpressionAttributeValues: { ':now': now, ':me': holder, ':token': fencingToken },
+        ConditionExpression: 'holder = :me AND holderCredentialHash = :cred AND fencingToken = :token',
+        ExpressionAttributeValues: { ':now': now, ':me': holder, ':cred': credentialHash, ':token': fencingToken },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -214,14 +229,23 @@ export async function release(name: string, holder: number, fencingToken: number
   } catch (err) {
     const failed = conditionFailure(err);
     if (!failed) throw err;
-    throw refusal(name, holder, now, failed.item, fencingToken);
+    throw refusal(name, holder, credentialHash, now, failed.item, fencingToken);
   }
 }
 
+/** Why an acquire's member check failed: not a member, a credential that is not the member's, or not active. */
+function memberRefusal(holder: number, credentialHash: string, member: Item | undefined): Error {
+  if (!member) return new Unauthorized('Invalid node credential');
+  if (member.credentialHash !== credentialHash) return new Unauthorized('Invalid node credential');
+  return new Conflict(`Node ${holder} is ${String(member.drainState)}: it takes no new lease`);
+}
+
 /** Why a holder's renew or release was refused, from the lease as it stood. */
-function refusal(name: string, holder: number, now: number, item: Item | undefined, fencingToken?: number): Error {
+function refusal(name: string, holder: number, credentialHash: string, now: number, item: Item | undefined, fencingToken?: number): Error {
   if (!item) return new NotFound(`Lease ${name} not found`);
   const lease = fromItem(item);
+  if (lease.holder === holder && item.holderCredentialHash !== credentialHash)
+    return new Conflict(`Lease ${name} was taken under another credential of node ${holder}`);
   if (fencingToken !== undefined && lease.fencingToken !== fencingToken) {
     return new Conflict(`Stale fencing token for lease ${name}: the current token is newer`);
   }
@@ -297,7 +321,8 @@ export async function revokeAll(holder: number, now: number): Promise<string[]> 
         new UpdateCommand({
           TableName: TABLE,
           Key: keys.lease(lease.name),
-          UpdateExpression: 'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, GSI1PK, GSI1SK, holderDrainEpoch',
+          UpdateExpression:
+            'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK, holderDrainEpoch',
           // Only if it is still this holder's; the token only ever grows.
           ConditionExpression: 'holder = :holder AND fencingToken < :token',
           ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },

@@ -10,34 +10,40 @@ import * as leases from './repository';
  * Without, one read of my holdings (it enforces MAX_LEASES_PER_NODE and spots a renew)
  * and one transaction.
  */
-export async function putLease(input: { name: string; nodeId: number; ttlSeconds: number; fencingToken?: number }): Promise<LeaseView> {
-  const { name, nodeId, fencingToken } = input;
+export async function putLease(input: {
+  name: string;
+  nodeId: number;
+  credentialHash: string;
+  ttlSeconds: number;
+  fencingToken?: number;
+}): Promise<LeaseView> {
+  const { name, nodeId, credentialHash, fencingToken } = input;
   const ttlMs = input.ttlSeconds * 1000;
   const now = Date.now();
-  if (fencingToken !== undefined) return leaseView(await leases.renew(name, nodeId, ttlMs, now, fencingToken), now);
+  if (fencingToken !== undefined) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now, fencingToken), now);
 
   const mine = await leases.heldBy(nodeId, nodeId, now);
-  if (mine.some((l) => l.name === name)) return leaseView(await leases.renew(name, nodeId, ttlMs, now), now);
+  if (mine.some((l) => l.name === name)) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
   if (mine.length >= config.maxLeasesPerNode) {
     throw new Conflict(`Node ${nodeId} already holds ${mine.length} leases (MAX_LEASES_PER_NODE is ${config.maxLeasesPerNode})`);
   }
-  return leaseView(await acquireOrCreate(name, nodeId, ttlMs, now), now);
+  return leaseView(await acquireOrCreate(name, nodeId, credentialHash, ttlMs, now), now);
 }
 
-async function acquireOrCreate(name: string, nodeId: number, ttlMs: number, now: number): Promise<Lease> {
+async function acquireOrCreate(name: string, nodeId: number, credentialHash: string, ttlMs: number, now: number): Promise<Lease> {
   let token = leases.nextFencingToken(now);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const outcome = await leases.acquire(name, nodeId, ttlMs, now, token);
+    const outcome = await leases.acquire(name, nodeId, credentialHash, ttlMs, now, token);
     switch (outcome.kind) {
       case 'acquired':
         return { ...outcome.lease, rangeId: (await leases.get(name, true))?.rangeId ?? 0 };
       case 'held-by-me':
-        return leases.renew(name, nodeId, ttlMs, now);
+        return leases.renew(name, nodeId, credentialHash, ttlMs, now);
       case 'token-behind':
         token = leases.nextFencingToken(now, outcome.lease.fencingToken);
         continue;
       case 'missing': {
-        const created = await leases.create(name, nodeId, ttlMs, now, await leases.reserveRangeId(), token);
+        const created = await leases.create(name, nodeId, credentialHash, ttlMs, now, await leases.reserveRangeId(), token);
         if (created !== 'exists') return created;
         continue; // created concurrently by another node: compete for it as an existing lease
       }
@@ -46,11 +52,18 @@ async function acquireOrCreate(name: string, nodeId: number, ttlMs: number, now:
   throw new Conflict(`Lease ${name} is contended; retry`, 1);
 }
 
-export async function releaseLease(input: { name: string; nodeId: number; fencingToken: number; requestId?: string }): Promise<LeaseView> {
+export async function releaseLease(input: {
+  name: string;
+  nodeId: number;
+  credentialHash: string;
+  fencingToken: number;
+  requestId?: string;
+}): Promise<LeaseView> {
   const now = Date.now();
-  const released = await leases.release(input.name, input.nodeId, input.fencingToken, now);
+  const released = await leases.release(input.name, input.nodeId, input.credentialHash, input.fencingToken, now);
   // The holder is draining: if that was its last lease, it is drained now.
-  if (released.holderDrainEpoch !== undefined) await afterDrainingRelease(input.nodeId, released.holderDrainEpoch, input.name, input.requestId ?? '');
+  if (released.holderDrainEpoch !== undefined)
+    await afterDrainingRelease(input.nodeId, released.holderDrainEpoch, input.name, input.requestId ?? '');
   return leaseView(released, now);
 }
 

@@ -99,8 +99,8 @@ describe('the packaged CloudFormation template', () => {
   it('schedules the watcher every minute', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     expect(rules).toHaveLength(1);
-    expect(rules[0].ScheduleExpression).toBe('rate(1 minute)');
-    expect(JSON.stringify(rules[0].Targets)).toMatch(/WatcherLambdaFunction/);
+    expect(rules[0]!.ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.stringify(rules[0]!.Targets)).toMatch(/WatcherLambdaFunction/);
   });
 
   it('gives states:StartExecution and StopExecution only to the functions that call them', () => {

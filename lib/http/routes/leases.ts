@@ -11,6 +11,8 @@ export const putLease = route({
   path: '/api/v1/leases/{name}',
   surface: 'ella',
   access: NODES,
+  // The lease write itself checks the credential's hash: nothing is read first.
+  nodeCredential: 'checked-in-write',
   store: 'write',
   status: 200,
   summary: "Acquire a free or expired lease, or renew the caller's own (node credentials only)",
@@ -24,6 +26,8 @@ export const releaseLease = route({
   path: '/api/v1/leases/{name}',
   surface: 'ella',
   access: NODES,
+  // The lease write itself checks the credential's hash: nothing is read first.
+  nodeCredential: 'checked-in-write',
   store: 'write',
   status: 200,
   summary: 'Release a lease held by the caller, with its current fencing token',
