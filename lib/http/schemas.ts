@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Node ids: positive integers up to 2^53-1, plain decimal. */
 export const nodeId = z

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequest, Conflict } from '../../lib/errors';
 import { httpRoute } from '../../lib/http/handler';
 import { route, type Surface } from '../../lib/http/route';

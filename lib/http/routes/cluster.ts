@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
 import { route } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';

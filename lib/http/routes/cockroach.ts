@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { USERS } from '../../identity/principal';
 import { route } from '../route';
 import { intParam, nodeId } from '../schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPERATORS } from '../../identity/principal';
 import { route } from '../route';
 import { boolParam, nodeId } from '../schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NODES, READERS } from '../../identity/principal';
 import { route } from '../route';
 import { intParam, leaseName, nodeId } from '../schemas';

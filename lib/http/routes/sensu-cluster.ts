@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitPeerAddrs } from '../../compat/sensu-cluster';
 import { ADMIN, READERS } from '../../identity/principal';
 import { route } from '../route';
