@@ -1,4 +1,4 @@
-import { checkDrain } from '../lib/drain/use-cases';
+import { checkDrain } from '../lib/drain/completion';
 import { taskHandler } from '../lib/task';
 
 /** The drain-deadline state machine's task: is this drain epoch done, and if not, when to look again. */

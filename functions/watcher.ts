@@ -1,4 +1,4 @@
-import { completeOverdueDrains } from '../lib/drain/use-cases';
+import { completeOverdueDrains } from '../lib/drain/completion';
 import { taskHandler } from '../lib/task';
 
 /** The scheduled watcher: one pass over the cluster (see lib/tasks.ts for its duties). */

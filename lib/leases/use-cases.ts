@@ -1,5 +1,5 @@
 import { config } from '../config';
-import { afterDrainingRelease } from '../drain/use-cases';
+import { afterDrainingRelease } from '../drain/completion';
 import { Conflict, NotFound } from '../errors';
 import { isHeld, leaseView, recentRate, type Lease, type LeaseView } from './lease';
 import * as leases from './repository';
