@@ -72,6 +72,8 @@ export async function startDynamoLocal(dbPath: string | null): Promise<LocalDyna
   return {
     endpoint,
     stop: async () => {
+      // Waiting for the exit must keep the event loop alive, or a caller's await never settles.
+      child.ref();
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },

@@ -11,27 +11,34 @@ import { memberView, type MemberView } from './views';
 
 const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
 
-async function views(members: Member[]): Promise<MemberView[]> {
+async function views(members: Member[]): Promise<{ views: MemberView[]; memberCount: number }> {
   const [meta, leases] = await Promise.all([findClusterMeta(), countActiveLeases(members.map((m) => m.nodeId))]);
   const now = Date.now();
-  return members.map((m) =>
-    memberView(m, { leaderNodeId: meta?.leaderNodeId ?? 0, now, thresholdMs: thresholdMs(), activeLeases: leases.get(m.nodeId) ?? 0 }),
-  );
+  return {
+    memberCount: meta?.memberCount ?? members.length,
+    views: members.map((m) =>
+      memberView(m, { leaderNodeId: meta?.leaderNodeId ?? 0, now, thresholdMs: thresholdMs(), activeLeases: leases.get(m.nodeId) ?? 0 }),
+    ),
+  };
 }
 
-/** GET /cluster/members: the whole list as Ella answers it, or one page when paging is asked for. */
+/**
+ * GET /cluster/members: the whole list as Ella answers it, or one page when paging is
+ * asked for. A page reads only what it shows (and the keys before it); the total comes
+ * from the member counter the membership transactions keep.
+ */
 export async function listMemberViews(paging: { page?: number; perPage?: number }) {
-  const all = await views(await repo.listMembers());
-  if (paging.page === undefined && paging.perPage === undefined) return all;
+  if (paging.page === undefined && paging.perPage === undefined) return (await views(await repo.listMembers())).views;
   const page = paging.page ?? 1;
   const perPage = paging.perPage ?? 25;
-  return { items: all.slice((page - 1) * perPage, page * perPage), page, per_page: perPage, total_count: all.length };
+  const { views: items, memberCount } = await views(await repo.pageMembers(page, perPage));
+  return { items, page, per_page: perPage, total_count: memberCount };
 }
 
 export async function getMemberView(nodeId: number): Promise<MemberView> {
   const member = await repo.getMember(nodeId);
   if (!member) throw repo.memberNotFound(nodeId);
-  return (await views([member]))[0]!;
+  return (await views([member])).views[0]!;
 }
 
 export async function promoteMember(input: { nodeId: number; by: Principal; requestId: string }) {

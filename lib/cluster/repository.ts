@@ -30,6 +30,39 @@ export async function listMembers(consistent = false): Promise<Member[]> {
   return members;
 }
 
+/**
+ * One page of members by node id: the earlier pages' keys are walked past first (only
+ * their keys are kept), so a page costs what the pages before it hold, not the cluster.
+ */
+export async function pageMembers(page: number, perPage: number): Promise<Member[]> {
+  const query = (limit: number, start: Record<string, unknown> | undefined, keysOnly: boolean) =>
+    documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix },
+        Limit: limit,
+        ExclusiveStartKey: start,
+        ...(keysOnly ? { ProjectionExpression: 'PK, SK' } : {}),
+      }),
+    );
+  let start: Record<string, unknown> | undefined;
+  for (let skip = (page - 1) * perPage; skip > 0; ) {
+    const out = await query(skip, start, true);
+    skip -= out.Items?.length ?? 0;
+    start = out.LastEvaluatedKey;
+    if (!start) return [];
+  }
+  const members: Member[] = [];
+  while (members.length < perPage) {
+    const out = await query(perPage - members.length, start, false);
+    members.push(...(out.Items ?? []).map(memberFromItem));
+    start = out.LastEvaluatedKey;
+    if (!start) break;
+  }
+  return members;
+}
+
 export async function getMember(nodeId: number, consistent = false): Promise<Member | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.member(nodeId), ConsistentRead: consistent }));
   return Item ? memberFromItem(Item) : undefined;
