@@ -10,6 +10,8 @@ export interface Cell {
   throughput: number;
   p50: number;
   p99: number;
+  /** The first failure, so a cell that measured nothing says why. */
+  firstError?: string;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -18,6 +20,7 @@ const percentile = (sorted: number[], p: number) =>
 export async function measure(concurrency: number, durationMs: number, op: (client: number, i: number) => Promise<unknown>): Promise<Cell> {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   const started = performance.now();
   const until = started + durationMs;
   await Promise.all(
@@ -27,8 +30,9 @@ export async function measure(concurrency: number, durationMs: number, op: (clie
         try {
           await op(client, i);
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (err) {
           errors++;
+          firstError ??= err instanceof Error ? `${err.name}: ${err.message}` : String(err);
         }
       }
     }),

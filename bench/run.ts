@@ -8,7 +8,16 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from '../infra/build';
+import { startDynamoLocal } from '../infra/local/dynamodb';
+import { silenceSdkNodeVersionNotice } from '../infra/local/quiet';
+import { superviseRuntime } from '../infra/local/supervise';
 import { coldStart } from './cold-start';
+import { calls, measureCosts } from './cost';
+import { findEtcd, startEtcd, etcdOps } from './etcd';
+import { clients, joinNodes } from './fixture';
+import { measure } from './load';
+import { measureOverhead } from './overhead';
+import { measureScale } from './scale';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 600) * 1000;
@@ -33,6 +42,9 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
 }
 
 const judge = (target: string, measured: string, pass: boolean) => verdicts.push({ target, measured, pass });
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
+const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 
 async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
@@ -52,6 +64,170 @@ async function main(): Promise<void> {
     const slowest = cold.rows.reduce((a, b) => (b.vsNode > a.vsNode ? b : a));
     judge('every bundle ≤ 400 KB (aim 250 KB)', `largest ${biggest.fn} ${biggest.kb.toFixed(0)} KB`, biggest.kb <= 400);
     judge('cold import ≤ 0.8× node -e 0', `slowest ${slowest.fn} ${slowest.vsNode.toFixed(2)}×`, slowest.vsNode <= 0.8);
+
+    silenceSdkNodeVersionNotice();
+    const dynamo = await startDynamoLocal(null);
+    try {
+      const benchTable = 'bench';
+      const rt = await superviseRuntime(dist, {
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        TABLE_NAME: benchTable,
+        ADMIN_EMAIL: 'bench@roster.test',
+        ADMIN_PASSWORD: 'bench-password-1',
+        ROSTER_WATCHER_INTERVAL_SECONDS: '3600',
+        MAX_LEASES_PER_NODE: '100000',
+      });
+      try {
+        const cluster = await clients(rt);
+
+        // 2. Cost per operation
+        const costs = await measureCosts(rt, cluster);
+        results.costs = costs;
+        table(
+          '2. DynamoDB calls (and Step Functions calls) per operation, counted at the SDK',
+          ['operation', 'status', 'calls', 'RCU', 'WCU', 'theoretical minimum'],
+          costs.map((c) => [
+            c.op,
+            c.status,
+            calls(c.usage),
+            fmt(c.usage?.dynamodb.rcu ?? NaN),
+            fmt(c.usage?.dynamodb.wcu ?? NaN),
+            c.minimum,
+          ]),
+        );
+        for (const c of costs) {
+          judge(`${c.op}: ${c.minimum}`, c.usage ? `${calls(c.usage)} calls` : `not measured (HTTP ${c.status})`, c.meetsMinimum === true);
+        }
+
+        // 3. Overhead against the raw store
+        const nodes = await joinNodes(cluster, 1, 64);
+        const leases: { nodeId: number; name: string; token: number }[] = [];
+        for (const { nodeId, node } of nodes) {
+          const answer = await node.put(`/api/v1/leases/bench-${nodeId}`, { ttlSeconds: 3600 });
+          leases.push({ nodeId, name: `bench-${nodeId}`, token: answer.body.result.fencingToken as number });
+        }
+        const overhead = await measureOverhead({
+          endpoint: dynamo.endpoint,
+          table: benchTable,
+          cluster,
+          nodes,
+          leases,
+          concurrencies: [1, 16, 64],
+          cellMs: CELL_MS,
+        });
+        results.overhead = overhead;
+        table(
+          `3. Through the local HTTP runtime against the raw store (${CELL_MS / 1000} s per cell)`,
+          ['operation', 'clients', 'http ops/s', 'p50 ms', 'p99 ms', 'raw ops/s', 'p50 ms', 'p99 ms', 'http/raw'],
+          overhead.map((o) => [
+            o.op,
+            o.concurrency,
+            fmt(o.http.throughput, 0),
+            fmt(o.http.p50),
+            fmt(o.http.p99),
+            fmt(o.raw.throughput, 0),
+            fmt(o.raw.p50),
+            fmt(o.raw.p99),
+            fmt(o.ratio, 2),
+          ]),
+        );
+        for (const o of overhead) {
+          if (o.http.firstError || o.raw.firstError)
+            console.log(`  ${o.op} ×${o.concurrency}: http ${o.http.firstError ?? 'ok'}; raw ${o.raw.firstError ?? 'ok'}`);
+        }
+        for (const op of ['heartbeat', 'lease renew']) {
+          const row = overhead.find((o) => o.op === op && o.concurrency === 16);
+          if (row) judge(`${op} through HTTP ≥ 0.8× the raw store at 16 clients`, `${fmt(row.ratio, 2)}×`, row.ratio >= 0.8);
+        }
+
+        // 4. Against etcd
+        const bin = findEtcd();
+        if (!bin) {
+          console.log(
+            "\n4. Against etcd: Debian's etcd-server is not installed (apt-get install etcd-server), so this section is skipped.",
+          );
+          results.etcd = { skipped: 'etcd-server not installed' };
+        } else {
+          const etcd = await startEtcd(bin);
+          try {
+            const ops = etcdOps(etcd);
+            const ids = await Promise.all(Array.from({ length: 16 }, () => ops.grant()));
+            let fresh = 0;
+            const rows = [
+              [
+                'lease grant / acquire',
+                await measure(16, CELL_MS, () => ops.grant()),
+                await measure(16, CELL_MS, async (c) => {
+                  const answer = await nodes[c]!.node.put(`/api/v1/leases/fresh-${c}-${fresh++}`, { ttlSeconds: 60 });
+                  if (answer.status !== 200) throw new Error(String(answer.status));
+                }),
+              ],
+              [
+                'lease keepalive / renew',
+                await measure(16, CELL_MS, (c) => ops.keepalive(ids[c]!)),
+                await measure(16, CELL_MS, async (c) => {
+                  const l = leases[c]!;
+                  const answer = await nodes[c]!.node.put(`/api/v1/leases/${l.name}`, { ttlSeconds: 3600, fencingToken: l.token });
+                  if (answer.status !== 200) throw new Error(String(answer.status));
+                }),
+              ],
+              [
+                'member list',
+                await measure(16, CELL_MS, () => ops.memberList()),
+                await measure(16, CELL_MS, async () => {
+                  const answer = await cluster.readonly.get('/api/v1/cluster/members');
+                  if (answer.status !== 200) throw new Error(String(answer.status));
+                }),
+              ],
+            ] as const;
+            results.etcd = { version: etcd.version, rows };
+            table(
+              `4. Against ${etcd.version} on loopback (HTTP/JSON gateway), 16 clients`,
+              ['operation', 'etcd ops/s', 'p50 ms', 'roster ops/s', 'p50 ms', 'roster/etcd'],
+              rows.map(([op, e, r]) => [
+                op,
+                fmt(e.throughput, 0),
+                fmt(e.p50),
+                fmt(r.throughput, 0),
+                fmt(r.p50),
+                fmt(r.throughput / e.throughput, 2),
+              ]),
+            );
+          } finally {
+            await etcd.stop();
+          }
+        }
+      } finally {
+        await rt.stop();
+      }
+
+      // 5. Scale
+      const scale = await measureScale(dist, dynamo.endpoint, SCALE);
+      results.scale = scale;
+      table(
+        '5. Scale: one page (100) of members, autopilot and one watcher pass, by cluster size',
+        ['members', 'page ms', 'page calls', 'autopilot ms', 'autopilot calls', 'watcher ms', 'watcher calls'],
+        scale.map((r) => [
+          r.members,
+          fmt(r.page.ms),
+          r.page.calls,
+          fmt(r.autopilot?.ms ?? NaN),
+          r.autopilot?.calls ?? '-',
+          fmt(r.watcher?.ms ?? NaN),
+          r.watcher?.calls ?? '-',
+        ]),
+      );
+      const [small, large] = [scale[0], scale[scale.length - 1]];
+      if (small && large) {
+        judge(
+          `a page of members costs the same at ${small.members} and ${large.members} members`,
+          `${small.page.calls} vs ${large.page.calls} calls, ${fmt(small.page.ms)} vs ${fmt(large.page.ms)} ms`,
+          small.page.calls === large.page.calls,
+        );
+      }
+    } finally {
+      await dynamo.stop();
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
