@@ -14,6 +14,18 @@ import { fromItem, minuteOf, staleMinutes, type Lease } from './lease';
  */
 export const nextFencingToken = (now: number, above = 0): number => Math.max(now * 1000 + randomInt(1000), above + 1);
 
+/** A transaction item: the holder is a member, active, and the credential is its current one. */
+const activeMemberCheck = (holder: number, credentialHash: string) => ({
+  ConditionCheck: {
+    TableName: TABLE,
+    Key: keys.member(holder),
+    // A draining, drained or removed member takes no new lease, nor does a credential that is not the member's.
+    ConditionExpression: 'attribute_exists(PK) AND drainState = :active AND credentialHash = :cred',
+    ExpressionAttributeValues: { ':active': 'active', ':cred': credentialHash },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  },
+});
+
 export type AcquireOutcome =
   | { kind: 'acquired'; lease: Lease }
   | { kind: 'missing' }
@@ -37,16 +49,7 @@ export async function acquire(
     await documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: TABLE,
-              Key: keys.member(holder),
-              // A draining, drained or removed member takes no new lease; the credential must be its current one.
-              ConditionExpression: 'attribute_exists(PK) AND drainState = :active AND credentialHash = :cred',
-              ExpressionAttributeValues: { ':active': 'active', ':cred': credentialHash },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          activeMemberCheck(holder, credentialHash),
           {
             Update: {
               TableName: TABLE,
@@ -121,16 +124,7 @@ export async function create(
     await documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: TABLE,
-              Key: keys.member(holder),
-              // Same rule as acquire: only an active member, with its current credential, takes a lease.
-              ConditionExpression: 'attribute_exists(PK) AND drainState = :active AND credentialHash = :cred',
-              ExpressionAttributeValues: { ':active': 'active', ':cred': credentialHash },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          activeMemberCheck(holder, credentialHash),
           {
             Put: {
               TableName: TABLE,

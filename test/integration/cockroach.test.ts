@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, bearer } from '../support/auth';
-import { client } from '../support/http';
+import { clusterClients } from '../support/cluster';
+import type { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
@@ -9,19 +9,9 @@ const nodes: Record<number, ReturnType<typeof client>> = {};
 
 beforeAll(async () => {
   rt = await startRuntime();
-  const admin = client(rt.url, bearer(await accessToken(rt, 'admin')));
-  reader = client(rt.url, bearer(await accessToken(rt, 'readonly')));
-  for (const nodeId of [1, 2, 3]) {
-    const { token } = (await admin.post('/api/v1/cluster/pki/join-tokens', { nodeID: nodeId })).body.result;
-    const joined = await client(rt.url).post('/api/v1/cluster/join', {
-      token,
-      raftAddress: `10.0.0.${nodeId}:7000`,
-      apiAddress: `10.0.0.${nodeId}:8443`,
-      binaryVersion: 'v2.3.1',
-      certFingerprint: `fp-${nodeId}`,
-    });
-    nodes[nodeId] = client(rt.url, bearer(joined.body.result.nodeToken));
-  }
+  const c = await clusterClients(rt);
+  reader = c.readonly;
+  for (const nodeId of [1, 2, 3]) nodes[nodeId] = (await c.join(nodeId)).node;
   await nodes[2]!.put('/api/v1/leases/jobs:a', { ttlSeconds: 60 });
   for (let i = 0; i < 4; i++) await nodes[2]!.put('/api/v1/leases/jobs:hot', { ttlSeconds: 60 });
   await nodes[3]!.put('/api/v1/leases/jobs:b', { ttlSeconds: 60 });
@@ -35,9 +25,9 @@ describe('the CockroachDB v2 surface', () => {
     expect(all.body.nodes.map((n: any) => n.node_id)).toEqual([1, 2, 3]);
     expect(all.body.nodes[0]).toMatchObject({
       address: { network_field: 'tcp', address_field: '10.0.0.1:7000' },
-      sql_address: { network_field: 'tcp', address_field: '10.0.0.1:8443' },
-      ServerVersion: { major_val: 2, minor_val: 3, patch: 1, internal: 0 },
-      build_tag: 'v2.3.1',
+      sql_address: { network_field: 'tcp', address_field: '10.0.0.1:5002' },
+      ServerVersion: { major_val: 1, minor_val: 2, patch: 3, internal: 0 },
+      build_tag: 'v1.2.3',
       liveness_status: 3,
       locality: { tiers: [] },
     });

@@ -6,42 +6,27 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, bearer } from '../support/auth';
-import { client } from '../support/http';
+import { clusterClients, sleep } from '../support/cluster';
 import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
-let admin: ReturnType<typeof client>;
-let operator: ReturnType<typeof client>;
+let c: Awaited<ReturnType<typeof clusterClients>>;
 let nextId = 100;
 
 beforeAll(async () => {
   rt = await startRuntime({ ROSTER_WATCHER_INTERVAL_SECONDS: '1' });
-  admin = client(rt.url, bearer(await accessToken(rt, 'admin')));
-  operator = client(rt.url, bearer(await accessToken(rt, 'operator')));
-  await join(1); // the first member leads; the drained members below do not
+  c = await clusterClients(rt);
+  await c.join(1); // the first member leads; the drained members below do not
 });
 afterAll(() => rt?.stop());
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A node joins with a fresh token and gets its own client. */
 async function join(nodeId = nextId++) {
-  const minted = await admin.post('/api/v1/cluster/pki/join-tokens', { nodeID: nodeId });
-  expect(minted.status).toBe(201);
-  const joined = await client(rt.url).post('/api/v1/cluster/join', {
-    token: minted.body.result.token,
-    raftAddress: `10.0.0.${nodeId % 250}:7000`,
-    apiAddress: `10.0.0.${nodeId % 250}:8443`,
-    binaryVersion: 'v1.0.0',
-    certFingerprint: `fp-${nodeId}`,
-  });
-  expect(joined.status).toBe(201);
-  return { nodeId, node: client(rt.url, bearer(joined.body.result.nodeToken)) };
+  return { nodeId, node: (await c.join(nodeId)).node };
 }
 
-const state = async (nodeId: number) => (await admin.get(`/api/v1/cluster/members/${nodeId}`)).body.result.drainState;
-const lease = async (name: string) => (await admin.get(`/api/v1/leases/${name}`)).body.result;
+const state = async (nodeId: number) => (await c.admin.get(`/api/v1/cluster/members/${nodeId}`)).body.result.drainState;
+const lease = async (name: string) => (await c.admin.get(`/api/v1/leases/${name}`)).body.result;
 
 /** The local Step Functions, and the latest drain execution of a member. */
 function stepFunctions() {
@@ -69,7 +54,7 @@ describe('drain with a deadline', () => {
     const { nodeId, node } = await join();
     const held = await node.put('/api/v1/leases/job-a', { ttlSeconds: 60 });
     expect(held.status).toBe(200);
-    const drain = await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
+    const drain = await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
     expect(drain.status).toBe(200);
     expect(drain.body.result).toEqual({ drainState: 'draining' });
     expect(await state(nodeId)).toBe('draining');
@@ -83,7 +68,7 @@ describe('drain with a deadline', () => {
   it('drains at once when the member releases its last lease before the deadline', async () => {
     const { nodeId, node } = await join();
     const held = (await node.put('/api/v1/leases/job-b', { ttlSeconds: 60 })).body.result;
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
     expect(await state(nodeId)).toBe('draining');
     expect((await node.delete(`/api/v1/leases/job-b?fencingToken=${held.fencingToken}`)).status).toBe(200);
     expect(await state(nodeId)).toBe('drained');
@@ -92,27 +77,27 @@ describe('drain with a deadline', () => {
   it('drains once its last lease expires before the deadline', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-c', { ttlSeconds: 2 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
     expect(await state(nodeId)).toBe('draining');
     expect(await eventually(async () => (await state(nodeId)) === 'drained', 10_000)).toBe(true);
   });
 
   it('is drained at once when it holds no lease, and with deadline 0', async () => {
     const a = await join();
-    expect((await operator.post(`/api/v1/cluster/members/${a.nodeId}/drain`, { deadlineSeconds: 30 })).body.result).toEqual({
+    expect((await c.operator.post(`/api/v1/cluster/members/${a.nodeId}/drain`, { deadlineSeconds: 30 })).body.result).toEqual({
       drainState: 'drained',
     });
     const b = await join();
     await b.node.put('/api/v1/leases/job-d', { ttlSeconds: 60 });
-    expect((await operator.post(`/api/v1/cluster/members/${b.nodeId}/drain`, {})).body.result).toEqual({ drainState: 'drained' });
+    expect((await c.operator.post(`/api/v1/cluster/members/${b.nodeId}/drain`, {})).body.result).toEqual({ drainState: 'drained' });
     expect((await lease('job-d')).holder).toBeNull();
   });
 
   it('is idempotent: draining a draining or drained member changes nothing', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-e', { ttlSeconds: 60 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
-    const again = await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 0 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
+    const again = await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 0 });
     expect(again.body.result).toEqual({ drainState: 'draining' });
     expect((await lease('job-e')).holder).toBe(nodeId);
   });
@@ -120,10 +105,10 @@ describe('drain with a deadline', () => {
   it('stays active after the deadline when resumed before it', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-f', { ttlSeconds: 60 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
-    const resumed = await operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
+    const resumed = await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
     expect(resumed.body.result).toEqual({ message: 'Cluster member resumed' });
-    expect((await operator.post(`/api/v1/cluster/members/${nodeId}/resume`)).status).toBe(200);
+    expect((await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`)).status).toBe(200);
     await sleep(4_000);
     expect(await state(nodeId)).toBe('active');
     expect((await lease('job-f')).holder).toBe(nodeId);
@@ -132,9 +117,9 @@ describe('drain with a deadline', () => {
   it('after resume and a new drain, counts only the new epoch deadline', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-g', { ttlSeconds: 120 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 8 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 8 });
     await sleep(4_000); // past the first epoch's deadline
     expect(await state(nodeId)).toBe('draining');
     expect(await eventually(async () => (await state(nodeId)) === 'drained', 12_000)).toBe(true);
@@ -143,7 +128,7 @@ describe('drain with a deadline', () => {
   it('records the Wait and Task states in the execution history', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-h', { ttlSeconds: 60 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 1 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 1 });
     expect(await eventually(async () => (await state(nodeId)) === 'drained', 8_000)).toBe(true);
     const { sfn, latest } = stepFunctions();
     const executionArn = await latest(nodeId);
@@ -158,7 +143,7 @@ describe('drain with a deadline', () => {
   it('completes the drain through the watcher when the execution is aborted', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-i', { ttlSeconds: 120 });
-    await operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
     const { sfn, latest } = stepFunctions();
     const executionArn = await latest(nodeId);
     expect(executionArn).toBeTruthy();
