@@ -6,6 +6,26 @@ import { recordHeartbeat } from './repository';
 import { leaseLapsed, mayLead } from './rules';
 
 /**
+ * The cluster item as this Lambda last read it, reused for a moment (at most a fifth of the
+ * leader lease): a follower's heartbeat then makes its one write and reads nothing. Every
+ * decision about leadership is still a conditional write (renewal, election), so a reused
+ * copy can only make an answer's leaderNodeId/raftTerm a moment old; one whose lease has
+ * lapsed is never trusted.
+ */
+let reused: { meta: ClusterMeta; until: number } | undefined;
+const reuseMs = () => Math.min(1_000, config.leaderLeaseSeconds * 200);
+
+async function clusterMeta(now: number): Promise<ClusterMeta> {
+  if (reused && reused.until > now && !leaseLapsed(reused.meta, now)) return reused.meta;
+  return remember(await getClusterMeta(true), now);
+}
+
+function remember(meta: ClusterMeta, now: number): ClusterMeta {
+  reused = { meta, until: now + reuseMs() };
+  return meta;
+}
+
+/**
  * POST /cluster/members/{id}/heartbeat: records liveness in one conditional write (which
  * also checks the node credential), then keeps the leader lease: the leader renews it;
  * when it has lapsed, an active voter's heartbeat elects the healthiest active voter.
@@ -14,8 +34,8 @@ export async function heartbeat(input: { nodeId: number; caller: { nodeId: numbe
   if (input.caller.nodeId !== input.nodeId) throw new Forbidden('A node may heartbeat only for its own id');
   const now = Date.now();
   const member = await recordHeartbeat(input.nodeId, input.caller.credentialHash, now);
-  let meta = await getClusterMeta(true);
-  if (mayLead(member)) meta = await keepLease(member.nodeId, meta, now, input.requestId);
+  let meta = await clusterMeta(now);
+  if (mayLead(member)) meta = remember(await keepLease(member.nodeId, meta, now, input.requestId), now);
   return {
     drainState: member.drainState,
     suffrage: member.suffrage,
