@@ -1,0 +1,111 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { routes } from '../../lib/http/routes';
+import type { RouteSpec } from '../../lib/http/route';
+import { clusterClients } from '../support/cluster';
+import { examples } from '../support/examples';
+import { hostileRequests, type Hostile } from '../support/hostile';
+import { accessToken, bearer } from '../support/auth';
+import { startRuntime, type Runtime } from '../support/runtime';
+
+/** FUZZ_SCALE multiplies the run (default: 10,000 requests, at least 100 per route). */
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
+const TOTAL = 10_000 * SCALE;
+
+let rt: Runtime;
+let store: DynamoDBClient;
+const credentials: Record<'user' | 'node', Record<string, string>> = { user: {}, node: {} };
+
+beforeAll(async () => {
+  rt = await startRuntime();
+  const c = await clusterClients(rt);
+  const { answer } = await c.join(1);
+  credentials.node = bearer(answer.nodeToken);
+  credentials.user = bearer(await accessToken(rt, 'admin'));
+  store = new DynamoDBClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+}, 120_000);
+afterAll(async () => {
+  store?.destroy();
+  await rt?.stop();
+});
+
+const authFor = (route: RouteSpec) =>
+  route.access === 'public' ? {} : route.access.includes('node') && route.access.length === 1 ? credentials.node : credentials.user;
+
+async function send(route: RouteSpec, h: Hostile): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${rt.url}${h.path}`, {
+    method: route.method,
+    headers: h.headers,
+    body: route.method === 'GET' ? undefined : h.body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** The whole table, as a comparable string. */
+async function snapshot(): Promise<string> {
+  const items: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await store.send(
+      new ScanCommand({ TableName: rt.env.TABLE_NAME, ExclusiveStartKey: start as never, ConsistentRead: true }),
+    );
+    items.push(...(out.Items ?? []).map((i) => JSON.stringify(i, Object.keys(i).sort())));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort().join('\n');
+}
+
+/** Past authentication and parsing: the answer came from validation or the handler. */
+const reachedHandler = (status: number, text: string) =>
+  ![401, 403, 413].includes(status) && !(status === 400 && /Malformed JSON/.test(text));
+
+describe('hostile requests across the whole route table', () => {
+  const results: { route: RouteSpec; h: Hostile; status: number; text: string }[] = [];
+
+  it(`answers ${TOTAL} of them without a single 5xx`, async () => {
+    const perRoute = Math.max(100 * SCALE, Math.ceil(TOTAL / routes.length));
+    const queue = routes.flatMap((route, i) =>
+      hostileRequests(examples[route.fn]!, authFor(route), route.body !== undefined, perRoute, SEED + i).map((h) => ({ route, h })),
+    );
+    expect(queue.length).toBeGreaterThanOrEqual(10_000 * SCALE);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < queue.length) {
+          const { route, h } = queue[next++]!;
+          results.push({ route, h, ...(await send(route, h)) });
+        }
+      }),
+    );
+    const failures = results.filter((r) => r.status >= 500);
+    expect(failures.map((f) => `${f.route.method} ${f.h.path.slice(0, 80)} [${f.h.kind}] → ${f.status} ${f.text.slice(0, 120)}`)).toEqual(
+      [],
+    );
+  }, 480_000);
+
+  it('gets at least half of each route past authentication and parsing, into validation and the handler', () => {
+    for (const route of routes) {
+      const mine = results.filter((r) => r.route === route);
+      expect(mine.length, route.fn).toBeGreaterThanOrEqual(100);
+      const reached = mine.filter((r) => reachedHandler(route, r.status, r.text)).length;
+      expect(reached / mine.length, `${route.fn}: ${reached}/${mine.length}`).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('changes nothing when it rejects a request', async () => {
+    const rejected = results.filter((r) => r.status >= 400 && r.status < 500 && r.route.method !== 'GET');
+    const sample = rejected.filter((_, i) => i % Math.max(1, Math.floor(rejected.length / (120 * SCALE))) === 0).slice(0, 120 * SCALE);
+    expect(sample.length).toBeGreaterThan(50);
+    for (const { route, h } of sample) {
+      const before = await snapshot();
+      const again = await send(route, h);
+      if (again.status >= 400 && again.status < 500)
+        expect(await snapshot(), `${route.method} ${h.path.slice(0, 80)} [${h.kind}] → ${again.status}`).toBe(before);
+    }
+  }, 240_000);
+});
