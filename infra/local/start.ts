@@ -15,6 +15,7 @@ import { startScheduler } from './scheduler';
 import { startLocalStepFunctions, type LocalStepFunctions } from './stepfunctions';
 import drainDeadline from '../drain-deadline.asl.json';
 import { ensureTable } from './table';
+import { checkSecret } from '../../lib/identity/secret';
 
 const env = process.env;
 silenceSdkNodeVersionNotice();
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     );
   }
   env.TOKEN_SECRET = tokenSecret();
+  checkSecret(env.TOKEN_SECRET); // a short key refuses to start, before anything listens
   env.AWS_REGION ||= 'us-east-1';
 
   const client = new DynamoDBClient({
