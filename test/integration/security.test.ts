@@ -1,0 +1,145 @@
+import { createHash, createHmac } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../lib/http/routes';
+import { accessToken, bearer } from '../support/auth';
+import { clusterClients } from '../support/cluster';
+import { examples } from '../support/examples';
+import { client } from '../support/http';
+import { startRuntime, type Runtime } from '../support/runtime';
+
+let rt: Runtime;
+let c: Awaited<ReturnType<typeof clusterClients>>;
+/** Every secret the run hands out; none may appear in the logs. */
+const issued: string[] = [];
+
+beforeAll(async () => {
+  rt = await startRuntime();
+  c = await clusterClients(rt);
+  issued.push(rt.env.TOKEN_SECRET!);
+});
+afterAll(() => rt?.stop());
+
+const secret = () => new TextEncoder().encode(rt.env.TOKEN_SECRET);
+const kid = () => createHash('sha256').update(secret()).digest('hex').slice(0, 16);
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+const claims = (exp = now() + 600) => ({ sub: 'admin@roster.test', role_id: 1, iss: 'roster', aud: 'roster', iat: now() - 10, exp });
+const members = (token: string) => client(rt.url, bearer(token)).get('/api/v1/cluster/members');
+
+describe('token negatives', () => {
+  it('accepts a well-formed access token (the baseline the negatives differ from)', async () => {
+    expect((await members(await accessToken(rt, 'admin'))).status).toBe(200);
+  });
+
+  it('refuses alg none', async () => {
+    const none = new UnsecuredJWT(claims()).encode();
+    expect((await members(none)).status).toBe(401);
+  });
+
+  it('refuses HS512 signed with the right key: HS256 only', async () => {
+    const hs512 = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS512', typ: 'at+jwt', kid: kid() }).sign(secret());
+    expect((await members(hs512)).status).toBe(401);
+  });
+
+  it('refuses an RS256 header over an HMAC signature (key confusion)', async () => {
+    const head = b64({ alg: 'RS256', typ: 'at+jwt', kid: kid() });
+    const body = b64(claims());
+    const sig = createHmac('sha256', Buffer.from(secret())).update(`${head}.${body}`).digest('base64url');
+    expect((await members(`${head}.${body}.${sig}`)).status).toBe(401);
+  });
+
+  it('refuses a token of another kind: a join token is never an access token', async () => {
+    const join = await c.mint(777);
+    issued.push(join);
+    expect((await members(join)).status).toBe(401);
+  });
+
+  it('refuses a token expired beyond the clock skew, and accepts one within it', async () => {
+    const sign = (exp: number) => new SignJWT(claims(exp)).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: kid() }).sign(secret());
+    expect((await members(await sign(now() - 60))).status).toBe(401);
+    expect((await members(await sign(now() - 2))).status).toBe(200);
+  });
+
+  it('refuses a tampered token', async () => {
+    const [head, , sig] = (await accessToken(rt, 'readonly')).split('.');
+    const forged = `${head}.${b64({ ...claims(), role_id: 1 })}.${sig}`;
+    expect((await members(forged)).status).toBe(401);
+  });
+
+  it('refuses a token signed by another key', async () => {
+    const other = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: kid() })
+      .sign(new TextEncoder().encode('x'.repeat(48)));
+    expect((await members(other)).status).toBe(401);
+  });
+});
+
+describe('a short signing key', () => {
+  it('refuses to start', async () => {
+    await expect(startRuntime({ TOKEN_SECRET: 'too-short' })).rejects.toThrow(/at least 32 bytes/);
+  });
+});
+
+describe('broken object-level authorization (node A acting on node B)', () => {
+  it('refuses a heartbeat for another node, and B’s lease to A', async () => {
+    const a = await c.join(201);
+    const b = await c.join(202);
+    issued.push(a.answer.nodeToken, b.answer.nodeToken);
+    expect((await c.beat(a.node, 202)).status).toBe(403);
+    const held = await b.node.put('/api/v1/leases/b-only', { ttlSeconds: 60 });
+    const token = held.body.result.fencingToken;
+    expect((await a.node.put('/api/v1/leases/b-only', { ttlSeconds: 60, fencingToken: token })).status).toBe(409);
+    expect((await a.node.delete(`/api/v1/leases/b-only?fencingToken=${token}`)).status).toBe(409);
+    expect((await c.readonly.get('/api/v1/leases/b-only')).body.result.holder).toBe(202);
+  });
+});
+
+describe('broken function-level authorization', () => {
+  const call = (role: 'readonly' | 'operator', fn: string) => {
+    const route = routes.find((r) => r.fn === fn)!;
+    const ex = examples[fn]!;
+    return (async () => client(rt.url, bearer(await accessToken(rt, role))).call(route.method, ex.path, { body: ex.body }))();
+  };
+
+  it('refuses read-only and operator callers on every admin-only route', async () => {
+    const adminOnly = routes.filter((r) => r.access !== 'public' && r.access.length === 1 && r.access[0] === 'admin');
+    expect(adminOnly.length).toBeGreaterThan(3);
+    for (const r of adminOnly) {
+      expect((await call('readonly', r.fn)).status, `${r.fn} as read-only`).toBe(403);
+      expect((await call('operator', r.fn)).status, `${r.fn} as operator`).toBe(403);
+    }
+  });
+
+  it('refuses read-only callers on every write an operator may do', async () => {
+    const operatorRoutes = routes.filter((r) => r.access !== 'public' && r.access.includes('operator') && !r.access.includes('readonly'));
+    expect(operatorRoutes.map((r) => r.fn)).toEqual(expect.arrayContaining(['member-drain', 'member-resume', 'member-promote']));
+    for (const r of operatorRoutes) expect((await call('readonly', r.fn)).status, r.fn).toBe(403);
+  });
+});
+
+describe('replayed credentials', () => {
+  it('refuses a join token the second time, without the winning Idempotency-Key', async () => {
+    const token = await c.mint(301);
+    issued.push(token);
+    const first = await c.anonymous.post('/api/v1/cluster/join', c.joinBody(token, 301));
+    expect(first.status).toBe(201);
+    issued.push(first.body.result.nodeToken);
+    expect((await c.anonymous.post('/api/v1/cluster/join', c.joinBody(token, 301))).status).toBe(401);
+  });
+});
+
+describe('the logs', () => {
+  it('never carry a secret that was issued', async () => {
+    issued.push(await accessToken(rt, 'admin'));
+    await new Promise((r) => setTimeout(r, 100));
+    const logs = rt.logs().join('\n');
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const s of issued) {
+      expect(logs.includes(s), `a secret starting ${s.slice(0, 12)}… was logged`).toBe(false);
+      // Nor the secret half of a node credential on its own.
+      const tail = s.split('_').pop()!;
+      if (tail.length >= 32) expect(logs.includes(tail)).toBe(false);
+    }
+  });
+});
