@@ -8,6 +8,8 @@ export interface TaskSpec {
   readonly summary: string;
   /** EventBridge schedule expression, for scheduled jobs. */
   readonly schedule?: string;
+  /** SSM parameters (names under /<service>/<stage>/) it reads beyond the token secret, each as an env var. */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 export const tasks: readonly TaskSpec[] = [
@@ -21,5 +23,11 @@ export const tasks: readonly TaskSpec[] = [
     store: 'write',
     schedule: 'rate(1 minute)',
     summary: 'Scheduled pass: completes every drain whose deadline passed (a lost or failed execution included)',
+  },
+  {
+    fn: 'bootstrap',
+    store: 'write',
+    parameters: { ADMIN_PASSWORD_PARAMETER: 'admin-password' },
+    summary: 'One-off: creates the first admin (email in the event, password from SSM) unless Roster is initialized',
   },
 ];

@@ -73,7 +73,16 @@ async function main(): Promise<void> {
   console.log(`Step Functions (local) on ${stepFunctions.endpoint}: ${env.DRAIN_STATE_MACHINE_ARN}`);
   scheduler = startScheduler(invoke, Number(env.ROSTER_WATCHER_INTERVAL_SECONDS ?? 60));
 
+  // The first admin, as the one-off bootstrap function does on AWS (ADMIN_EMAIL/ADMIN_PASSWORD).
+  const admin = await invoke<{ created: boolean; initialized: boolean; email?: string }>('bootstrap', {});
   http = await startHttpServer({ host, port, invoke });
+  if (admin.created) console.log(`created the first admin ${admin.email}`);
+  if (!admin.initialized) {
+    console.log(
+      `No user yet: set ADMIN_EMAIL and ADMIN_PASSWORD, or create the first admin with\n` +
+        `  curl -X POST ${http.url}/api/v1/init -H 'content-type: application/json' -d '{"email":"you@example.com","password":"…"}'`,
+    );
+  }
   console.log(`Roster listening on ${http.url}`);
 }
 

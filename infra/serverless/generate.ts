@@ -10,7 +10,7 @@ import type { RouteSpec, StoreAccess } from '../../lib/http/route';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tasks, type TaskSpec } from '../../lib/tasks';
 
-type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & { memorySize?: number; timeout?: number };
+type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & Pick<TaskSpec, 'parameters'> & { memorySize?: number; timeout?: number };
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
@@ -19,8 +19,22 @@ const STORE_ACTIONS: Record<StoreAccess, string[]> = { none: [], read: READ_ACTI
 const pascal = (s: string) => s.replace(/(^|[-_])(\w)/g, (_, _sep, c: string) => c.toUpperCase());
 
 /** The IAM role a function gets: one per access class, shared by the functions in it. */
-export const roleOf = (fn: Pick<Fn, 'store' | 'states'>): string =>
-  `Roster${pascal(fn.store)}${(fn.states ?? []).map((s) => s.replace('Execution', '')).join('')}Role`;
+export const roleOf = (fn: Pick<Fn, 'store' | 'states' | 'parameters'>): string =>
+  `Roster${pascal(fn.store)}${(fn.states ?? []).map((s) => s.replace('Execution', '')).join('')}${Object.values(fn.parameters ?? {})
+    .map(pascal)
+    .join('')}Role`;
+
+/** An SSM parameter of this stage: `/<service>/<stage>/<name>` (every function reads `token-secret`). */
+const parameterArn = (name: string) =>
+  arn(
+    'arn:',
+    { Ref: 'AWS::Partition' },
+    ':ssm:',
+    { Ref: 'AWS::Region' },
+    ':',
+    { Ref: 'AWS::AccountId' },
+    `:parameter/\${self:service}/\${sls:stage}/${name}`,
+  );
 
 const arn = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
 const functionName = (fn: string) => `\${self:service}-\${sls:stage}-${fn}`;
@@ -66,6 +80,13 @@ function taskYaml(task: TaskSpec): Record<string, unknown> {
     handler: `dist/functions/${task.fn}.handler`,
     description: task.summary,
     role: roleOf(task),
+    ...(task.parameters
+      ? {
+          environment: Object.fromEntries(
+            Object.entries(task.parameters).map(([env, name]) => [env, `/\${self:service}/\${sls:stage}/${name}`]),
+          ),
+        }
+      : {}),
     package: { patterns: [`dist/functions/${task.fn}.mjs`] },
     ...(task.schedule ? { events: [{ schedule: task.schedule }] } : {}),
   };
@@ -77,10 +98,12 @@ function iamYaml(): Record<string, unknown> {
   for (const f of all) classes.set(roleOf(f), [...(classes.get(roleOf(f)) ?? []), f]);
   const Resources: Record<string, unknown> = {};
   for (const [role, fns] of classes) {
-    const { store, states = [] } = fns[0]!;
+    const { store, states = [], parameters = {} } = fns[0]!;
     const names = [...new Set(fns.map((f) => f.fn))].sort();
     const statements: unknown[] = [
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: names.map(logGroupArn) },
+      // Every function signs or verifies tokens: the signing secret, read once per cold start.
+      { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ['token-secret', ...Object.values(parameters)].map(parameterArn) },
     ];
     if (store !== 'none') {
       statements.push({

@@ -5,10 +5,12 @@ export class Reply {
     readonly status?: number,
     readonly headers: Record<string, string> = {},
     readonly cookies: readonly string[] = [],
+    /** Sent as bare JSON, outside the surface's envelope (a document a standard tool reads, say). */
+    readonly bare = false,
   ) {}
 }
 
 export const reply = (
   body: unknown,
-  options: { status?: number; headers?: Record<string, string>; cookies?: readonly string[] } = {},
-): Reply => new Reply(body, options.status, options.headers, options.cookies);
+  options: { status?: number; headers?: Record<string, string>; cookies?: readonly string[]; bare?: boolean } = {},
+): Reply => new Reply(body, options.status, options.headers, options.cookies, options.bare);

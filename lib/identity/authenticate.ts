@@ -1,9 +1,11 @@
 import type { RouteSpec } from '../http/route';
-import { ROLE_IDS, type Role } from '../http/route';
 import { Unauthorized } from '../errors';
 import { authenticateNode, isNodeCredential } from '../cluster/node-credentials';
+import { checkSessionClaim, fromApiToken, fromBasic, fromSessionSecret } from './credentials';
 import type { Principal } from './principal';
+import { roleOf } from './roles';
 import { verifyToken } from './tokens';
+import { isApiToken } from './api-token-store';
 
 export interface Credentials {
   headers: Record<string, string | undefined>;
@@ -11,16 +13,19 @@ export interface Credentials {
   route: RouteSpec;
 }
 
-const ROLE_BY_ID = new Map(Object.entries(ROLE_IDS).map(([role, id]) => [id, role as Role]));
-
 /** The role an access token's `role_id` claim names (Ella's claim), or undefined. */
-export const roleOf = (roleId: unknown): Role | undefined => (typeof roleId === 'number' ? ROLE_BY_ID.get(roleId as 1 | 2 | 3) : undefined);
+export { roleOf };
 
 /** An access JWT (`typ` at+jwt): `sub` is the user's email, `role_id` the role. */
 async function fromAccessToken(token: string): Promise<Principal> {
   const claims = await verifyToken('access', token);
   const role = roleOf(claims.role_id);
   if (typeof claims.sub !== 'string' || !role) throw new Unauthorized('Invalid token');
+  if (claims.sid !== undefined) {
+    if (typeof claims.sid !== 'string') throw new Unauthorized('Invalid token');
+    await checkSessionClaim(claims.sid);
+    return { kind: 'user', email: claims.sub, role, via: 'access-token', sessionId: claims.sid };
+  }
   return { kind: 'user', email: claims.sub, role, via: 'access-token' };
 }
 
@@ -33,6 +38,10 @@ export async function authenticate({ headers, route }: Credentials): Promise<Pri
   const authorization = headers.authorization ?? '';
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   if (bearer && bearer.split('.').length === 3) return fromAccessToken(bearer);
+  if (bearer && isApiToken(bearer)) return fromApiToken(bearer);
+  if (/^Basic\s/i.test(authorization)) return fromBasic(authorization, route.basicAuth === true);
+  const session = headers['x-cockroach-api-session'];
+  if (!authorization && session) return fromSessionSecret(session);
   if (bearer && isNodeCredential(bearer)) return authenticateNode(bearer, { checkedInWrite: route.nodeCredential === 'checked-in-write' });
   throw new Unauthorized(authorization ? 'Invalid credential' : 'No credential');
 }

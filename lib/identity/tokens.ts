@@ -56,6 +56,8 @@ export async function verifyToken(kind: TokenKind, token: string): Promise<JWTPa
     return payload;
   } catch (err) {
     if (err instanceof Unauthorized) throw err;
+    // Not the token's fault (the keyring could not be read, say): not a 401.
+    if (!(err instanceof errors.JOSEError)) throw err;
     if (err instanceof errors.JWTExpired) throw new Unauthorized('Token expired');
     throw new Unauthorized('Invalid token');
   }

@@ -31,4 +31,27 @@ export const keys = {
   /** Maps a range id (given once, at a lease's creation) back to its lease. */
   range: (rangeId: number) => ({ PK: `RANGE#${rangeId}`, SK: 'RANGE' }),
   rangeCounter: () => ({ PK: 'CLUSTER', SK: 'RANGE_COUNTER' }),
+
+  // Identity. Secrets (session ids, refresh token ids, API token secrets) never appear in a
+  // key: sessions are keyed by the SHA-256 of their secret, API tokens by their public id.
+  /** Users share one partition ordered by email: the users page is one Query. */
+  user: (email: string) => ({ PK: 'USERS', SK: `USER#${email}` }),
+  usersPartition: 'USERS',
+  userPrefix: 'USER#',
+  /** A login session (Ella cookie, Sensu refresh family, CockroachDB session), by the hash of its secret. */
+  session: (hash: string) => ({ PK: `SESSION#${hash}`, SK: 'SESSION' }),
+  /** Live sessions sit in one index partition ordered by start, for the CockroachDB sessions list. */
+  sessionIndex: (startedAt: number, hash: string) => ({
+    GSI1PK: 'SESSIONS',
+    GSI1SK: `${startedAt.toString().padStart(15, '0')}#${hash.slice(0, 16)}`,
+  }),
+  sessionsPartition: 'SESSIONS',
+  /** An API token by its public id; its owner's tokens are one index Query. */
+  apiToken: (id: string) => ({ PK: `APITOKEN#${id}`, SK: 'APITOKEN' }),
+  apiTokenIndex: (email: string, id: string) => ({ GSI1PK: `APITOKENS#${email}`, GSI1SK: id }),
+  apiTokensOf: (email: string) => `APITOKENS#${email}`,
+  /** Consecutive failed logins of one email (known or not), dropped by the TTL after the window. */
+  loginFailures: (email: string) => ({ PK: `LOGINFAIL#${email}`, SK: 'LOGINFAIL' }),
+  /** The signing keys' ids: the current one and those that still verify. */
+  keyring: () => ({ PK: 'IDENTITY', SK: 'KEYRING' }),
 } as const;

@@ -1,9 +1,12 @@
 import { clusterExamples } from './cluster-examples';
+import { identityExamples } from './identity-examples';
 
 export interface Example {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The success status when it is not the route's own (a handler choosing another). */
+  status?: number;
 }
 
 /**
@@ -14,6 +17,7 @@ export interface Example {
  */
 export const examples: Record<string, Example> = {
   ...clusterExamples,
+  ...identityExamples,
   health: { path: '/api/v1/health' },
   status: { path: '/api/v1/status' },
   'crdb-health': { path: '/api/v2/health/' },

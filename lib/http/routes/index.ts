@@ -2,6 +2,8 @@ import type { RouteSpec } from '../route';
 import * as cluster from './cluster';
 import * as cockroach from './cockroach';
 import * as drain from './drain';
+import * as identity from './identity';
+import * as identityCompat from './identity-compat';
 import * as leases from './leases';
 import * as sensuCluster from './sensu-cluster';
 import * as system from './system';
@@ -18,6 +20,8 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(cockroach),
   ...Object.values(cluster),
   ...Object.values(sensuCluster),
+  ...Object.values(identity),
+  ...Object.values(identityCompat),
 ];
 
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */

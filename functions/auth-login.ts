@@ -1,0 +1,5 @@
+import { httpRoute } from '../lib/http/handler';
+import { login } from '../lib/http/routes/identity';
+import { login as logIn } from '../lib/identity/ella-auth';
+
+export const handler = httpRoute(login, ({ body }) => logIn(body));

@@ -1,0 +1,5 @@
+import { httpRoute } from '../lib/http/handler';
+import { logout } from '../lib/http/routes/identity';
+import { logout as logOut } from '../lib/identity/ella-auth';
+
+export const handler = httpRoute(logout, ({ cookies }) => logOut(cookies));

@@ -1,0 +1,87 @@
+import * as z from 'zod';
+import { USERS } from '../../identity/principal';
+import { route } from '../route';
+import { intParam } from '../schemas';
+
+/** Identity on the Sensu Go and CockroachDB surfaces, in their own wire formats. */
+
+const HASHING_MEMORY_MB = 1024;
+
+export const sensuAuth = route({
+  fn: 'sensu-auth',
+  method: 'GET',
+  path: '/auth',
+  surface: 'sensu',
+  access: 'public', // Basic is the credential, checked by the handler: no other credential mints tokens
+  basicAuth: true,
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 200,
+  summary: 'Sensu Go login with Basic credentials: an access token and a single-use refresh token',
+});
+
+export const sensuAuthToken = route({
+  fn: 'sensu-auth-token',
+  method: 'POST',
+  path: '/auth/token',
+  surface: 'sensu',
+  access: 'public', // the refresh token is the credential
+  store: 'write',
+  status: 200,
+  summary: 'Redeem a refresh token (once) for a new access and refresh token; a replayed one revokes the session',
+  body: z.strictObject({ refresh_token: z.string().min(1).max(4096) }),
+});
+
+export const sensuLogout = route({
+  fn: 'sensu-auth-logout',
+  method: 'POST',
+  path: '/auth/logout',
+  surface: 'sensu',
+  access: USERS,
+  store: 'write',
+  status: 200,
+  summary: "Revoke the caller's session and its refresh token",
+  body: z.strictObject({ refresh_token: z.string().min(1).max(4096).optional() }),
+});
+
+export const crdbLogin = route({
+  fn: 'crdb-login',
+  method: 'POST',
+  path: '/api/v2/login',
+  surface: 'crdb',
+  access: 'public',
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 200,
+  summary: 'CockroachDB login (form username, password): a session for X-Cockroach-API-Session',
+  bodyKind: 'form',
+  body: z.strictObject({ username: z.string().min(1).max(254), password: z.string().min(1).max(256) }),
+});
+
+export const crdbLogout = route({
+  fn: 'crdb-logout',
+  method: 'POST',
+  path: '/api/v2/logout',
+  surface: 'crdb',
+  access: USERS,
+  store: 'write',
+  status: 200,
+  summary: 'CockroachDB logout: ends the X-Cockroach-API-Session session',
+  bodyKind: 'none',
+});
+
+export const crdbSessions = route({
+  fn: 'crdb-sessions',
+  method: 'GET',
+  path: '/api/v2/sessions',
+  surface: 'crdb',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: 'CockroachDB listSessions: the live login sessions (admins see all, others their own)',
+  query: z.object({
+    username: z.string().min(1).max(254).optional(),
+    limit: intParam(1, 1000).default(100),
+    start: intParam(0, 1_000_000_000).default(0),
+  }),
+});

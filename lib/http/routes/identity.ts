@@ -1,0 +1,237 @@
+import * as z from 'zod';
+import { ADMIN, USERS } from '../../identity/principal';
+import { route } from '../route';
+import { email, intParam, password } from '../schemas';
+
+/** Identity on the canonical surface (Ella Core's): init, logins, users, API tokens, key rotation. */
+
+/** Lambdas that hash passwords: scrypt at N=2^17, r=8 takes 128 MiB, and more memory is more CPU. */
+const HASHING_MEMORY_MB = 1024;
+
+const credentials = z.strictObject({ email, password });
+const roleId = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+const paging = z.object({ page: intParam(1, 1_000_000).default(1), per_page: intParam(1, 1000).default(25) });
+const emailParams = z.strictObject({ email });
+
+export const init = route({
+  fn: 'init',
+  method: 'POST',
+  path: '/api/v1/init',
+  surface: 'ella',
+  access: 'public', // answered only while no user exists; then 403
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 201,
+  summary: 'Create the first admin (only while Roster is not initialized) and return a token',
+  body: credentials,
+});
+
+export const login = route({
+  fn: 'auth-login',
+  method: 'POST',
+  path: '/api/v1/auth/login',
+  surface: 'ella',
+  access: 'public',
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 200,
+  summary: 'Log in: an access token, and an HttpOnly SameSite=Strict session cookie for refresh',
+  body: credentials,
+});
+
+export const refresh = route({
+  fn: 'auth-refresh',
+  method: 'POST',
+  path: '/api/v1/auth/refresh',
+  surface: 'ella',
+  access: 'public', // the session cookie is the credential
+  store: 'read',
+  status: 200,
+  summary: "A fresh access token for the session cookie's session",
+  bodyKind: 'none',
+});
+
+export const logout = route({
+  fn: 'auth-logout',
+  method: 'POST',
+  path: '/api/v1/auth/logout',
+  surface: 'ella',
+  access: 'public', // the session cookie names what to end
+  store: 'write',
+  status: 204,
+  summary: "End the session cookie's session and clear the cookie",
+  bodyKind: 'none',
+});
+
+export const lookupToken = route({
+  fn: 'auth-lookup-token',
+  method: 'POST',
+  path: '/api/v1/auth/lookup-token',
+  surface: 'ella',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: 'Whether the bearer token is valid',
+  bodyKind: 'none',
+});
+
+export const rotateSecret = route({
+  fn: 'auth-rotate-secret',
+  method: 'POST',
+  path: '/api/v1/auth/rotate-secret',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Rotate the token signing key: the new key signs within KEY_CACHE_SECONDS, the old one still verifies',
+  bodyKind: 'none',
+});
+
+export const listUsers = route({
+  fn: 'users-list',
+  method: 'GET',
+  path: '/api/v1/users',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: 'A page of users by email',
+  query: paging,
+});
+
+export const createUser = route({
+  fn: 'user-create',
+  method: 'POST',
+  path: '/api/v1/users',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 201,
+  summary: 'Create a user with a role',
+  body: z.strictObject({ email, password, role_id: roleId }),
+});
+
+export const getUser = route({
+  fn: 'user-get',
+  method: 'GET',
+  path: '/api/v1/users/{email}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: 'One user',
+  params: emailParams,
+});
+
+export const updateUser = route({
+  fn: 'user-update',
+  method: 'PUT',
+  path: '/api/v1/users/{email}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: "Change a user's role",
+  params: emailParams,
+  body: z.strictObject({ role_id: roleId }),
+});
+
+export const deleteUser = route({
+  fn: 'user-delete',
+  method: 'DELETE',
+  path: '/api/v1/users/{email}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Delete a user (their sessions and API tokens stop working)',
+  params: emailParams,
+  bodyKind: 'none',
+});
+
+export const setUserPassword = route({
+  fn: 'user-password',
+  method: 'PUT',
+  path: '/api/v1/users/{email}/password',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 200,
+  summary: "Set a user's password",
+  params: emailParams,
+  body: z.strictObject({ password }),
+});
+
+export const me = route({
+  fn: 'user-me',
+  method: 'GET',
+  path: '/api/v1/users/me',
+  surface: 'ella',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: 'The signed-in user',
+});
+
+export const changeOwnPassword = route({
+  fn: 'user-me-password',
+  method: 'PUT',
+  path: '/api/v1/users/me/password',
+  surface: 'ella',
+  access: USERS,
+  store: 'write',
+  memorySize: HASHING_MEMORY_MB,
+  status: 200,
+  summary: 'Change your own password (the current one is required)',
+  body: z.strictObject({ current_password: password, password }),
+});
+
+export const listApiTokens = route({
+  fn: 'api-tokens-list',
+  method: 'GET',
+  path: '/api/v1/users/me/api-tokens',
+  surface: 'ella',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: 'Your API tokens (never their secrets)',
+  query: paging,
+});
+
+export const createApiToken = route({
+  fn: 'api-token-create',
+  method: 'POST',
+  path: '/api/v1/users/me/api-tokens',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 201,
+  summary: 'Mint an API token roster_<id>_<secret>; the answer is the only time it is shown',
+  body: z.strictObject({ name: z.string().min(1).max(100), expires_at: z.iso.datetime({ offset: true }).optional() }),
+});
+
+export const deleteApiToken = route({
+  fn: 'api-token-delete',
+  method: 'DELETE',
+  path: '/api/v1/users/me/api-tokens/{id}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Revoke one of your API tokens',
+  params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be an API token id (16 hex digits)') }),
+  bodyKind: 'none',
+});
+
+export const openapi = route({
+  fn: 'openapi',
+  method: 'GET',
+  path: '/api/v1/openapi.json',
+  surface: 'ella',
+  access: 'public',
+  store: 'none',
+  status: 200,
+  summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+});

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { crdbSessionsPage } from '../compat/cockroach-sessions';
+import { Unauthorized } from '../errors';
+import { fromBasic } from './credentials';
+import { checkCredentials, issueAccessToken } from './login';
+import type { Principal } from './principal';
+import {
+  createSession,
+  deleteSession,
+  listSessions,
+  newSessionSecret,
+  rotateRefresh,
+  SESSION_TTL_SECONDS,
+  type SessionKind,
+} from './session-store';
+import { signToken, verifyToken } from './tokens';
+import { findUser, type User } from './user-store';
+
+/** Logins of the Sensu Go and CockroachDB surfaces. */
+
+async function openSession(user: User, kind: SessionKind, now: number, refreshJti?: string) {
+  const { secret, id } = newSessionSecret();
+  await createSession({
+    id,
+    email: user.email,
+    kind,
+    startedAt: now,
+    lastActiveAt: now,
+    ...(refreshJti ? { refreshJti } : {}),
+    expiresAt: Math.floor(now / 1000) + SESSION_TTL_SECONDS,
+  });
+  return { secret, id };
+}
+
+const newJti = () => randomBytes(16).toString('hex');
+
+/** Sensu's token pair: the access token is bound to the session, the refresh token names its one redeemable jti. */
+async function sensuPair(user: User, sid: string, jti: string) {
+  const access = await issueAccessToken(user, sid);
+  const refresh = await signToken('refresh', { sub: user.email, sid, jti }, SESSION_TTL_SECONDS);
+  return { access_token: access.token, expires_at: access.expiresAt, refresh_token: refresh };
+}
+
+/** GET /auth: Basic credentials, and nothing else, open a Sensu session. */
+export async function sensuLogin(authorization: string | undefined, now = Date.now()) {
+  const principal = await fromBasic(authorization ?? '', true);
+  if (principal.kind !== 'user') throw new Unauthorized();
+  const jti = newJti();
+  const { id } = await openSession(principal, 'sensu', now, jti);
+  return sensuPair(principal, id, jti);
+}
+
+async function refreshClaims(token: string): Promise<{ sub: string; sid: string; jti: string }> {
+  const claims = await verifyToken('refresh', token);
+  const { sub, sid, jti } = claims;
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') throw new Unauthorized('Invalid token');
+  return { sub, sid, jti };
+}
+
+/** POST /auth/token: a refresh token is redeemed once; a replay revokes its session. */
+export async function sensuRefresh(refreshToken: string, now = Date.now()) {
+  const { sid, jti } = await refreshClaims(refreshToken);
+  const next = newJti();
+  const session = await rotateRefresh(sid, jti, next, now);
+  const user = await findUser(session.email);
+  if (!user) throw new Unauthorized('User no longer exists');
+  return sensuPair(user, sid, next);
+}
+
+/** POST /auth/logout: ends the caller's session, and the refresh token's if it is theirs. */
+export async function sensuLogout(principal: Principal, refreshToken: string | undefined): Promise<undefined> {
+  if (principal.kind !== 'user') return undefined;
+  if (principal.sessionId) await deleteSession(principal.sessionId);
+  if (refreshToken) {
+    // An expired or foreign refresh token has nothing left to revoke here.
+    const claims = await refreshClaims(refreshToken).catch((err: unknown) => {
+      if (err instanceof Unauthorized) return undefined;
+      throw err;
+    });
+    if (claims?.sub === principal.email) await deleteSession(claims.sid);
+  }
+  return undefined;
+}
+
+/** POST /api/v2/login/: a CockroachDB session, its secret returned once. */
+export async function crdbLogin(input: { username: string; password: string }, now = Date.now()) {
+  const user = await checkCredentials(input.username, input.password, now);
+  const { secret } = await openSession(user, 'crdb', now);
+  return { session: secret };
+}
+
+export async function crdbLogout(principal: Principal) {
+  if (principal.kind === 'user' && principal.sessionId) await deleteSession(principal.sessionId);
+  return { logged_out: true };
+}
+
+/** GET /api/v2/sessions/: admins see every live session, others their own. */
+export async function crdbSessions(principal: Principal, query: { username?: string; start: number; limit: number }) {
+  const own = principal.kind === 'user' && principal.role !== 'admin' ? principal.email : undefined;
+  const sessions = (await listSessions()).filter(
+    (s) => (own === undefined || s.email === own) && (query.username === undefined || s.email === query.username.toLowerCase()),
+  );
+  return crdbSessionsPage(sessions, query.start, query.limit);
+}

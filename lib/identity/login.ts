@@ -1,0 +1,40 @@
+import { config } from '../config';
+import { TooManyRequests, Unauthorized } from '../errors';
+import { ROLE_IDS } from '../http/route';
+import { clearFailures, readFailures, recordFailure } from './login-failures';
+import { verifyPassword } from './passwords';
+import { lockedFor } from './rules';
+import { signToken } from './tokens';
+import { findUser, normalizeEmail, type User } from './user-store';
+
+/**
+ * Checks an email and password, as every login does (Ella, Sensu, CockroachDB, Basic).
+ * An unknown email and a wrong password get the same answer after the same work: one
+ * scrypt, one failure counted. After too many failures the email is locked out (429)
+ * before any hash is computed.
+ */
+export async function checkCredentials(email: string, password: string, now = Date.now()): Promise<User> {
+  const key = normalizeEmail(email);
+  // Never a valid email (nor a storable key): the same answer, after the same hash.
+  if (key.length === 0 || key.length > 254) {
+    await verifyPassword(password, undefined);
+    throw new Unauthorized('Invalid email or password');
+  }
+  const [failures, user] = await Promise.all([readFailures(key), findUser(key)]);
+  const wait = lockedFor(failures, now);
+  if (wait > 0) throw new TooManyRequests('Too many failed logins; try again later', wait);
+  const ok = await verifyPassword(password, user?.passwordHash);
+  if (!ok || !user) {
+    await recordFailure(key, now);
+    throw new Unauthorized('Invalid email or password');
+  }
+  if (failures) await clearFailures(key);
+  return { email: user.email, role: user.role };
+}
+
+/** An access JWT for `user`; with `sid`, it is valid only while that session lives. */
+export async function issueAccessToken(user: User, sid?: string, now = Math.floor(Date.now() / 1000)) {
+  const ttl = config.accessTokenTtlSeconds;
+  const token = await signToken('access', { sub: user.email, role_id: ROLE_IDS[user.role], ...(sid ? { sid } : {}) }, ttl, now);
+  return { token, expiresAt: now + ttl };
+}

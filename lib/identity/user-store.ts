@@ -1,0 +1,166 @@
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditPut, type AuditEntry } from '../audit/audit';
+import { Conflict, Forbidden, NotFound } from '../errors';
+import { ROLE_IDS, type Role } from '../http/route';
+import { documents, TABLE } from '../store/client';
+import { cancellationReasons, conditionFailure } from '../store/conditions';
+import { keys } from '../store/keys';
+import { roleOf } from './roles';
+
+/** Users: one partition, ordered by email. Emails are kept lower-case: one person, one key. */
+
+export interface User {
+  email: string;
+  role: Role;
+}
+export interface StoredUser extends User {
+  passwordHash: string;
+}
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+const userNotFound = () => new NotFound('User not found');
+
+const fromItem = (item: Record<string, unknown>): StoredUser => ({
+  email: String(item.email),
+  role: roleOf(item.roleId) ?? 'readonly',
+  passwordHash: String(item.passwordHash),
+});
+
+const userItem = (user: StoredUser, now: number) => ({
+  ...keys.user(user.email),
+  email: user.email,
+  roleId: ROLE_IDS[user.role],
+  passwordHash: user.passwordHash,
+  createdAt: new Date(now).toISOString(),
+});
+
+export async function findUser(email: string): Promise<StoredUser | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.user(normalizeEmail(email)), ConsistentRead: true }));
+  return Item ? fromItem(Item) : undefined;
+}
+
+/** Every user by email: one Query of the users partition (paged through by the SDK's LastEvaluatedKey). */
+export async function listUsers(): Promise<User[]> {
+  const users: User[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.usersPartition, ':prefix': keys.userPrefix },
+        ProjectionExpression: 'email, roleId',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    users.push(...(out.Items ?? []).map((i) => ({ email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' })));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return users;
+}
+
+export async function createUser(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<void> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: TABLE,
+              Item: userItem(user, now),
+              // One user per email: a second create must not overwrite the first's password.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          auditPut(audit, now),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Conflict('User already exists');
+    throw err;
+  }
+}
+
+/**
+ * The first admin and the cluster's `initialized` flag, together: answered only while the
+ * cluster is not initialized, so two concurrent inits cannot both create an admin.
+ */
+export async function createFirstAdmin(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<void> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.clusterMeta(),
+              UpdateExpression: 'SET initialized = :true',
+              // Init happens once: the flag is false until the first admin exists. The item
+              // must exist already (its cluster id is minted by getClusterMeta).
+              ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(initialized) OR initialized = :false)',
+              ExpressionAttributeValues: { ':true': true, ':false': false },
+            },
+          },
+          {
+            Put: {
+              TableName: TABLE,
+              Item: userItem(user, now),
+              // Never overwrite a user, even one created outside init.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          auditPut(audit, now),
+        ],
+      }),
+    );
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (reasons?.[0]?.code === 'ConditionalCheckFailed' || reasons?.[1]?.code === 'ConditionalCheckFailed') {
+      throw new Forbidden('Roster is already initialized');
+    }
+    throw err;
+  }
+}
+
+/** Sets attributes of an existing user; 404 when there is none. */
+async function updateUser(email: string, set: Record<string, unknown>): Promise<void> {
+  const names = Object.keys(set);
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.user(normalizeEmail(email)),
+        UpdateExpression: `SET ${names.map((n, i) => `#a${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, set[n]])),
+        // Updating must not create a user out of nothing.
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (err) {
+    if (conditionFailure(err)) throw userNotFound();
+    throw err;
+  }
+}
+
+export const setRole = (email: string, role: Role) => updateUser(email, { roleId: ROLE_IDS[role] });
+export const setPasswordHash = (email: string, passwordHash: string, now = Date.now()) =>
+  updateUser(email, { passwordHash, passwordChangedAt: new Date(now).toISOString() });
+
+export async function deleteUser(email: string): Promise<void> {
+  try {
+    await documents.send(
+      new DeleteCommand({
+        TableName: TABLE,
+        Key: keys.user(normalizeEmail(email)),
+        // A missing user is a 404, not a silent success.
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+  } catch (err) {
+    if (conditionFailure(err)) throw userNotFound();
+    throw err;
+  }
+}

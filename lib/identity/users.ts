@@ -1,0 +1,74 @@
+import { actorOf } from '../audit/audit';
+import { Conflict, Forbidden, NotFound, Unauthorized } from '../errors';
+import { ROLE_IDS, type Role } from '../http/route';
+import { checkCredentials } from './login';
+import { hashPassword } from './passwords';
+import type { Principal } from './principal';
+import { roleOf } from './roles';
+import { pageOf } from './rules';
+import * as store from './user-store';
+
+/** Ella's users API. Roles travel as role_id (1 admin, 2 read-only, 3 operator). */
+
+const view = (u: store.User) => ({ email: u.email, role_id: ROLE_IDS[u.role] });
+const role = (roleId: number): Role => roleOf(roleId)!;
+
+/** The signed-in user's email; a node, or nobody, has none. */
+export function selfOf(principal: Principal): string {
+  if (principal.kind !== 'user') throw new Forbidden('Only a user has a profile');
+  return store.normalizeEmail(principal.email);
+}
+
+export async function listUsers(page: number, perPage: number) {
+  return pageOf((await store.listUsers()).map(view), page, perPage);
+}
+
+export async function getUser(email: string) {
+  const user = await store.findUser(email);
+  if (!user) throw new NotFound('User not found');
+  return view(user);
+}
+
+export async function createUser(input: { email: string; password: string; roleId: number; by: Principal; requestId: string }) {
+  const email = store.normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  await store.createUser(
+    { email, role: role(input.roleId), passwordHash },
+    {
+      actor: actorOf(input.by),
+      action: 'user.create',
+      target: `user:${email}`,
+      requestId: input.requestId,
+      details: { role_id: input.roleId },
+    },
+  );
+  return { message: 'User created' };
+}
+
+export async function updateRole(email: string, roleId: number, by: Principal) {
+  if (store.normalizeEmail(email) === selfOf(by) && roleId !== ROLE_IDS.admin) throw new Conflict('An admin cannot demote themselves');
+  await store.setRole(email, role(roleId));
+  return { message: 'User updated' };
+}
+
+export async function deleteUser(email: string, by: Principal) {
+  if (store.normalizeEmail(email) === selfOf(by)) throw new Conflict('An admin cannot delete themselves');
+  await store.deleteUser(email);
+  return { message: 'User deleted' };
+}
+
+export async function setPassword(email: string, password: string) {
+  await store.setPasswordHash(email, await hashPassword(password));
+  return { message: 'Password updated' };
+}
+
+export const me = (principal: Principal) => getUser(selfOf(principal));
+
+/** Changing your own password takes the current one (a stolen token alone cannot take the account). */
+export async function changeOwnPassword(principal: Principal, current: string, next: string) {
+  const email = selfOf(principal);
+  await checkCredentials(email, current).catch((err: unknown) => {
+    throw err instanceof Unauthorized ? new Forbidden('The current password is incorrect') : err;
+  });
+  return setPassword(email, next);
+}

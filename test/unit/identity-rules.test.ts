@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { rotated } from '../../lib/identity/keys';
+import { verifyPassword, hashPassword } from '../../lib/identity/passwords';
+import { lockedFor, pageOf, parseBasic, sessionCookie, sessionFromCookies } from '../../lib/identity/rules';
+
+const NOW = 1_800_000_000_000;
+
+describe('login throttling', () => {
+  it('locks after 5 failures within 15 minutes, for 15 minutes from the last', () => {
+    expect(lockedFor(undefined, NOW)).toBe(0);
+    expect(lockedFor({ count: 4, windowStart: NOW - 60_000, lastAt: NOW }, NOW)).toBe(0);
+    expect(lockedFor({ count: 5, windowStart: NOW - 60_000, lastAt: NOW }, NOW)).toBe(900);
+    expect(lockedFor({ count: 5, windowStart: NOW - 60_000, lastAt: NOW - 899_000 }, NOW)).toBe(1);
+    expect(lockedFor({ count: 5, windowStart: NOW - 60_000, lastAt: NOW - 900_000 }, NOW)).toBe(0);
+  });
+});
+
+describe('session cookies', () => {
+  it('are HttpOnly, SameSite=Strict and read back from the request', () => {
+    const cookie = sessionCookie('s3cret', 60);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(sessionFromCookies(['other=1', cookie.split(';')[0]!])).toBe('s3cret');
+    expect(sessionFromCookies(['roster_session='])).toBeUndefined();
+  });
+});
+
+describe('paging and Basic', () => {
+  it('pages 1-based with the total', () => {
+    expect(pageOf([1, 2, 3, 4, 5], 2, 2)).toEqual({ items: [3, 4], page: 2, per_page: 2, total_count: 5 });
+  });
+
+  it('parses Basic credentials, passwords with colons included', () => {
+    expect(parseBasic(`Basic ${Buffer.from('a@b.c:pa:ss').toString('base64')}`)).toEqual({ username: 'a@b.c', password: 'pa:ss' });
+    expect(parseBasic('Bearer x')).toBeUndefined();
+    expect(parseBasic(`Basic ${Buffer.from('nocolon').toString('base64')}`)).toBeUndefined();
+  });
+});
+
+describe('the keyring', () => {
+  it('signs with the new kid, keeps the old one verifying, and drops keys past their retention', () => {
+    const first = { version: 0, current: 'a'.repeat(16), keys: [{ kid: 'a'.repeat(16), createdAt: 0 }] };
+    const second = rotated(first, 'b'.repeat(16), NOW);
+    expect(second).toEqual({
+      version: 1,
+      current: 'b'.repeat(16),
+      keys: [
+        { kid: 'b'.repeat(16), createdAt: NOW },
+        { kid: 'a'.repeat(16), createdAt: 0, retiredAt: NOW },
+      ],
+    });
+    const much = rotated(second, 'c'.repeat(16), NOW + 3 * 86_400_000);
+    expect(much.keys.map((k) => k.kid)).toEqual(['c'.repeat(16), 'b'.repeat(16)]);
+  });
+});
+
+describe('passwords', () => {
+  it('verifies with scrypt and keeps its parameters in the hash', async () => {
+    const hash = await hashPassword('correct horse', 10);
+    expect(hash).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(await verifyPassword('correct horse', hash)).toBe(true);
+    expect(await verifyPassword('wrong horse', hash)).toBe(false);
+    expect(await verifyPassword('anything', undefined)).toBe(false);
+  });
+});
