@@ -24,6 +24,9 @@ export const entry = (caller: Caller, action: string, nodeId: number, details: R
 
 /** Revokes what the member still holds, then flips it to drained — for this epoch only. */
 export async function finish(nodeId: number, epoch: number, now: number, caller: Caller, reason: string): Promise<boolean> {
+  // Still this drain? A resume (or a newer drain) since the caller looked must keep the leases.
+  const current = await drains.readDrain(nodeId).catch(() => undefined);
+  if (current?.drainState !== 'draining' || current.drainEpoch !== epoch) return false;
   const revoked = await leases.revokeAll(nodeId, now);
   return drains.completeDrain(nodeId, epoch, now, entry(caller, 'member.drained', nodeId, { reason, revokedLeases: revoked }));
 }

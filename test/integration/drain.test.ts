@@ -105,11 +105,13 @@ describe('drain with a deadline', () => {
   it('stays active after the deadline when resumed before it', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-f', { ttlSeconds: 60 });
-    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
+    // The deadline leaves room for a slow machine to deliver the resume before it.
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 4 });
+    expect(await state(nodeId)).toBe('draining');
     const resumed = await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
     expect(resumed.body.result).toEqual({ message: 'Cluster member resumed' });
     expect((await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`)).status).toBe(200);
-    await sleep(4_000);
+    await sleep(6_000); // past the deadline
     expect(await state(nodeId)).toBe('active');
     expect((await lease('job-f')).holder).toBe(nodeId);
   });
