@@ -19,6 +19,14 @@ export const keys = {
   /** Audit entries, one partition per UTC day, ordered by time; the TTL drops them after 90 days. */
   audit: (at: Date, id: string) => ({ PK: `AUDIT#${at.toISOString().slice(0, 10)}`, SK: `${at.toISOString()}#${id}` }),
 
+  // Clients (the Sensu registry): one partition per namespace, ordered by name. Every live
+  // client also sits in one index partition ordered by namespace and name, for the admins'
+  // cross-namespace list; a removed client's tombstone (invalidate_expire) leaves the index.
+  client: (namespace: string, name: string) => ({ PK: `CLIENTS#${namespace}`, SK: `CLIENT#${name}` }),
+  clientsOf: (namespace: string) => `CLIENTS#${namespace}`,
+  clientIndex: (namespace: string, name: string) => ({ GSI1PK: 'CLIENTS', GSI1SK: `${namespace}#${name}` }),
+  clientsIndexPartition: 'CLIENTS',
+
   // Leases. Items are never deleted: the fencing token must keep increasing across holders.
   // (Their expiry is `leaseExpiresAt`, never the TTL attribute.)
   lease: (name: string) => ({ PK: 'LEASES', SK: `LEASE#${name}` }),

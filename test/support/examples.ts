@@ -1,3 +1,4 @@
+import { clientsExamples } from './clients-examples';
 import { clusterExamples } from './cluster-examples';
 import { identityExamples } from './identity-examples';
 
@@ -18,6 +19,7 @@ export interface Example {
 export const examples: Record<string, Example> = {
   ...clusterExamples,
   ...identityExamples,
+  ...clientsExamples,
   health: { path: '/api/v1/health' },
   status: { path: '/api/v1/status' },
   'crdb-health': { path: '/api/v2/health/' },

@@ -1,4 +1,5 @@
 import type { RouteSpec } from '../route';
+import * as clients from './clients';
 import * as cluster from './cluster';
 import * as cockroach from './cockroach';
 import * as drain from './drain';
@@ -20,6 +21,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(cockroach),
   ...Object.values(cluster),
   ...Object.values(sensuCluster),
+  ...Object.values(clients),
   ...Object.values(identity),
   ...Object.values(identityCompat),
 ];

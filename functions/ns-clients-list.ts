@@ -1,0 +1,14 @@
+import { listClients } from '../lib/clients/use-cases';
+import { httpRoute } from '../lib/http/handler';
+import { reply } from '../lib/http/reply';
+import { listNamespaceClients } from '../lib/http/routes/clients';
+
+export const handler = httpRoute(listNamespaceClients, async ({ params, query }) => {
+  const { items, headers } = await listClients({
+    namespace: params.namespace,
+    limit: query.limit,
+    offset: query.offset,
+    keepaliveStatus: query.keepalive_status,
+  });
+  return reply(items, { headers });
+});

@@ -1,0 +1,189 @@
+import * as z from 'zod';
+import { clientDefinition } from '../../clients/definition';
+import { ADMIN, USERS } from '../../identity/principal';
+import { route } from '../route';
+import { boolParam, intParam, sensuName } from '../schemas';
+
+/**
+ * The client registry: Sensu 1.x's `/clients` (the `default` namespace) and the same
+ * registry per namespace on the Sensu Go surface. Client bodies are free-form (see
+ * lib/clients/definition.ts). A classic path names its client with any string: a name
+ * Sensu's routes would not match is a 404 there, as in Sensu.
+ */
+
+const listQuery = z.object({
+  limit: intParam(0, 100_000).optional(),
+  offset: intParam(0, 1_000_000_000).optional(),
+  keepalive_status: z.enum(['ok', 'warning', 'critical']).optional(),
+});
+
+const removeQuery = z.object({
+  invalidate: boolParam.optional(),
+  invalidate_expire: intParam(0, 31_536_000).optional(),
+});
+
+const classicClient = z.strictObject({ client: z.string() });
+const namespace = z.strictObject({ namespace: sensuName });
+const namespacedClient = z.strictObject({ namespace: sensuName, name: sensuName });
+
+export const listClassicClients = route({
+  fn: 'clients-list',
+  method: 'GET',
+  path: '/clients',
+  surface: 'classic',
+  access: USERS,
+  basicAuth: true,
+  store: 'read',
+  status: 200,
+  summary: 'Sensu classic: the clients (limit/offset with X-Pagination; keepalive_status filters)',
+  query: listQuery,
+});
+
+export const registerClassicClient = route({
+  fn: 'client-register',
+  method: 'POST',
+  path: '/clients',
+  surface: 'classic',
+  access: ADMIN,
+  basicAuth: true,
+  store: 'write',
+  status: 201,
+  summary: 'Sensu classic: create or update a client (free-form definition with a valid name)',
+  body: clientDefinition,
+});
+
+export const getClassicClient = route({
+  fn: 'client-get',
+  method: 'GET',
+  path: '/clients/{client}',
+  surface: 'classic',
+  access: USERS,
+  basicAuth: true,
+  store: 'read',
+  status: 200,
+  summary: 'Sensu classic: one client, redacted, with its keepalive status',
+  params: classicClient,
+});
+
+export const removeClassicClient = route({
+  fn: 'client-remove',
+  method: 'DELETE',
+  path: '/clients/{client}',
+  surface: 'classic',
+  access: ADMIN,
+  basicAuth: true,
+  store: 'write',
+  status: 202,
+  summary: 'Sensu classic: remove a client; invalidate=true&invalidate_expire=N refuses it for N seconds more',
+  params: classicClient,
+  query: removeQuery,
+  bodyKind: 'none',
+});
+
+export const classicClientKeepalive = route({
+  fn: 'client-keepalive',
+  method: 'POST',
+  path: '/clients/{client}/keepalive',
+  surface: 'classic',
+  access: ADMIN,
+  basicAuth: true,
+  store: 'write',
+  status: 200,
+  summary: 'Sensu classic: record a keepalive of a registered client (409 while invalidated)',
+  params: classicClient,
+  bodyKind: 'none',
+});
+
+const preflight = (path: string) =>
+  route({
+    fn: 'clients-preflight',
+    method: 'OPTIONS',
+    path,
+    surface: 'classic',
+    access: 'public',
+    store: 'none',
+    status: 200,
+    summary: "Sensu classic: CORS preflight (Sensu's headers, empty body)",
+    bodyKind: 'none',
+  });
+
+export const preflightClients = preflight('/clients');
+export const preflightClient = preflight('/clients/{client}');
+export const preflightClientKeepalive = preflight('/clients/{client}/keepalive');
+
+export const listNamespaceClients = route({
+  fn: 'ns-clients-list',
+  method: 'GET',
+  path: '/api/core/v2/namespaces/{namespace}/clients',
+  surface: 'sensu',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: "Sensu Go: a namespace's clients (limit/offset with X-Pagination; keepalive_status filters)",
+  params: namespace,
+  query: listQuery,
+});
+
+export const registerNamespaceClient = route({
+  fn: 'ns-client-register',
+  method: 'POST',
+  path: '/api/core/v2/namespaces/{namespace}/clients',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'write',
+  status: 201,
+  summary: 'Sensu Go: create or update a client in a namespace',
+  params: namespace,
+  body: clientDefinition,
+});
+
+export const getNamespaceClient = route({
+  fn: 'ns-client-get',
+  method: 'GET',
+  path: '/api/core/v2/namespaces/{namespace}/clients/{name}',
+  surface: 'sensu',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: 'Sensu Go: one client of a namespace',
+  params: namespacedClient,
+});
+
+export const removeNamespaceClient = route({
+  fn: 'ns-client-remove',
+  method: 'DELETE',
+  path: '/api/core/v2/namespaces/{namespace}/clients/{name}',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'write',
+  status: 202,
+  summary: 'Sensu Go: remove a client of a namespace (invalidate and invalidate_expire as classic)',
+  params: namespacedClient,
+  query: removeQuery,
+  bodyKind: 'none',
+});
+
+export const namespaceClientKeepalive = route({
+  fn: 'ns-client-keepalive',
+  method: 'POST',
+  path: '/api/core/v2/namespaces/{namespace}/clients/{name}/keepalive',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Sensu Go: record a keepalive of a client of a namespace',
+  params: namespacedClient,
+  bodyKind: 'none',
+});
+
+export const listEveryClient = route({
+  fn: 'clients-all',
+  method: 'GET',
+  path: '/api/core/v2/clients',
+  surface: 'sensu',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: 'Sensu Go: the clients of every namespace, each naming its namespace (admins only)',
+  query: listQuery,
+});
