@@ -4,6 +4,7 @@ import { Conflict, NotFound, Unauthorized } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 import { memberFromItem, memberToItem, type Member } from './member';
 
 /** Members of the cluster: one partition, sorted by node id. */
@@ -12,22 +13,12 @@ export const memberNotFound = (nodeId: number) => new NotFound(`Cluster member $
 
 /** Every member, ordered by node id (one Query, paged through by the SDK's LastEvaluatedKey). */
 export async function listMembers(consistent = false): Promise<Member[]> {
-  const members: Member[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix },
-        ConsistentRead: consistent,
-        ExclusiveStartKey: start,
-      }),
-    );
-    members.push(...(out.Items ?? []).map(memberFromItem));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return members;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix },
+    ConsistentRead: consistent,
+  });
+  return items.map(memberFromItem);
 }
 
 /**

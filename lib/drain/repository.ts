@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEntry } from '../audit/audit';
 import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 
 export type DrainState = 'active' | 'draining' | 'drained';
 
@@ -150,21 +151,11 @@ export async function resume(nodeId: number, now: number, audit: AuditEntry): Pr
 
 /** Members still draining (the watcher completes those whose deadline passed). One Query. */
 export async function drainingMembers(): Promise<DrainStatus[]> {
-  const out: DrainStatus[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        FilterExpression: 'drainState = :draining',
-        ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix, ':draining': 'draining' },
-        ProjectionExpression: 'nodeId, drainState, drainEpoch, drainDeadline',
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []).map((item) => toStatus(Number(item.nodeId), item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: 'drainState = :draining',
+    ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix, ':draining': 'draining' },
+    ProjectionExpression: 'nodeId, drainState, drainEpoch, drainDeadline',
+  });
+  return items.map((item) => toStatus(Number(item.nodeId), item));
 }

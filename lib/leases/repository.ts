@@ -4,6 +4,7 @@ import { Conflict, NotFound, Unauthorized } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure, type Item } from '../store/conditions';
 import { keys, padId } from '../store/keys';
+import { queryAll } from '../store/query';
 import { fromItem, minuteOf, staleMinutes, type Lease } from './lease';
 
 /**
@@ -278,28 +279,13 @@ export async function page(limit: number, after?: string): Promise<{ leases: Lea
  * however many members the range spans). The index is eventually consistent.
  */
 export async function heldBy(from: number, to: number, now: number): Promise<Lease[]> {
-  const leases: Lease[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
-        FilterExpression: 'leaseExpiresAt > :now',
-        ExpressionAttributeValues: {
-          ':held': keys.heldPartition,
-          ':from': keys.heldByPrefix(from),
-          ':to': `${padId(to)}#\uffff`,
-          ':now': now,
-        },
-        ExclusiveStartKey: start,
-      }),
-    );
-    leases.push(...(out.Items ?? []).map(fromItem));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return leases;
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
+    FilterExpression: 'leaseExpiresAt > :now',
+    ExpressionAttributeValues: { ':held': keys.heldPartition, ':from': keys.heldByPrefix(from), ':to': `${padId(to)}#\uffff`, ':now': now },
+  });
+  return items.map(fromItem);
 }
 
 /**
