@@ -1,8 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 import type { ClientDefinition } from './rules';
 
 /**
@@ -124,42 +125,22 @@ export async function getClient(namespace: string, name: string): Promise<Client
 
 /** Every client of a namespace, by name: one Query stream over its partition. */
 export async function listNamespace(namespace: string): Promise<ClientDefinition[]> {
-  const out: ClientDefinition[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk',
-        FilterExpression: LIVE,
-        ExpressionAttributeValues: { ':pk': keys.clientsOf(namespace) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []).map(definitionOf));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    FilterExpression: LIVE,
+    ExpressionAttributeValues: { ':pk': keys.clientsOf(namespace) },
+    ConsistentRead: true,
+  });
+  return items.map(definitionOf);
 }
 
 /** Every client of every namespace, by namespace and name: one Query stream over the index partition. */
 export async function listEveryNamespace(): Promise<StoredClient[]> {
-  const out: StoredClient[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        FilterExpression: LIVE,
-        ExpressionAttributeValues: { ':pk': keys.clientsIndexPartition },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []).map(storedOf));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    FilterExpression: LIVE,
+    ExpressionAttributeValues: { ':pk': keys.clientsIndexPartition },
+  });
+  return items.map(storedOf);
 }

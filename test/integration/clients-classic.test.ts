@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keys } from '../../lib/store/keys';
@@ -199,6 +199,20 @@ describe('invalidation', () => {
     await admin.delete('/clients/gone-briefly?invalidate=true&invalidate_expire=1');
     await sleep(2_500);
     expect((await admin.post('/clients', { name: 'gone-briefly' })).status).toBe(201);
+  });
+
+  it('ignores a tombstone whose time has passed though the TTL has not deleted it yet', async () => {
+    const item = {
+      ...keys.client('default', 'lapsed'),
+      namespace: 'default',
+      name: 'lapsed',
+      invalidatedUntil: now() - 5,
+      expiresAt: now() - 5,
+    };
+    await store.send(new PutItemCommand({ TableName: rt.env.TABLE_NAME, Item: marshall(item) }));
+    expect((await readonly.get('/clients/lapsed')).status).toBe(404);
+    expect((await admin.post('/clients/lapsed/keepalive')).status).toBe(404);
+    expect((await admin.post('/clients', { name: 'lapsed' })).status).toBe(201);
   });
 
   it('without invalidate_expire, refuses nothing once the removal has completed (within the DELETE)', async () => {

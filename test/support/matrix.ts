@@ -2,6 +2,7 @@ import type { Caller } from '../../lib/http/route';
 import type { client } from './http';
 import type { Example } from './examples';
 import type { Runtime } from './runtime';
+import { clientsFixtures } from './clients-fixtures';
 import { clusterFixtures } from './cluster-fixtures';
 import { identityFixtures } from './identity-fixtures';
 
@@ -35,5 +36,6 @@ export type Fixture = (ctx: CellContext) => Promise<Example>;
 
 export const fixtures: Record<string, Fixture> = {
   ...clusterFixtures,
+  ...clientsFixtures,
   ...identityFixtures,
 };
