@@ -13,7 +13,7 @@ import { silenceSdkNodeVersionNotice } from '../../infra/local/quiet';
 import { superviseRuntime } from '../../infra/local/supervise';
 import { clusterClients } from '../support/cluster';
 import { client, type Answer } from '../support/http';
-import { startFaultProxy } from './fault-proxy';
+import { randomFaults, startFaultProxy } from '../support/fault-proxy';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 2);
 const NODES = Number(process.env.SOAK_NODES ?? 12);
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
   const scratch = mkdtempSync(join(root, '.roster', 'soak-'));
   const dynamo = await startDynamoLocal(null);
-  const proxy = await startFaultProxy(dynamo.endpoint, { throttle: 0.03, serverError: 0.02, latency: 0.1, lostAfterCommit: 0.01 }, 7);
+  const proxy = await startFaultProxy(
+    dynamo.endpoint,
+    randomFaults({ throttle: 0.03, serverError: 0.02, latency: 0.1, lostAfterCommit: 0.01 }, 7),
+  );
   try {
     await buildAll(join(scratch, 'dist'));
     const rt = await superviseRuntime(join(scratch, 'dist'), {
