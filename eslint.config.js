@@ -13,7 +13,10 @@ export default tseslint.config(
       // zod 4's `z` export defeats tree-shaking: `import * as z` keeps 360 KB out of every bundle.
       'no-restricted-syntax': [
         'error',
-        { selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']", message: "Use `import * as z from 'zod'`." },
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'`.",
+        },
       ],
     },
   },
@@ -21,7 +24,10 @@ export default tseslint.config(
     files: ['functions/**/*.ts'],
     rules: {
       // Handlers only wire a route to lib/: errors are mapped by the shared chain.
-      'no-restricted-syntax': ['error', { selector: 'TryStatement', message: 'No try/catch in handlers: throw a DomainError and let the chain map it.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TryStatement', message: 'No try/catch in handlers: throw a DomainError and let the chain map it.' },
+      ],
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*'] }],
     },
   },

@@ -92,7 +92,8 @@ describe('store faults through the SDK and its retries', () => {
           const res = await c.anonymous.post('/api/v1/cluster/join', c.joinBody(token!, id), { 'idempotency-key': `boot-${id}` });
           if (res.status === 201) return id;
           expect(res.status, `join ${id}: ${res.text}`).not.toBe(401);
-          expect(res.status).toBeLessThan(500 + (res.status === 503 ? 1 : 0));
+          // The store may stay busy past the SDK's retries (503, retried here); never another 5xx.
+          if (res.status >= 500) expect(res.status, res.text).toBe(503);
         }
         return undefined;
       }),
