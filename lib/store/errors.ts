@@ -29,8 +29,17 @@ export function translateStoreError(err: unknown): unknown {
   if (THROTTLING.has(err.name) || isThrottleCancellation(err)) {
     return new ServiceUnavailable('The store is busy; retry shortly', 1);
   }
-  if (UNAVAILABLE.has(err.name)) return new ServiceUnavailable('The store did not answer; retry shortly', 1);
+  if (UNAVAILABLE.has(err.name) || isServerSide(err)) return new ServiceUnavailable('The store did not answer; retry shortly', 1);
   return err;
+}
+
+/**
+ * Any other answer the store's side failed on: a 5xx the SDK has no name for (a proxy's
+ * HTML 502 surfaces as a SyntaxError from the deserializer, carrying the status).
+ */
+function isServerSide(err: Error & SdkError): boolean {
+  const status = (err.$metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode ?? 0;
+  return status >= 500 || (err as { $fault?: unknown }).$fault === 'server';
 }
 
 type Reason = { Code?: string };

@@ -35,6 +35,24 @@ describe('store failures once the SDK has spent its retries', () => {
     expect(JSON.parse(res.body!).error).toMatch(/busy/);
   });
 
+  it('turns a 5xx the SDK cannot name (an HTML 502 it fails to parse) into 503, never a bare 500', async () => {
+    const unparsed = Object.assign(new SyntaxError('Unexpected token < in JSON'), { $metadata: { httpStatusCode: 502, attempts: 4 } });
+    ddb.on(GetCommand).rejects(unparsed);
+    const res = await status();
+    expect(res.statusCode).toBe(503);
+    expect(res.headers!['Retry-After']).toBe('1');
+    expect(JSON.parse(res.body!).error).toMatch(/did not answer/);
+  });
+
+  it('keeps a client-side SDK failure (a 4xx it does not know) as an error of ours', async () => {
+    ddb
+      .on(GetCommand)
+      .rejects(
+        Object.assign(new Error('bad request'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } }),
+      );
+    expect((await status()).statusCode).toBe(500);
+  });
+
   it('reads the cluster item once when it exists', async () => {
     ddb.on(GetCommand).resolves({ Item: { PK: 'CLUSTER', SK: 'META', clusterId: 42, leaderNodeId: 3, raftTerm: 7, initialized: true } });
     const res = await status();
