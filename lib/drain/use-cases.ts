@@ -37,8 +37,12 @@ export async function startDrain(input: {
       const epoch = outcome.status.drainEpoch;
       const { result, names } = await check(nodeId, deadline, now);
       if (result.done) {
-        await finish(nodeId, epoch, now, caller, input.deadlineSeconds === 0 ? 'no deadline' : 'no live lease');
-        return { drainState: (await drains.readDrain(nodeId)).drainState };
+        if (await finish(nodeId, epoch, now, caller, input.deadlineSeconds === 0 ? 'no deadline' : 'no live lease'))
+          return { drainState: 'drained' };
+        // A resume (or another drain) overtook this one between its two writes.
+        const now2 = await drains.readDrain(nodeId);
+        if (now2.drainState === 'active') throw new Conflict('The drain was interrupted by a resume; drain again if it is still wanted');
+        return { drainState: now2.drainState };
       }
       await leases.markHolderDraining(nodeId, epoch, names);
       await startDeadline(nodeId, epoch, result.wakeAt);

@@ -212,7 +212,8 @@ export async function release(name: string, holder: number, credentialHash: stri
       new UpdateCommand({
         TableName: TABLE,
         Key: keys.lease(name),
-        UpdateExpression: 'SET leaseExpiresAt = :now, releasedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK',
+        UpdateExpression:
+          'SET leaseExpiresAt = :now, releasedAt = :now, releasedBy = :me REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK',
         // A stale token means someone else holds (or held) it since: never release theirs.
         ConditionExpression: 'holder = :me AND holderCredentialHash = :cred AND fencingToken = :token',
         ExpressionAttributeValues: { ':now': now, ':me': holder, ':cred': credentialHash, ':token': fencingToken },
@@ -224,6 +225,10 @@ export async function release(name: string, holder: number, credentialHash: stri
   } catch (err) {
     const failed = conditionFailure(err);
     if (!failed) throw err;
+    // The SDK retried a release whose answer was lost: it already went through, under this token.
+    if (failed.item && failed.item.holder === undefined && failed.item.releasedBy === holder && failed.item.fencingToken === fencingToken) {
+      return fromItem(failed.item);
+    }
     throw refusal(name, holder, credentialHash, now, failed.item, fencingToken);
   }
 }

@@ -68,7 +68,8 @@ export async function releaseLease(input: {
 }
 
 export async function getLease(name: string): Promise<LeaseView> {
-  const lease = await leases.get(name);
+  // Consistent: a read right after a write (a release, a new holder) must see it.
+  const lease = await leases.get(name, true);
   if (!lease) throw new NotFound(`Lease ${name} not found`);
   return leaseView(lease, Date.now());
 }

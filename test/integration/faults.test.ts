@@ -81,6 +81,16 @@ describe('store faults through the SDK and its retries', () => {
     expect(stored).toMatchObject({ holder: 60, fencingToken: res.body.result.fencingToken });
   });
 
+  it('answers a release whose commit response was lost as released, not as a 409', async () => {
+    const { node } = await c.join(70);
+    const held = (await node.put('/api/v1/leases/lost-release', { ttlSeconds: 60 })).body.result;
+    proxy.set(first('UpdateItem', 'lostAfterCommit', 1));
+    const res = await node.delete(`/api/v1/leases/lost-release?fencingToken=${held.fencingToken}`);
+    proxy.set(() => undefined);
+    expect(res.status).toBe(200);
+    expect((await c.readonly.get('/api/v1/leases/lost-release')).body.result.holder).toBeNull();
+  });
+
   it('loses nothing acknowledged and duplicates nothing under mixed faults', async () => {
     proxy.set(randomFaults({ throttle: 0.08, serverError: 0.05, latency: 0.1, lostAfterCommit: 0.05 }, 99));
     const ids = Array.from({ length: 16 }, (_, i) => 100 + i);
