@@ -322,6 +322,8 @@ export interface LeaseState {
   holder: number | null;
   token: number;
   exact: boolean;
+  /** Who released it last: their release under the same token is answered 200 again (a retry). */
+  releasedBy?: number;
 }
 
 const tokenIs = (s: LeaseState, t: number) => (s.exact ? t === s.token : t > s.token);
@@ -341,8 +343,9 @@ export const leaseModel: Model<LeaseState, LeaseInput, LeaseOutput> = {
         if (s.holder !== input.node || s.token !== input.token) return { state: s, output: { status: 409 } };
         return { state: s, output: { status: 200, token: s.token } };
       case 'release':
+        if (s.holder === null && s.releasedBy === input.node && s.token === input.token) return { state: s, output: { status: 200 } };
         if (s.holder !== input.node || s.token !== input.token) return { state: s, output: { status: 409 } };
-        return { state: { ...s, holder: null }, output: { status: 200 } };
+        return { state: { ...s, holder: null, releasedBy: input.node }, output: { status: 200 } };
       case 'read':
         return { state: s, output: { status: 200, holder: s.holder, token: s.token } };
     }
@@ -355,7 +358,7 @@ export const leaseModel: Model<LeaseState, LeaseInput, LeaseOutput> = {
         if (s.holder === input.node)
           return !actual || (ok?.token !== undefined && tokenIs(s, ok.token)) ? [ok ? pinned(s, ok.token!) : s] : [];
         if (s.holder !== null) return refused ? [s] : [];
-        const taken: LeaseState = { holder: input.node, token: s.token, exact: false };
+        const taken: LeaseState = { holder: input.node, token: s.token, exact: false, releasedBy: undefined };
         if (!actual) return [taken];
         // Strictly above every earlier token (above the bound, when the last one is not known).
         return ok?.token !== undefined && ok.token > s.token ? [pinned(taken, ok.token)] : [];
@@ -363,8 +366,12 @@ export const leaseModel: Model<LeaseState, LeaseInput, LeaseOutput> = {
       case 'renew':
       case 'release': {
         const states: LeaseState[] = [];
+        // Releasing again what one released, under the same token, is answered 200 and changes nothing.
+        if (input.kind === 'release' && s.holder === null && s.releasedBy === input.node && tokenIs(s, input.token) && (!actual || ok)) {
+          return [pinned(s, input.token)];
+        }
         const matches = s.holder === input.node && tokenIs(s, input.token);
-        const after = pinned(input.kind === 'release' ? { ...s, holder: null } : s, input.token);
+        const after = pinned(input.kind === 'release' ? { ...s, holder: null, releasedBy: input.node } : s, input.token);
         const answered = input.kind === 'release' ? ok !== undefined : ok?.token === input.token;
         if (matches && (!actual || answered)) states.push(after);
         // A refusal changes nothing (with an inexact token we only learn that it differs).
