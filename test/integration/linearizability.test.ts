@@ -4,11 +4,16 @@ import type { Answer } from '../support/http';
 import {
   checkLinearizable,
   describeResult,
+  drainModel,
   joinModel,
   leaseModel,
   recorder,
+  type DrainInput,
+  type DrainOutput,
+  type DrainState,
   type JoinInput,
   type JoinOutput,
+  type Model,
   type LeaseInput,
   type LeaseOutput,
 } from '../support/linearizability';
@@ -40,6 +45,39 @@ async function concurrently(total: number, op: (client: number) => Promise<unkno
 
 /** A definite answer, or undefined (an unknown outcome) when the store stayed busy. */
 const definite = <O>(answer: Answer, map: (a: Answer) => O): O | undefined => (answer.status >= 500 ? undefined : map(answer));
+
+/**
+ * Drain with deadline 0 as it is built: two writes (active → draining, then drained once its
+ * leases are revoked), so it may take effect at either; a draining member completes in the
+ * background; a drain a resume overtakes answers 409 (its first write may have been seen); a drain that
+ * finds another one under way answers the state it finds (idempotent).
+ */
+const drainInTwoSteps: Model<DrainState, DrainInput, DrainOutput> = {
+  ...drainModel,
+  next(s, input, actual) {
+    const out = new Set<DrainState>();
+    for (const from of s === 'draining' ? (['draining', 'drained'] as const) : [s]) {
+      if (input.kind === 'resume') {
+        if (!actual || actual.status === 200) out.add('active');
+      } else if (input.kind === 'read') {
+        if (!actual || actual.drainState === from) out.add(from);
+      } else if (!actual) {
+        out.add(from);
+        if (from === 'active') ['draining', 'drained'].forEach((x) => out.add(x as DrainState));
+      } else if (actual.status === 409) {
+        // Overtaken by a resume: its first write may have been seen (draining) before the resume undid it.
+        if (from === 'active') ['active', 'draining'].forEach((x) => out.add(x as DrainState));
+      } else if (actual.drainState === 'drained') {
+        out.add('drained');
+        if (from !== 'drained') out.add('draining');
+      } else if (actual.drainState === 'draining' && from !== 'drained') {
+        // It found a drain under way (its own undone by a resume and another begun): still draining.
+        out.add('draining');
+      }
+    }
+    return [...out];
+  },
+};
 
 describe('linearizability through the local runtime', () => {
   it('leases: acquire, renew, release and read by eight nodes on three names', async () => {
@@ -80,6 +118,33 @@ describe('linearizability through the local runtime', () => {
     });
     expect(rec.history.length).toBeGreaterThanOrEqual(OPS);
     const result = checkLinearizable(rec.history, leaseModel);
+    expect(result.ok, describeResult(result)).toBe(true);
+  }, 120_000);
+
+  it('drain and resume: operators and readers on three members', async () => {
+    const rec = recorder<DrainInput, DrainOutput>();
+    await concurrently(OPS / 2, async (client) => {
+      const target = 6 + (client % 3); // never the leader (node 1)
+      const path = `/api/v1/cluster/members/${target}`;
+      const roll = Math.random();
+      if (roll < 0.35) {
+        await rec.record(client, `member-${target}`, { kind: 'drain' }, async () =>
+          definite(await c.operator.post(`${path}/drain?force=true`, { deadlineSeconds: 0 }), (a) => ({
+            status: a.status,
+            drainState: a.body.result?.drainState,
+          })),
+        );
+      } else if (roll < 0.7) {
+        await rec.record(client, `member-${target}`, { kind: 'resume' }, async () =>
+          definite(await c.operator.post(`${path}/resume`), (a) => ({ status: a.status })),
+        );
+      } else {
+        await rec.record(client, `member-${target}`, { kind: 'read' }, async () =>
+          definite(await c.readonly.get(path), (a) => ({ status: a.status, drainState: a.body.result?.drainState })),
+        );
+      }
+    });
+    const result = checkLinearizable(rec.history, drainInTwoSteps);
     expect(result.ok, describeResult(result)).toBe(true);
   }, 120_000);
 
