@@ -132,6 +132,33 @@ describe('replayed credentials', () => {
 describe('the logs', () => {
   it('never carry a secret that was issued', async () => {
     issued.push(await accessToken(rt, 'admin'));
+    // Every kind identity hands out: a password, a login's token and session cookie, an API
+    // token, Sensu's access and refresh tokens, a CockroachDB session.
+    const email = 'secrets@roster.test';
+    const password = 'a-password-only-the-user-knows';
+    issued.push(password);
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+    const login = await c.anonymous.post('/api/v1/auth/login', { email, password });
+    expect(login.status).toBe(200);
+    issued.push(login.body.result.token, ...(login.headers.getSetCookie?.() ?? []).map((cookie) => cookie.split(';')[0]!.split('=')[1]!));
+    const user = client(rt.url, bearer(login.body.result.token));
+    const apiToken = await user.post('/api/v1/users/me/api-tokens', { name: 'ci' });
+    expect(apiToken.status).toBe(201);
+    issued.push(JSON.stringify(apiToken.body.result).match(/roster_[0-9a-f]+_[\w-]+/)![0]);
+    const basic = { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` };
+    const sensu = await c.anonymous.get('/auth', basic);
+    expect(sensu.status).toBe(200);
+    issued.push(sensu.body.access_token, sensu.body.refresh_token);
+    const crdb = await fetch(`${rt.url}/api/v2/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: email, password }),
+    });
+    expect(crdb.status).toBe(200);
+    issued.push(((await crdb.json()) as { session: string }).session);
+    // A wrong password is logged as a failure, never as the password.
+    issued.push('the-wrong-password-123');
+    expect((await c.anonymous.post('/api/v1/auth/login', { email, password: 'the-wrong-password-123' })).status).toBe(401);
     await new Promise((r) => setTimeout(r, 100));
     const logs = rt.logs().join('\n');
     expect(logs.length).toBeGreaterThan(1000);
