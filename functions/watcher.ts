@@ -1,9 +1,9 @@
-import { completeOverdueDrains } from '../lib/drain/completion';
+import { passChanged, watcherPass } from '../lib/autopilot/watcher';
 import { taskHandler } from '../lib/task';
 
-/** The scheduled watcher: one pass over the cluster (see lib/tasks.ts for its duties). */
+/** The scheduled watcher: one autopilot pass over the cluster (see lib/autopilot/watcher.ts). */
 export const handler = taskHandler('watcher', async (_event: unknown, { requestId, log }) => {
-  const drained = await completeOverdueDrains(requestId);
-  if (drained.length) log.info('completed overdue drains', { nodeIds: drained });
-  return { drained };
+  const report = await watcherPass(Date.now(), requestId);
+  if (passChanged(report)) log.info('autopilot pass', { ...report });
+  return report;
 });

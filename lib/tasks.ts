@@ -22,7 +22,7 @@ export const tasks: readonly TaskSpec[] = [
     fn: 'watcher',
     store: 'write',
     schedule: 'rate(1 minute)',
-    summary: 'Scheduled pass: completes every drain whose deadline passed (a lost or failed execution included)',
+    summary: 'Scheduled pass: records health, promotes stable nonvoters, elects a leader, removes dead servers, completes overdue drains',
   },
   {
     fn: 'bootstrap',

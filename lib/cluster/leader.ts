@@ -34,11 +34,21 @@ const leaseMs = () => config.leaderLeaseSeconds * 1000;
 
 /**
  * Takes a lapsed leader lease for the healthiest active voter (heartbeats, and the
- * watcher, call this). Does nothing while the lease is held.
+ * watcher, call this). Does nothing while the lease is held. `seen` is a consistent read
+ * the caller already made (the watcher's pass): the first attempt decides on it, and only
+ * a lost race reads again.
  */
-export async function electLeader(now: number, actor = 'system', requestId = 'election'): Promise<Election> {
+export async function electLeader(
+  now: number,
+  actor = 'system',
+  requestId = 'election',
+  seen?: { meta: ClusterMeta; members: readonly Member[] },
+): Promise<Election> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
+    const { meta, members } =
+      attempt === 0 && seen
+        ? seen
+        : await Promise.all([getClusterMeta(true), listMembers(true)]).then(([meta, members]) => ({ meta, members }));
     if (!leaseLapsed(meta, now)) return { kind: 'held', meta };
     const candidate = healthiestVoter(members, now, thresholdMs());
     if (!candidate) return { kind: 'none' };

@@ -28,7 +28,7 @@ const base = z.object({
   origin: z.enum(['join', 'sensu']),
   peerURLs: z.array(z.string()),
   clientURLs: z.array(z.string()),
-  /** Written by autopilot. */
+  /** Health as autopilot last persisted it (see lib/autopilot/rules), and when it last changed. */
   healthy: z.boolean().optional(),
   stableSince: epochMs.optional(),
 });
@@ -86,6 +86,9 @@ export function joinedMember(input: {
     drainState: 'active',
     drainEpoch: 0,
     lastHeartbeatAt: input.now,
+    // Joining is the first heartbeat: healthy from this moment, as autopilot counts stability.
+    healthy: true,
+    stableSince: input.now,
     joinedAt: input.now,
     createdAt: input.createdAt ?? input.now,
     origin: 'join',

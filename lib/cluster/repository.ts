@@ -59,8 +59,19 @@ export async function getMember(nodeId: number, consistent = false): Promise<Mem
   return Item ? memberFromItem(Item) : undefined;
 }
 
-/** nonvoter → voter, with the voter count and the audit entry, in one transaction. */
-export async function promote(nodeId: number, now: number, audit: AuditEntry): Promise<void> {
+/** What autopilot saw when it chose to promote: the write holds only if it still stands. */
+export interface StablePromotion {
+  stableSince: number;
+  /** The member must have heartbeated at or after this (epoch ms): still alive at the write. */
+  aliveSince: number;
+}
+
+/**
+ * nonvoter → voter, with the voter count and the audit entry, in one transaction. With
+ * `stable` (autopilot), only an active member whose persisted health is still the one
+ * judged: a drain, a failure or another pass's promotion since makes it a 409.
+ */
+export async function promote(nodeId: number, now: number, audit: AuditEntry, stable?: StablePromotion): Promise<void> {
   try {
     await documents.send(
       new TransactWriteCommand({
@@ -71,8 +82,16 @@ export async function promote(nodeId: number, now: number, audit: AuditEntry): P
               Key: keys.member(nodeId),
               UpdateExpression: 'SET suffrage = :voter, promotedAt = :now',
               // Only an existing nonvoter is promoted: a voter is 409, a missing member 404.
-              ConditionExpression: 'attribute_exists(PK) AND suffrage = :nonvoter',
-              ExpressionAttributeValues: { ':voter': 'voter', ':nonvoter': 'nonvoter', ':now': now },
+              // Autopilot's also: never a draining or drained member, and only at the stable health it judged.
+              ConditionExpression: `attribute_exists(PK) AND suffrage = :nonvoter${
+                stable ? ' AND drainState = :active AND healthy = :yes AND stableSince = :since AND lastHeartbeatAt >= :alive' : ''
+              }`,
+              ExpressionAttributeValues: {
+                ':voter': 'voter',
+                ':nonvoter': 'nonvoter',
+                ':now': now,
+                ...(stable ? { ':active': 'active', ':yes': true, ':since': stable.stableSince, ':alive': stable.aliveSince } : {}),
+              },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -92,17 +111,27 @@ export async function promote(nodeId: number, now: number, audit: AuditEntry): P
     const member = cancellationReasons(err)?.[0];
     if (member?.code !== 'ConditionalCheckFailed') throw err;
     if (!member.item) throw memberNotFound(nodeId);
-    throw new Conflict(`Cluster member ${nodeId} is already a voter`);
+    if (member.item.suffrage === 'voter') throw new Conflict(`Cluster member ${nodeId} is already a voter`);
+    throw new Conflict(`Cluster member ${nodeId} is no longer stable and active`);
   }
+}
+
+/** What autopilot saw when it judged a member dead and its removal safe. */
+export interface DeadRemoval {
+  /** The cluster's voter count as read: another removal or promotion since changes the quorum sums. */
+  voterCount: number;
 }
 
 /**
  * Deletes a member with the counters and the audit entry in one transaction. The leader
  * is never removed; without `force` only a drained member is. `seen` is the member as
  * read: if its suffrage changed since, the counters would be wrong, so that is a 409 too.
+ * With `dead` (autopilot), the member must not have heartbeated since it was read, and
+ * the voters must be those the quorum check counted.
  */
-export async function remove(seen: Member, force: boolean, now: number, audit: AuditEntry): Promise<void> {
+export async function remove(seen: Member, force: boolean, now: number, audit: AuditEntry, dead?: DeadRemoval): Promise<void> {
   const nodeId = seen.nodeId;
+  const stillDead = dead && seen.lastHeartbeatAt !== undefined ? ' AND lastHeartbeatAt = :beat' : '';
   try {
     await documents.send(
       new TransactWriteCommand({
@@ -111,9 +140,13 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
             Delete: {
               TableName: TABLE,
               Key: keys.member(nodeId),
-              // Drained (unless forced), and still of the suffrage the counters are adjusted for.
-              ConditionExpression: `attribute_exists(PK) AND suffrage = :suffrage${force ? '' : ' AND drainState = :drained'}`,
-              ExpressionAttributeValues: { ':suffrage': seen.suffrage, ...(force ? {} : { ':drained': 'drained' }) },
+              // Drained (unless forced), and still of the suffrage the counters are adjusted for (autopilot's: and still silent).
+              ConditionExpression: `attribute_exists(PK) AND suffrage = :suffrage${force ? '' : ' AND drainState = :drained'}${stillDead}`,
+              ExpressionAttributeValues: {
+                ':suffrage': seen.suffrage,
+                ...(force ? {} : { ':drained': 'drained' }),
+                ...(stillDead ? { ':beat': seen.lastHeartbeatAt } : {}),
+              },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -122,9 +155,14 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
               TableName: TABLE,
               Key: keys.clusterMeta(),
               UpdateExpression: 'ADD memberCount :minus, voterCount :voters',
-              // The leader is refused, even with force: the cluster item says who leads.
-              ConditionExpression: 'attribute_exists(PK) AND leaderNodeId <> :id',
-              ExpressionAttributeValues: { ':minus': -1, ':voters': seen.suffrage === 'voter' ? -1 : 0, ':id': nodeId },
+              // The leader is refused, even with force: the cluster item says who leads. Autopilot's: the voters are as counted.
+              ConditionExpression: `attribute_exists(PK) AND leaderNodeId <> :id${dead ? ' AND voterCount = :voterCount' : ''}`,
+              ExpressionAttributeValues: {
+                ':minus': -1,
+                ':voters': seen.suffrage === 'voter' ? -1 : 0,
+                ':id': nodeId,
+                ...(dead ? { ':voterCount': dead.voterCount } : {}),
+              },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -144,7 +182,10 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
       }
       throw new Conflict(`Cluster member ${nodeId} changed concurrently; retry`, 1);
     }
-    if (meta?.code === 'ConditionalCheckFailed') throw new Conflict(`Cluster member ${nodeId} is the leader and cannot be removed`);
+    if (meta?.code === 'ConditionalCheckFailed') {
+      if (meta.item?.leaderNodeId === nodeId) throw new Conflict(`Cluster member ${nodeId} is the leader and cannot be removed`);
+      throw new Conflict(`The cluster's voters changed concurrently; retry`, 1);
+    }
     throw err;
   }
 }

@@ -80,13 +80,13 @@ export async function afterDrainingRelease(nodeId: number, drainEpoch: number, r
 
 /**
  * The watcher's backstop: completes every drain whose deadline has passed, whether its
- * execution was lost, failed or never started. No member stays draining for ever.
+ * execution was lost, failed or never started, among the members the pass read. No
+ * member stays draining for ever.
  */
-export async function completeOverdueDrains(requestId: string): Promise<number[]> {
-  const now = Date.now();
+export async function completeOverdueDrains(members: readonly drains.DrainStatus[], now: number, requestId: string): Promise<number[]> {
   const completed: number[] = [];
-  for (const status of await drains.drainingMembers()) {
-    if ((status.drainDeadline ?? 0) > now) continue;
+  for (const status of members) {
+    if (status.drainState !== 'draining' || (status.drainDeadline ?? 0) > now) continue;
     if (await finish(status.nodeId, status.drainEpoch, now, system('watcher', requestId), 'deadline (watcher)'))
       completed.push(status.nodeId);
   }

@@ -4,7 +4,6 @@ import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
-import { queryAll } from '../store/query';
 
 export type DrainState = 'active' | 'draining' | 'drained';
 
@@ -147,15 +146,4 @@ export async function resume(nodeId: number, now: number, audit: AuditEntry): Pr
     if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return resume(nodeId, now, audit); // it moved: look again
     throw err;
   }
-}
-
-/** Members still draining (the watcher completes those whose deadline passed). One Query. */
-export async function drainingMembers(): Promise<DrainStatus[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-    FilterExpression: 'drainState = :draining',
-    ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix, ':draining': 'draining' },
-    ProjectionExpression: 'nodeId, drainState, drainEpoch, drainDeadline',
-  });
-  return items.map((item) => toStatus(Number(item.nodeId), item));
 }

@@ -9,6 +9,7 @@ export const clusterExamples: Record<string, { path: string; body?: unknown; hea
   'member-remove': { path: '/api/v1/cluster/members/424242?force=true' },
   'member-promote': { path: '/api/v1/cluster/members/424242/promote' },
   'member-heartbeat': { path: '/api/v1/cluster/members/1/heartbeat' },
+  autopilot: { path: '/api/v1/cluster/autopilot' },
   'join-token-create': { path: '/api/v1/cluster/pki/join-tokens', body: { nodeID: 424242, ttlSeconds: 300 } },
   // Public: the token is the credential, so a bad one is 401 for everybody.
   'cluster-join': {

@@ -1,4 +1,5 @@
 import type { RouteSpec } from '../route';
+import * as autopilot from './autopilot';
 import * as clients from './clients';
 import * as cluster from './cluster';
 import * as cockroach from './cockroach';
@@ -20,6 +21,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(drain),
   ...Object.values(cockroach),
   ...Object.values(cluster),
+  ...Object.values(autopilot),
   ...Object.values(sensuCluster),
   ...Object.values(clients),
   ...Object.values(identity),

@@ -1,0 +1,133 @@
+import { revokeLeasesOf } from '../cluster/leases';
+import { electLeader } from '../cluster/leader';
+import type { Member } from '../cluster/member';
+import { getClusterMeta, type ClusterMeta } from '../cluster/meta';
+import { listMembers, promote, remove } from '../cluster/repository';
+import { leaseLapsed } from '../cluster/rules';
+import { config } from '../config';
+import { completeOverdueDrains } from '../drain/completion';
+import { DomainError } from '../errors';
+import { recordHealth } from './repository';
+import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './rules';
+
+/**
+ * One pass of the scheduled watcher (EventBridge every minute on AWS; locally every
+ * ROSTER_WATCHER_INTERVAL_SECONDS). It reads the cluster item and then the members (one
+ * Query stream, consistent), and in order:
+ *   1. persists health transitions (`healthy`, `stableSince`);
+ *   2. promotes nonvoters healthy for the stabilization time;
+ *   3. elects a leader when the leader lease has lapsed;
+ *   4. removes dead servers, never below the minimum quorum nor a healthy quorum;
+ *   5. completes overdue drains.
+ * Each change is a conditional write that checks what this pass saw, with its audit
+ * entry; two passes at once (overlapping schedules) therefore never promote twice,
+ * remove twice or elect two leaders: the loser's write fails, and it moves on.
+ */
+
+export interface PassReport {
+  health: { nodeId: number; healthy: boolean; stableSince: string }[];
+  promoted: number[];
+  elected?: { leaderNodeId: number; raftTerm: number };
+  removed: number[];
+  drained: number[];
+  /** What the pass chose not to do, or lost to a concurrent change, and why. */
+  skipped: { nodeId: number; step: 'health' | 'promote' | 'remove'; reason: string }[];
+}
+
+const ACTOR = 'system:autopilot';
+
+export async function watcherPass(now: number, requestId: string, settings = config.autopilot): Promise<PassReport> {
+  const thresholdMs = settings.lastContactThresholdSeconds * 1000;
+  const report: PassReport = { health: [], promoted: [], removed: [], drained: [], skipped: [] };
+  // The cluster item first: its voterCount then guards every removal against any change of voters after it.
+  let meta: ClusterMeta = await getClusterMeta(true);
+  let members: Member[] = await listMembers(true);
+  const update = (nodeId: number, change: Partial<Member>) => {
+    members = members.map((m) => (m.nodeId === nodeId ? ({ ...m, ...change } as Member) : m));
+  };
+  const audit = (action: string, nodeId: number, details: Record<string, unknown>) => ({
+    actor: ACTOR,
+    action,
+    target: `member:${nodeId}`,
+    requestId,
+    details,
+  });
+  /** A write that lost to a concurrent change is skipped for this pass; anything else is a fault. */
+  const attempt = async (nodeId: number, step: PassReport['skipped'][number]['step'], write: () => Promise<unknown>) => {
+    try {
+      await write();
+      return true;
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      report.skipped.push({ nodeId, step, reason: err.message });
+      return false;
+    }
+  };
+
+  // 1. Health transitions.
+  for (const m of members) {
+    const health = healthOf(m, now, thresholdMs);
+    if (!health.changed) continue;
+    const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
+    if (await recordHealth(m, health, now, audit('member.health', m.nodeId, details))) {
+      update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
+      report.health.push({ nodeId: m.nodeId, ...details });
+    } else {
+      report.skipped.push({ nodeId: m.nodeId, step: 'health', reason: 'changed concurrently' });
+    }
+  }
+
+  // 2. Promotions.
+  let voterCount = meta.voterCount;
+  for (const m of members.filter((m) => promotable(m, now, settings))) {
+    const stable = { stableSince: m.stableSince!, aliveSince: now - thresholdMs };
+    const details = { reason: 'stable', stableSince: new Date(stable.stableSince).toISOString() };
+    if (await attempt(m.nodeId, 'promote', () => promote(m.nodeId, now, audit('member.promote', m.nodeId, details), stable))) {
+      update(m.nodeId, { suffrage: 'voter' });
+      voterCount++;
+      report.promoted.push(m.nodeId);
+    }
+  }
+
+  // 3. Leader election, when the lease has lapsed (a heartbeat may win the race: then it is held).
+  if (leaseLapsed(meta, now)) {
+    const election = await electLeader(now, ACTOR, requestId, { meta, members });
+    if (election.kind === 'elected') {
+      meta = { ...meta, leaderNodeId: election.leaderNodeId, raftTerm: election.raftTerm };
+      report.elected = { leaderNodeId: election.leaderNodeId, raftTerm: election.raftTerm };
+    } else if (election.kind === 'held') {
+      meta = election.meta;
+    }
+  }
+
+  // 4. Dead servers, one at a time, each judged on the members the earlier removals left.
+  for (const m of members.filter((m) => isDead(m, meta.leaderNodeId, now, settings))) {
+    const refusal = removalBreaksQuorum(members, m.nodeId, now, settings);
+    if (refusal) {
+      report.skipped.push({ nodeId: m.nodeId, step: 'remove', reason: `dead, but kept: ${refusal}` });
+      continue;
+    }
+    const details = {
+      reason: 'dead',
+      failedForSeconds: Math.floor(failedFor(m, now, thresholdMs)! / 1000),
+      suffrage: m.suffrage,
+      drainState: m.drainState,
+    };
+    const removed = await attempt(m.nodeId, 'remove', () =>
+      remove(m, true, now, audit('member.remove', m.nodeId, details), { voterCount }),
+    );
+    if (!removed) continue;
+    await revokeLeasesOf(m.nodeId, now);
+    if (m.suffrage === 'voter') voterCount--;
+    members = members.filter((x) => x.nodeId !== m.nodeId);
+    report.removed.push(m.nodeId);
+  }
+
+  // 5. Overdue drains (their executions lost, failed or never started).
+  report.drained = await completeOverdueDrains(members, now, requestId);
+  return report;
+}
+
+/** Whether a pass did anything worth a log line of its own. */
+export const passChanged = (r: PassReport): boolean =>
+  r.health.length + r.promoted.length + r.removed.length + r.drained.length + r.skipped.length > 0 || r.elected !== undefined;

@@ -1,0 +1,13 @@
+import { USERS } from '../../identity/principal';
+import { route } from '../route';
+
+export const getAutopilot = route({
+  fn: 'autopilot',
+  method: 'GET',
+  path: '/api/v1/cluster/autopilot',
+  surface: 'ella',
+  access: USERS,
+  store: 'read',
+  status: 200,
+  summary: 'Autopilot health: failure tolerance, the leader, the voters, and each server with its health and since when',
+});
