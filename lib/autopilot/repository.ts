@@ -44,7 +44,9 @@ export async function recordHealth(member: Member, health: Health, now: number, 
     );
     return true;
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return false;
+    // Lost to a concurrent change of the member (another pass, a heartbeat): the next pass looks again.
+    const code = cancellationReasons(err)?.[0]?.code;
+    if (code === 'ConditionalCheckFailed' || code === 'TransactionConflict') return false;
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import { leaseLapsed } from '../cluster/rules';
 import { config } from '../config';
 import { completeOverdueDrains } from '../drain/completion';
 import { DomainError } from '../errors';
+import { translateStoreError } from '../store/errors';
 import { recordHealth } from './repository';
 import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './rules';
 
@@ -58,8 +59,9 @@ export async function watcherPass(now: number, requestId: string, settings = con
       await write();
       return true;
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      report.skipped.push({ nodeId, step, reason: err.message });
+      const domain = translateStoreError(err);
+      if (!(domain instanceof DomainError) || domain.statusCode >= 500) throw err;
+      report.skipped.push({ nodeId, step, reason: domain.message });
       return false;
     }
   };
