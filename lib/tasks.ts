@@ -8,6 +8,8 @@ export interface TaskSpec {
   readonly summary: string;
   /** EventBridge schedule expression, for scheduled jobs. */
   readonly schedule?: string;
+  /** Lambda timeout in seconds, when the provider's default is too short. */
+  readonly timeout?: number;
   /** SSM parameters (names under /<service>/<stage>/) it reads beyond the token secret, each as an env var. */
   readonly parameters?: Readonly<Record<string, string>>;
 }
@@ -22,6 +24,8 @@ export const tasks: readonly TaskSpec[] = [
     fn: 'watcher',
     store: 'write',
     schedule: 'rate(1 minute)',
+    // A pass over a large cluster after a partition writes many transitions; overlapping passes are safe.
+    timeout: 60,
     summary: 'Scheduled pass: records health, promotes stable nonvoters, elects a leader, removes dead servers, completes overdue drains',
   },
   {

@@ -87,6 +87,7 @@ function taskYaml(task: TaskSpec): Record<string, unknown> {
           ),
         }
       : {}),
+    ...(task.timeout ? { timeout: task.timeout } : {}),
     package: { patterns: [`dist/functions/${task.fn}.mjs`] },
     ...(task.schedule ? { events: [{ schedule: task.schedule }] } : {}),
   };

@@ -36,6 +36,7 @@ export interface PassReport {
 }
 
 const ACTOR = 'system:autopilot';
+const HEALTH_WRITES_AT_ONCE = 16;
 
 export async function watcherPass(now: number, requestId: string, settings = config.autopilot): Promise<PassReport> {
   const thresholdMs = settings.lastContactThresholdSeconds * 1000;
@@ -66,18 +67,22 @@ export async function watcherPass(now: number, requestId: string, settings = con
     }
   };
 
-  // 1. Health transitions.
-  for (const m of members) {
-    const health = healthOf(m, now, thresholdMs);
-    if (!health.changed) continue;
-    const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
-    if (await recordHealth(m, health, now, audit('member.health', m.nodeId, details))) {
-      update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
-      report.health.push({ nodeId: m.nodeId, ...details });
-    } else {
-      report.skipped.push({ nodeId: m.nodeId, step: 'health', reason: 'changed concurrently' });
-    }
+  // 1. Health transitions: independent writes, a few at a time (a partition can fail many members at once).
+  const transitions = members.map((m) => ({ m, health: healthOf(m, now, thresholdMs) })).filter((t) => t.health.changed);
+  for (let i = 0; i < transitions.length; i += HEALTH_WRITES_AT_ONCE) {
+    await Promise.all(
+      transitions.slice(i, i + HEALTH_WRITES_AT_ONCE).map(async ({ m, health }) => {
+        const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
+        if (await recordHealth(m, health, now, audit('member.health', m.nodeId, details))) {
+          update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
+          report.health.push({ nodeId: m.nodeId, ...details });
+        } else {
+          report.skipped.push({ nodeId: m.nodeId, step: 'health', reason: 'changed concurrently' });
+        }
+      }),
+    );
   }
+  report.health.sort((a, b) => a.nodeId - b.nodeId);
 
   // 2. Promotions.
   let voterCount = meta.voterCount;
