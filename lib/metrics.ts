@@ -3,7 +3,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What one invocation cost in AWS calls: counted at the SDK, logged with the request. */
 export interface Usage {
-  dynamodb: { calls: number; attempts: number; rcu: number; wcu: number };
+  /** `ops`: the calls by operation (`{"Query": 2, "GetItem": 1}`), present once a call is made. */
+  dynamodb: { calls: number; attempts: number; rcu: number; wcu: number; ops?: Record<string, number> };
   stepfunctions: { calls: number };
 }
 
@@ -51,6 +52,8 @@ export function instrumentDynamoDB(client: Instrumentable): void {
     const reportsCapacity = CAPACITY_OPERATIONS.has(context.commandName ?? '');
     if (reportsCapacity && args.input.ReturnConsumedCapacity === undefined) args.input.ReturnConsumedCapacity = 'TOTAL';
     usage.dynamodb.calls++;
+    const op = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+    usage.dynamodb.ops = { ...usage.dynamodb.ops, [op]: (usage.dynamodb.ops?.[op] ?? 0) + 1 };
     try {
       const result = await next(args);
       const consumed = result.output.ConsumedCapacity as Capacity | Capacity[] | undefined;
