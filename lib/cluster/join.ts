@@ -1,3 +1,4 @@
+import type { JWTPayload } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { actorOf } from '../audit/audit';
@@ -10,7 +11,7 @@ import { getJoinToken, redeem, reissueCredential, storeJoinToken, type JoinToken
 import { joinedMember, type Member } from './member';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { mintNodeCredential } from './node-credentials';
-import { listMembers } from './repository';
+import { readCluster } from './repository';
 
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
 export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {
@@ -59,8 +60,7 @@ export interface JoinAnswer {
 const MAX_ATTEMPTS = 12;
 
 /** The claims a join needs, from a verified token of this cluster; anything else is 401. */
-async function joinClaims(token: string, clusterId: number): Promise<{ jti: string; nodeId: number }> {
-  const claims = await verifyToken('join', token);
+function joinClaims(claims: JWTPayload, clusterId: number): { jti: string; nodeId: number } {
   const nodeId = Number(claims.sub);
   if (typeof claims.jti !== 'string' || !Number.isSafeInteger(nodeId) || nodeId < 1 || claims.cid !== clusterId) {
     throw new Unauthorized('Invalid join token');
@@ -70,28 +70,35 @@ async function joinClaims(token: string, clusterId: number): Promise<{ jti: stri
 
 const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
+/** The cluster item and the members, consistent, in one Query stream; the first call ever mints the cluster item. */
+async function cluster(): Promise<{ meta: ClusterMeta; members: Member[] }> {
+  const { meta, members } = await readCluster(true);
+  return { meta: meta ?? (await getClusterMeta(true)), members };
+}
+
 /**
- * POST /cluster/join: verifies the token, reads what the redemption depends on (the
- * jti's record, the members, the cluster item), then redeems it in one transaction.
- * A transaction that lost a race to a concurrent one is rebuilt from fresh reads.
+ * POST /cluster/join: verifies the token's signature, reads what the redemption depends on
+ * and answers with (the cluster item and the members: one consistent Query stream), checks
+ * the token's cluster id, then redeems it in one transaction, whose conditions check the jti (minted,
+ * unused, unexpired), the member and the first-voter rule. A transaction that lost a
+ * race to a concurrent one is rebuilt from fresh reads.
  */
 export async function join(input: JoinInput): Promise<JoinAnswer> {
-  const { clusterId } = await getClusterMeta();
-  const { jti, nodeId } = await joinClaims(input.token, clusterId);
+  // The signature first: a forged token costs no read of the members.
+  const claims = await verifyToken('join', input.token);
+  let { meta, members } = await cluster();
+  const { jti, nodeId } = joinClaims(claims, meta.clusterId);
   const keyHash = input.idempotencyKey ? hashKey(input.idempotencyKey) : undefined;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const record = await getJoinToken(jti);
-    if (!record) throw new Unauthorized('Invalid join token');
-    if (record.consumedAt !== undefined) return replay(record, keyHash);
-
-    const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
+    if (attempt > 0) ({ meta, members } = await cluster());
     const existing = members.find((m) => m.nodeId === nodeId);
     const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
     if (existing && !claim) {
       // Perhaps joined by this very token a moment ago: that is a used token, not a 409.
       const latest = await getJoinToken(jti);
       if (latest?.consumedAt !== undefined) return replay(latest, keyHash);
+      if (!latest) throw new Unauthorized('Invalid join token');
       throw new Conflict(`Node ${nodeId} is already a cluster member`);
     }
 
@@ -158,7 +165,7 @@ async function replay(record: JoinTokenRecord, keyHash: string | undefined): Pro
   const credential = mintNodeCredential(record.nodeId);
   const member = await reissueCredential(record.nodeId, record.jti, credential);
   if (!member) throw new Unauthorized('Join token already used');
-  const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
+  const { meta, members } = await cluster();
   return answer(member, meta.clusterId, credential.token, leaderOf(meta, members), members);
 }
 

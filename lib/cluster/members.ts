@@ -4,15 +4,15 @@ import { Conflict } from '../errors';
 import type { Principal } from '../identity/principal';
 import { countActiveLeases, revokeLeasesOf } from './leases';
 import type { Member } from './member';
-import { findClusterMeta, getClusterMeta } from './meta';
+import { findClusterMeta, getClusterMeta, type ClusterMeta } from './meta';
 import * as repo from './repository';
 import { removalRefusal } from './rules';
 import { memberView, type MemberView } from './views';
 
 const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
 
-async function views(members: Member[]): Promise<{ views: MemberView[]; memberCount: number }> {
-  const [meta, leases] = await Promise.all([findClusterMeta(), countActiveLeases(members.map((m) => m.nodeId))]);
+async function views(members: Member[], meta: ClusterMeta | undefined): Promise<{ views: MemberView[]; memberCount: number }> {
+  const leases = await countActiveLeases(members.map((m) => m.nodeId));
   const now = Date.now();
   return {
     memberCount: meta?.memberCount ?? members.length,
@@ -23,22 +23,28 @@ async function views(members: Member[]): Promise<{ views: MemberView[]; memberCo
 }
 
 /**
- * GET /cluster/members: the whole list as Ella answers it, or one page when paging is
- * asked for. A page reads only what it shows (and the keys before it); the total comes
- * from the member counter the membership transactions keep.
+ * GET /cluster/members: the whole list as Ella answers it (the members and the cluster
+ * item in one Query stream), or one page when paging is asked for. A page reads only what
+ * it shows (and the keys before it), beside the cluster item, whose member counter (kept
+ * by the membership transactions) is its total. Then one index Query gives the
+ * activeLeases of every member shown.
  */
 export async function listMemberViews(paging: { page?: number; perPage?: number }) {
-  if (paging.page === undefined && paging.perPage === undefined) return (await views(await repo.listMembers())).views;
+  if (paging.page === undefined && paging.perPage === undefined) {
+    const { members, meta } = await repo.readCluster();
+    return (await views(members, meta)).views;
+  }
   const page = paging.page ?? 1;
   const perPage = paging.perPage ?? 25;
-  const { views: items, memberCount } = await views(await repo.pageMembers(page, perPage));
+  const [members, meta] = await Promise.all([repo.pageMembers(page, perPage), findClusterMeta()]);
+  const { views: items, memberCount } = await views(members, meta);
   return { items, page, per_page: perPage, total_count: memberCount };
 }
 
 export async function getMemberView(nodeId: number): Promise<MemberView> {
-  const member = await repo.getMember(nodeId);
+  const [member, meta] = await Promise.all([repo.getMember(nodeId), findClusterMeta()]);
   if (!member) throw repo.memberNotFound(nodeId);
-  return (await views([member])).views[0]!;
+  return (await views([member], meta)).views[0]!;
 }
 
 export async function promoteMember(input: { nodeId: number; by: Principal; requestId: string }) {

@@ -6,6 +6,7 @@ import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
 import { memberFromItem, memberToItem, type Member } from './member';
+import { toMeta, type ClusterMeta } from './meta';
 
 /** Members of the cluster: one partition, sorted by node id. */
 
@@ -19,6 +20,21 @@ export async function listMembers(consistent = false): Promise<Member[]> {
     ConsistentRead: consistent,
   });
   return items.map(memberFromItem);
+}
+
+/**
+ * The members and the cluster item in one Query stream (the members sort just before it):
+ * what a join decides on and answers with. `meta` is undefined before the cluster item exists.
+ */
+export async function readCluster(consistent = false): Promise<{ meta: ClusterMeta | undefined; members: Member[] }> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :meta',
+    ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':first': keys.memberPrefix, ':meta': keys.clusterMetaSk },
+    ConsistentRead: consistent,
+  });
+  const last = items.at(-1);
+  const meta = last?.SK === keys.clusterMetaSk ? toMeta(last) : undefined;
+  return { meta, members: (meta ? items.slice(0, -1) : items).map(memberFromItem) };
 }
 
 /**

@@ -14,6 +14,12 @@ export const keys = {
   member: (nodeId: number) => ({ PK: 'CLUSTER', SK: `MEMBER#${padId(nodeId)}` }),
   clusterPartition: 'CLUSTER',
   memberPrefix: 'MEMBER#',
+  /**
+   * Every member SK sorts before the cluster item's ('MEMBER#…' < 'META'), and nothing else
+   * of the partition sorts between them: `SK BETWEEN memberPrefix AND clusterMetaSk` reads
+   * the members and then the cluster item in one Query stream.
+   */
+  clusterMetaSk: 'META',
   /** A join token's jti: written at minting (TTL at its expiry), consumed once by the join transaction. */
   joinToken: (jti: string) => ({ PK: `JOIN#${jti}`, SK: 'JOIN' }),
   /** Audit entries, one partition per UTC day, ordered by time; the TTL drops them after 90 days. */
