@@ -7,8 +7,9 @@ import * as leases from './repository';
 /**
  * PUT /leases/{name}: renew what I hold, or acquire what is free or lapsed.
  * With a fencing token the caller says it holds the lease: one conditional update.
- * Without, one read of my holdings (it enforces MAX_LEASES_PER_NODE and spots a renew)
- * and one transaction.
+ * Without, two reads side by side — the lease itself (consistent: is it mine, free or
+ * someone else's; its range id and token, which a transaction cannot return) and my
+ * holdings (they enforce MAX_LEASES_PER_NODE) — then one transaction, or one renewal.
  */
 export async function putLease(input: {
   name: string;
@@ -22,31 +23,54 @@ export async function putLease(input: {
   const now = Date.now();
   if (fencingToken !== undefined) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now, fencingToken), now);
 
-  const mine = await leases.heldBy(nodeId, nodeId, now);
-  if (mine.some((l) => l.name === name)) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
+  const [current, mine] = await Promise.all([leases.get(name, true), leases.heldBy(nodeId, nodeId, now)]);
+  if (current && isHeld(current, now)) {
+    if (current.holder === nodeId) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
+    throw new Conflict(`Lease ${name} is held by node ${current.holder}`);
+  }
   if (mine.length >= config.maxLeasesPerNode) {
     throw new Conflict(`Node ${nodeId} already holds ${mine.length} leases (MAX_LEASES_PER_NODE is ${config.maxLeasesPerNode})`);
   }
-  return leaseView(await acquireOrCreate(name, nodeId, credentialHash, ttlMs, now), now);
+  return leaseView(await acquireOrCreate(name, nodeId, credentialHash, ttlMs, now, current), now);
 }
 
-async function acquireOrCreate(name: string, nodeId: number, credentialHash: string, ttlMs: number, now: number): Promise<Lease> {
-  let token = leases.nextFencingToken(now);
+/** Takes the lease as `seen` (a consistent read: undefined when it does not exist yet); a lost race looks again. */
+async function acquireOrCreate(
+  name: string,
+  nodeId: number,
+  credentialHash: string,
+  ttlMs: number,
+  now: number,
+  seen: Lease | undefined,
+): Promise<Lease> {
+  let current = seen;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const outcome = await leases.acquire(name, nodeId, credentialHash, ttlMs, now, token);
+    if (!current) {
+      const created = await leases.create(
+        name,
+        nodeId,
+        credentialHash,
+        ttlMs,
+        now,
+        await leases.nextRangeId(),
+        leases.nextFencingToken(now),
+      );
+      if (created !== 'exists') return created;
+      current = await leases.get(name, true); // created concurrently by another node: compete for it as an existing lease
+      continue;
+    }
+    const outcome = await leases.acquire(name, nodeId, credentialHash, ttlMs, now, leases.nextFencingToken(now, current.fencingToken));
     switch (outcome.kind) {
       case 'acquired':
-        return { ...outcome.lease, rangeId: (await leases.get(name, true))?.rangeId ?? 0 };
+        return { ...outcome.lease, rangeId: current.rangeId };
       case 'held-by-me':
         return leases.renew(name, nodeId, credentialHash, ttlMs, now);
       case 'token-behind':
-        token = leases.nextFencingToken(now, outcome.lease.fencingToken);
+        current = outcome.lease;
         continue;
-      case 'missing': {
-        const created = await leases.create(name, nodeId, credentialHash, ttlMs, now, await leases.reserveRangeId(), token);
-        if (created !== 'exists') return created;
-        continue; // created concurrently by another node: compete for it as an existing lease
-      }
+      case 'missing':
+        current = undefined;
+        continue;
     }
   }
   throw new Conflict(`Lease ${name} is contended; retry`, 1);

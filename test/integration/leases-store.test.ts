@@ -160,6 +160,21 @@ describe('leases against DynamoDB Local', () => {
     expect((await use.activeLeaseCounts(30, 30)).get(30)).toBeUndefined();
   });
 
+  it('gives every new lease a range id of its own, once, also when created concurrently', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        use.putLease({ name: `range-${i}`, nodeId: 51 + i, credentialHash: cred(51 + i), ttlSeconds: 60 }),
+      ),
+    );
+    const ids = created.map((l) => l.rangeId);
+    expect(new Set(ids).size).toBe(10);
+    for (const [i, id] of ids.entries()) expect((await repo.getByRange(id))?.name).toBe(`range-${i}`);
+    // A renewal answers the same range id.
+    await sleep(10);
+    const renewed = await use.putLease({ name: 'range-0', nodeId: 51, credentialHash: cred(51), ttlSeconds: 60 });
+    expect(renewed.rangeId).toBe(ids[0]);
+  });
+
   it('gives one lease to exactly one of 50 racing nodes, with more than 10 in flight', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => use.putLease({ name: 'contended', nodeId: i + 1, credentialHash: cred(i + 1), ttlSeconds: 60 })),
