@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -6,11 +6,11 @@ import { LOGIN_LOCKOUT_SECONDS, LOGIN_WINDOW_SECONDS, type LoginFailures } from 
 
 /** Consecutive failed logins per email, known or not (counting only known ones would say which exist). */
 
-export async function readFailures(email: string): Promise<LoginFailures | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.loginFailures(email), ConsistentRead: true }));
-  if (!Item) return undefined;
-  return { count: Number(Item.count), windowStart: Number(Item.windowStart), lastAt: Number(Item.lastAt) };
-}
+export const failuresFromItem = (item: Record<string, unknown>): LoginFailures => ({
+  count: Number(item.count),
+  windowStart: Number(item.windowStart),
+  lastAt: Number(item.lastAt),
+});
 
 const ttl = (now: number) => Math.floor(now / 1000) + LOGIN_WINDOW_SECONDS + LOGIN_LOCKOUT_SECONDS;
 

@@ -1,11 +1,11 @@
 import { config } from '../config';
 import { TooManyRequests, Unauthorized } from '../errors';
 import { ROLE_IDS } from '../http/route';
-import { clearFailures, readFailures, recordFailure } from './login-failures';
+import { clearFailures, recordFailure } from './login-failures';
 import { verifyPassword } from './passwords';
 import { lockedFor } from './rules';
 import { signToken } from './tokens';
-import { findUser, normalizeEmail, type User } from './user-store';
+import { findUserForLogin, normalizeEmail, type User } from './user-store';
 
 /**
  * Checks an email and password, as every login does (Ella, Sensu, CockroachDB, Basic).
@@ -20,7 +20,7 @@ export async function checkCredentials(email: string, password: string, now = Da
     await verifyPassword(password, undefined);
     throw new Unauthorized('Invalid email or password');
   }
-  const [failures, user] = await Promise.all([readFailures(key), findUser(key)]);
+  const { failures, user } = await findUserForLogin(key);
   const wait = lockedFor(failures, now);
   if (wait > 0) throw new TooManyRequests('Too many failed logins; try again later', wait);
   const ok = await verifyPassword(password, user?.passwordHash);

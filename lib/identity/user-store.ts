@@ -5,6 +5,9 @@ import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { getItems } from '../store/batch';
+import { failuresFromItem } from './login-failures';
+import type { LoginFailures } from './rules';
 import { roleOf } from './roles';
 
 /** Users: one partition, ordered by email. Emails are kept lower-case: one person, one key. */
@@ -37,6 +40,13 @@ const userItem = (user: StoredUser, now: number) => ({
 export async function findUser(email: string): Promise<StoredUser | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.user(normalizeEmail(email)), ConsistentRead: true }));
   return Item ? fromItem(Item) : undefined;
+}
+
+/** The user and the email's failed logins (known email or not) in one consistent read: what a login decides on. */
+export async function findUserForLogin(email: string): Promise<{ user?: StoredUser; failures?: LoginFailures }> {
+  const key = normalizeEmail(email);
+  const [user, failures] = await getItems([keys.user(key), keys.loginFailures(key)]);
+  return { user: user ? fromItem(user) : undefined, failures: failures ? failuresFromItem(failures) : undefined };
 }
 
 /** Every user by email: one Query of the users partition (paged through by the SDK's LastEvaluatedKey). */
