@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterClients, sleep } from '../support/cluster';
+import { clusterClients, eventually } from '../support/cluster';
 import type { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
 
@@ -11,6 +11,8 @@ import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
 let c: Awaited<ReturnType<typeof clusterClients>>;
+/** How long a watcher pass may take to notice (it runs every second). */
+const PATIENCE = 20_000;
 const beating = new Map<number, ReturnType<typeof client>>();
 let heart: ReturnType<typeof setInterval> | undefined;
 
@@ -44,14 +46,6 @@ const autopilot = async () => {
   return res.body.result;
 };
 const server = async (nodeId: number) => (await autopilot()).servers.find((s: { nodeId: number }) => s.nodeId === nodeId);
-async function eventually(probe: () => Promise<boolean>, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe()) return true;
-    await sleep(200);
-  }
-  return probe();
-}
 
 describe('GET /api/v1/cluster/autopilot and the watcher', () => {
   it('reports the first member as the healthy leader and a joiner as a healthy nonvoter, promoted once stable', async () => {
@@ -73,7 +67,7 @@ describe('GET /api/v1/cluster/autopilot and the watcher', () => {
     ]);
     // Stabilization is 4 s: a moment after its join, 2 is still a nonvoter; then the watcher promotes it.
     expect((await server(2)).hasVotingRights).toBe(false);
-    expect(await eventually(async () => (await autopilot()).voters.length === 2)).toBe(true);
+    expect(await eventually(async () => (await autopilot()).voters.length === 2, PATIENCE)).toBe(true);
     const member = (await c.readonly.get('/api/v1/cluster/members/2')).body.result;
     expect(member.suffrage).toBe('voter');
   });
@@ -87,7 +81,7 @@ describe('GET /api/v1/cluster/autopilot and the watcher', () => {
     expect(failing.healthy).toBe(false);
     expect((await autopilot()).leaderNodeId).toBe(1);
     // Failed after 2 s of silence, dead 3 s later: removed by a pass soon after.
-    expect(await eventually(async () => (await server(3)) === undefined)).toBe(true);
+    expect(await eventually(async () => (await server(3)) === undefined, PATIENCE)).toBe(true);
     expect((await c.readonly.get('/api/v1/cluster/members/3')).status).toBe(404);
     expect((await c.readonly.get('/api/v1/leases/autopilot-job')).body.result.holder).toBeNull();
     expect((await autopilot()).servers.map((s: { nodeId: number }) => s.nodeId)).toEqual([1, 2]);
@@ -97,12 +91,12 @@ describe('GET /api/v1/cluster/autopilot and the watcher', () => {
     const before = (await c.readonly.get('/api/v1/status')).body.result.cluster;
     expect(before.leaderNodeId).toBe(1);
     beating.delete(1);
-    expect(await eventually(async () => (await autopilot()).leaderNodeId === 2)).toBe(true);
+    expect(await eventually(async () => (await autopilot()).leaderNodeId === 2, PATIENCE)).toBe(true);
     const after = (await c.readonly.get('/api/v1/status')).body.result.cluster;
     expect(after.raftTerm).toBeGreaterThan(before.raftTerm);
     expect((await server(2)).isLeader).toBe(true);
     // The silent former leader is a dead voter like any other: removed, since one healthy voter is a quorum of one.
-    expect(await eventually(async () => (await autopilot()).voters.join() === '2')).toBe(true);
+    expect(await eventually(async () => (await autopilot()).voters.join() === '2', PATIENCE)).toBe(true);
     expect(await autopilot()).toMatchObject({ healthy: true, failureTolerance: 0, leaderNodeId: 2 });
   });
 

@@ -6,7 +6,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterClients, sleep } from '../support/cluster';
+import { clusterClients, eventually, sleep } from '../support/cluster';
 import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
@@ -37,16 +37,6 @@ function stepFunctions() {
     return executions.find((e) => e.name?.startsWith(`drain-${nodeId}-`))?.executionArn;
   };
   return { sfn, latest };
-}
-
-/** Polls until `probe` is true or `ms` pass; deadlines are behaviour, so assert before and after with margins. */
-async function eventually(probe: () => Promise<boolean>, ms: number) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe()) return true;
-    await sleep(100);
-  }
-  return probe();
 }
 
 describe('drain with a deadline', () => {

@@ -48,28 +48,7 @@ export async function createTable(): Promise<void> {
 
 export const CREDENTIAL = 'hash';
 
-/** A joined member as the join transaction writes it (healthy since its join), with overrides. */
-export function member(nodeId: number, now: number, over: Partial<Member> = {}): Member {
-  return {
-    nodeId,
-    raftAddress: `10.0.0.${nodeId}:7000`,
-    apiAddress: `10.0.0.${nodeId}:5002`,
-    binaryVersion: 'v1',
-    certFingerprint: `fp${nodeId}`,
-    suffrage: 'nonvoter',
-    drainState: 'active',
-    drainEpoch: 0,
-    lastHeartbeatAt: now,
-    joinedAt: now,
-    createdAt: now,
-    origin: 'join',
-    peerURLs: [],
-    clientURLs: [],
-    healthy: true,
-    stableSince: now,
-    ...over,
-  } as Member;
-}
+export { memberAt as member } from './member';
 
 /** Empties the cluster partition, then writes `members` and a cluster item whose counters match them. */
 export async function seed(members: readonly Member[], lease: { leaderNodeId: number; leaderExpiresAt: number; raftTerm?: number }) {

@@ -37,3 +37,13 @@ export async function clusterClients(rt: Runtime) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `probe` is true or `ms` pass; deadlines are behaviour, so assert before and after with margins. */
+export async function eventually(probe: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await probe()) return true;
+    await sleep(100);
+  }
+  return probe();
+}

@@ -11,6 +11,7 @@ import {
   type AutopilotSettings,
 } from '../../lib/autopilot/rules';
 import type { Member } from '../../lib/cluster/member';
+import { memberAt } from '../support/member';
 
 const NOW = 1_800_000_000_000;
 const S = 1000;
@@ -22,26 +23,9 @@ const settings: AutopilotSettings = {
   minQuorum: 3,
 };
 
+/** A voter that joined 10 minutes ago and heartbeated a second ago. */
 const member = (nodeId: number, over: Partial<Member> = {}): Member =>
-  ({
-    nodeId,
-    raftAddress: `10.0.0.${nodeId}:7000`,
-    apiAddress: 'a:2',
-    binaryVersion: 'v1',
-    certFingerprint: `fp${nodeId}`,
-    suffrage: 'voter',
-    drainState: 'active',
-    drainEpoch: 0,
-    lastHeartbeatAt: NOW - 1 * S,
-    joinedAt: NOW - 600 * S,
-    createdAt: NOW - 600 * S,
-    origin: 'join',
-    peerURLs: [],
-    clientURLs: [],
-    healthy: true,
-    stableSince: NOW - 600 * S,
-    ...over,
-  }) as Member;
+  memberAt(nodeId, NOW - 600 * S, { suffrage: 'voter', lastHeartbeatAt: NOW - 1 * S, ...over });
 const silent = (nodeId: number, seconds: number, over: Partial<Member> = {}) =>
   member(nodeId, { lastHeartbeatAt: NOW - seconds * S, ...over });
 
