@@ -8,7 +8,13 @@ export interface Usage {
   stepfunctions: { calls: number };
 }
 
-const storage = new AsyncLocalStorage<Usage>();
+/**
+ * One store per process, shared by every bundle loaded in it (a global symbol). On Lambda a
+ * process holds one bundle anyway; the local runtime holds them all, and every live
+ * AsyncLocalStorage adds its own work to every promise created anywhere in the process.
+ */
+const STORAGE = Symbol.for('roster.usage');
+const storage = ((globalThis as Record<symbol, unknown>)[STORAGE] ??= new AsyncLocalStorage<Usage>()) as AsyncLocalStorage<Usage>;
 
 const blank = (): Usage => ({ dynamodb: { calls: 0, attempts: 0, rcu: 0, wcu: 0 }, stepfunctions: { calls: 0 } });
 
