@@ -3,13 +3,21 @@ import type { Runtime } from '../infra/local/supervise';
 import { clusterClients } from '../test/support/cluster';
 
 export type Cluster = Awaited<ReturnType<typeof clusterClients>>;
-export type Node = { nodeId: number; node: Awaited<ReturnType<Cluster['join']>>['node'] };
+/** A joined node: its id, a client holding its credential, and the credential itself. */
+export type Node = { nodeId: number; node: Awaited<ReturnType<Cluster['join']>>['node']; token: string };
 
 export async function joinNodes(cluster: Cluster, from: number, count: number): Promise<Node[]> {
   const nodes: Node[] = [];
   for (let nodeId = from; nodeId < from + count; nodeId += 8) {
     const batch = Array.from({ length: Math.min(8, from + count - nodeId) }, (_, i) => nodeId + i);
-    nodes.push(...(await Promise.all(batch.map(async (id) => ({ nodeId: id, node: (await cluster.join(id)).node })))));
+    nodes.push(
+      ...(await Promise.all(
+        batch.map(async (id) => {
+          const { answer, node } = await cluster.join(id);
+          return { nodeId: id, node, token: answer.nodeToken as string };
+        }),
+      )),
+    );
   }
   return nodes;
 }

@@ -261,24 +261,26 @@ export async function setPeerUrls(nodeId: number, peerURLs: string[]): Promise<M
   }
 }
 
+/** The heartbeat's one write, as a command input (the benchmark sends this very write straight to the store). */
+export const heartbeatWrite = (table: string, nodeId: number, credentialHash: string, now: number) =>
+  ({
+    TableName: table,
+    Key: keys.member(nodeId),
+    UpdateExpression: 'SET lastHeartbeatAt = :now',
+    // The member exists and this is its current credential; the time never goes backwards.
+    ConditionExpression: 'credentialHash = :hash AND (attribute_not_exists(lastHeartbeatAt) OR lastHeartbeatAt < :now)',
+    ExpressionAttributeValues: { ':now': now, ':hash': credentialHash },
+    ReturnValues: 'ALL_NEW',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  }) as const;
+
 /**
  * A heartbeat: ONE conditional write that is also the credential check. A removed member
  * (no item) or a credential re-issued since (another hash) is 401.
  */
 export async function recordHeartbeat(nodeId: number, credentialHash: string, now: number): Promise<Member> {
   try {
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: keys.member(nodeId),
-        UpdateExpression: 'SET lastHeartbeatAt = :now',
-        // The member exists and this is its current credential; the time never goes backwards.
-        ConditionExpression: 'credentialHash = :hash AND (attribute_not_exists(lastHeartbeatAt) OR lastHeartbeatAt < :now)',
-        ExpressionAttributeValues: { ':now': now, ':hash': credentialHash },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
+    const { Attributes } = await documents.send(new UpdateCommand(heartbeatWrite(TABLE, nodeId, credentialHash, now)));
     return memberFromItem(Attributes!);
   } catch (err) {
     const failed = conditionFailure(err);

@@ -183,6 +183,38 @@ export async function create(
   }
 }
 
+/** A renewal's one write, as a command input (the benchmark sends this very write straight to the store). */
+export function renewWrite(
+  table: string,
+  name: string,
+  holder: number,
+  credentialHash: string,
+  ttlMs: number,
+  now: number,
+  fencingToken?: number,
+) {
+  const stale = staleMinutes(now);
+  return {
+    TableName: table,
+    Key: keys.lease(name),
+    UpdateExpression: `SET leaseExpiresAt = :exp, renewedAt = :now, ops.#m = if_not_exists(ops.#m, :zero) + :one REMOVE ${stale.map((_, i) => `ops.#s${i}`).join(', ')}`,
+    // Only the current holder, with the credential it acquired under, renews before expiry (with the current token when it shows one).
+    ConditionExpression: `holder = :me AND holderCredentialHash = :cred AND leaseExpiresAt > :now${fencingToken === undefined ? '' : ' AND fencingToken = :token'}`,
+    ExpressionAttributeNames: { '#m': String(minuteOf(now)), ...Object.fromEntries(stale.map((m, i) => [`#s${i}`, String(m)])) },
+    ExpressionAttributeValues: {
+      ':exp': now + ttlMs,
+      ':now': now,
+      ':me': holder,
+      ':cred': credentialHash,
+      ':zero': 0,
+      ':one': 1,
+      ...(fencingToken === undefined ? {} : { ':token': fencingToken }),
+    },
+    ReturnValues: 'ALL_NEW',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  } as const;
+}
+
 /** Renews my unexpired lease in ONE conditional update; with `fencingToken`, it must be the current one. */
 export async function renew(
   name: string,
@@ -192,28 +224,9 @@ export async function renew(
   now: number,
   fencingToken?: number,
 ): Promise<Lease> {
-  const stale = staleMinutes(now);
   try {
     const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: keys.lease(name),
-        UpdateExpression: `SET leaseExpiresAt = :exp, renewedAt = :now, ops.#m = if_not_exists(ops.#m, :zero) + :one REMOVE ${stale.map((_, i) => `ops.#s${i}`).join(', ')}`,
-        // Only the current holder, with the credential it acquired under, renews before expiry (with the current token when it shows one).
-        ConditionExpression: `holder = :me AND holderCredentialHash = :cred AND leaseExpiresAt > :now${fencingToken === undefined ? '' : ' AND fencingToken = :token'}`,
-        ExpressionAttributeNames: { '#m': String(minuteOf(now)), ...Object.fromEntries(stale.map((m, i) => [`#s${i}`, String(m)])) },
-        ExpressionAttributeValues: {
-          ':exp': now + ttlMs,
-          ':now': now,
-          ':me': holder,
-          ':cred': credentialHash,
-          ':zero': 0,
-          ':one': 1,
-          ...(fencingToken === undefined ? {} : { ':token': fencingToken }),
-        },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+      new UpdateCommand(renewWrite(TABLE, name, holder, credentialHash, ttlMs, now, fencingToken)),
     );
     return fromItem(Attributes!);
   } catch (err) {
