@@ -1,10 +1,11 @@
+import document from 'roster:openapi-document';
+import { config } from '../lib/config';
 import { httpRoute } from '../lib/http/handler';
 import { reply } from '../lib/http/reply';
-import { openApiDocument } from '../lib/http/openapi';
-import { routes } from '../lib/http/routes';
 import { openapi } from '../lib/http/routes/identity';
 
-const document = openApiDocument(routes);
+/** Computed from the route table at build time (infra/build.ts); the version is this deployment's. */
+const served = { ...document, info: { ...document.info, version: config.version } };
 
 // OpenAPI tools read the bare document, not Ella's {result} envelope.
-export const handler = httpRoute(openapi, async () => reply(document, { bare: true }));
+export const handler = httpRoute(openapi, async () => reply(served, { bare: true }));

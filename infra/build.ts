@@ -1,4 +1,4 @@
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,24 @@ const common: BuildOptions = {
   banner,
   logLevel: 'warning',
   legalComments: 'none',
+};
+
+/**
+ * What a function needs of the whole route table, computed here once from it: the OpenAPI
+ * document (`roster:openapi-document`) and the methods and paths alone (`roster:route-paths`,
+ * for the 404/405 function). Their bundles carry the result as JSON instead of importing
+ * every route's schemas (and converting them all) at each cold start.
+ */
+const routeTablePlugin: Plugin = {
+  name: 'roster-route-table',
+  setup(b) {
+    b.onResolve({ filter: /^roster:(openapi-document|route-paths)$/ }, (args) => ({ path: args.path, namespace: 'roster' }));
+    b.onLoad({ filter: /.*/, namespace: 'roster' }, async (args) => {
+      const [{ openApiDocument }, { routes }] = await Promise.all([import('../lib/http/openapi'), import('../lib/http/routes')]);
+      const data = args.path === 'roster:openapi-document' ? openApiDocument(routes) : routes.map(({ method, path }) => ({ method, path }));
+      return { contents: JSON.stringify(data), loader: 'json' };
+    });
+  },
 };
 
 export interface BundleSize {
@@ -48,6 +66,7 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
       metafile: true,
       // Lambda hands every function its role's credentials in the environment.
       alias: { '@aws-sdk/credential-provider-node': join(root, 'infra/lambda/credentials.ts') },
+      plugins: [routeTablePlugin],
     }),
     build({
       ...common,

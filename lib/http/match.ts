@@ -1,12 +1,15 @@
 import type { HttpMethod, RouteSpec } from './route';
 
-export type Match =
-  | { kind: 'route'; route: RouteSpec; params: Record<string, string> }
+/** What matching needs of a route (the local server passes whole specs; the 404 function only these). */
+export type Routable = Pick<RouteSpec, 'method' | 'path'>;
+
+export type Match<R extends Routable = RouteSpec> =
+  | { kind: 'route'; route: R; params: Record<string, string> }
   | { kind: 'method-not-allowed'; allowed: HttpMethod[] }
   | { kind: 'not-found' };
 
-interface Compiled {
-  route: RouteSpec;
+interface Compiled<R> {
+  route: R;
   pattern: RegExp;
   names: string[];
   /** Literal segments win over parameters, as API Gateway picks the most specific route. */
@@ -16,8 +19,8 @@ interface Compiled {
 /** Trailing slashes are accepted everywhere: `/api/v2/nodes/` is `/api/v2/nodes`. */
 export const normalizePath = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') || '/' : path);
 
-export function createMatcher(routes: readonly RouteSpec[]) {
-  const compiled: Compiled[] = routes.map((route) => {
+export function createMatcher<R extends Routable = RouteSpec>(routes: readonly R[]) {
+  const compiled: Compiled<R>[] = routes.map((route) => {
     const names: string[] = [];
     const segments = route.path.split('/').map((segment) => {
       const param = /^\{(\w+)\}$/.exec(segment);
@@ -28,11 +31,11 @@ export function createMatcher(routes: readonly RouteSpec[]) {
     return { route, pattern: new RegExp(`^${segments.join('/')}$`), names, literals: segments.length - names.length };
   });
 
-  return function match(method: string, rawPath: string): Match {
+  return function match(method: string, rawPath: string): Match<R> {
     const path = normalizePath(rawPath);
     const candidates = compiled
       .map((c) => ({ c, m: c.pattern.exec(path) }))
-      .filter((x): x is { c: Compiled; m: RegExpExecArray } => x.m !== null);
+      .filter((x): x is { c: Compiled<R>; m: RegExpExecArray } => x.m !== null);
     if (candidates.length === 0) return { kind: 'not-found' };
     const best = Math.max(...candidates.map((x) => x.c.literals));
     const specific = candidates.filter((x) => x.c.literals === best);

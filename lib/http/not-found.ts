@@ -1,12 +1,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MethodNotAllowed, NotFound } from '../errors';
 import { httpRoute } from './handler';
-import { createMatcher } from './match';
-import { NOT_FOUND_FN, routes } from './routes';
+import routePaths from 'roster:route-paths';
+import { createMatcher, type Routable } from './match';
 import { surfaceOf } from './surfaces';
-import { SURFACES } from './route';
+import { NOT_FOUND_FN, SURFACES } from './route';
 
-const match = createMatcher(routes);
+/** The route table's methods and paths (computed from it at build time: no route schemas in this bundle). */
+const match = createMatcher(routePaths as readonly Routable[]);
 
 /** One fallback per surface, so the error speaks the format of the path it was asked on. */
 const fallbacks = new Map(

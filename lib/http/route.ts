@@ -49,6 +49,9 @@ export interface RouteSpec {
   readonly bodyKind?: BodyKind;
 }
 
+/** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */
+export const NOT_FOUND_FN = 'not-found';
+
 /** Declares a route, keeping its schema types for the handler's input. */
 export const route = <const R extends RouteSpec>(spec: R): R => spec;
 

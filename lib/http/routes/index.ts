@@ -28,5 +28,4 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(identityCompat),
 ];
 
-/** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */
-export const NOT_FOUND_FN = 'not-found';
+export { NOT_FOUND_FN } from '../route';
