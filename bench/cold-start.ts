@@ -1,7 +1,9 @@
 /**
  * Cold start: each function's bundle size, and the time a fresh Node process takes to
  * import it, as a ratio to a bare `node -e 0` and to a bundle holding only the DynamoDB
- * client. Each figure is the median of several fresh processes, all taken in one run.
+ * client. Each figure is the median of several fresh processes, all taken in one run, in
+ * rounds: each round runs `node -e 0`, the baseline and every bundle once, so a burst of
+ * other work on the machine touches every figure alike instead of one bundle's runs.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -19,25 +21,17 @@ export interface ColdStartRow {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Wall time of a fresh `node` running `args`, median of `runs`. */
-function nodeWallMs(args: string[], runs: number, env: NodeJS.ProcessEnv): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    execFileSync(process.execPath, args, { env, stdio: 'ignore' });
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+/** Wall time of one fresh `node` running `args`. */
+function nodeWallMs(args: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = performance.now();
+  execFileSync(process.execPath, args, { env, stdio: 'ignore' });
+  return performance.now() - t0;
 }
 
-/** Time to import a module in a fresh process, measured inside it, median of `runs`. */
-function importMs(file: string, runs: number, env: NodeJS.ProcessEnv): number {
+/** Time one fresh process takes to import a module, measured inside it. */
+function importMs(file: string, env: NodeJS.ProcessEnv): number {
   const script = `const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t0);`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    times.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env }).toString().trim()));
-  }
-  return median(times);
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env }).toString().trim());
 }
 
 async function baselineBundle(dir: string): Promise<string> {
@@ -72,22 +66,27 @@ export async function coldStart(
     AWS_SECRET_ACCESS_KEY: 'bench',
     NODE_NO_WARNINGS: '1',
   };
-  const nodeMs = nodeWallMs(['-e', '0'], runs, env);
   const baseline = await baselineBundle(scratch);
-  const baselineMs = importMs(baseline, runs, env);
-  const rows = readdirSync(functionsDir)
+  const files = readdirSync(functionsDir)
     .filter((f) => f.endsWith('.mjs'))
-    .sort()
-    .map((file) => {
-      const path = join(functionsDir, file);
-      const ms = importMs(path, runs, env);
-      return {
-        fn: file.replace(/\.mjs$/, ''),
-        kb: statSync(path).size / 1024,
-        importMs: ms,
-        vsNode: ms / nodeMs,
-        vsBaseline: ms / baselineMs,
-      };
-    });
+    .sort();
+  const samples = { node: [] as number[], baseline: [] as number[], files: files.map(() => [] as number[]) };
+  for (let round = 0; round < runs; round++) {
+    samples.node.push(nodeWallMs(['-e', '0'], env));
+    samples.baseline.push(importMs(baseline, env));
+    files.forEach((file, i) => samples.files[i]!.push(importMs(join(functionsDir, file), env)));
+  }
+  const nodeMs = median(samples.node);
+  const baselineMs = median(samples.baseline);
+  const rows = files.map((file, i) => {
+    const ms = median(samples.files[i]!);
+    return {
+      fn: file.replace(/\.mjs$/, ''),
+      kb: statSync(join(functionsDir, file)).size / 1024,
+      importMs: ms,
+      vsNode: ms / nodeMs,
+      vsBaseline: ms / baselineMs,
+    };
+  });
   return { nodeMs, baselineMs, baselineKb: statSync(baseline).size / 1024, rows };
 }
