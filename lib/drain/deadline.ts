@@ -1,13 +1,14 @@
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { config } from '../config';
 import { instrumentStepFunctions } from '../metrics';
-import { RETRY, TIMEOUTS } from '../store/client';
+import { RETRY, SDK_LOGGER, TIMEOUTS } from '../store/client';
 import { executionName } from './rules';
 
 const endpoint = process.env.STEPFUNCTIONS_ENDPOINT || undefined;
 
 const sfn = new SFNClient({
   region: config.region,
+  logger: SDK_LOGGER,
   ...RETRY,
   requestHandler: TIMEOUTS,
   // Locally the runtime serves the Step Functions API itself (infra/local/stepfunctions.ts).

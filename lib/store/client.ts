@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '@aws-sdk/types';
 import { config } from '../config';
 import { instrumentDynamoDB } from '../metrics';
 
@@ -12,8 +13,18 @@ import { instrumentDynamoDB } from '../metrics';
 export const RETRY = { maxAttempts: 4, retryMode: 'standard' } as const;
 export const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000 } as const;
 
+/**
+ * The SDK's logger middleware builds a redacted copy of every request and response for
+ * `logger.info` (and of the request for `logger.error`) before calling it, even when the
+ * logger throws it away, as the default no-op logger does. A logger without those two
+ * skips that work on every call; the SDK's warnings and debug output go nowhere, as with
+ * the default.
+ */
+export const SDK_LOGGER = { debug: () => {}, warn: () => {} } as unknown as Logger;
+
 export const dynamodb = new DynamoDBClient({
   region: config.region,
+  logger: SDK_LOGGER,
   ...RETRY,
   requestHandler: TIMEOUTS,
   ...(config.dynamodbEndpoint
