@@ -17,7 +17,14 @@ export interface Cell {
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : NaN;
 
-export async function measure(concurrency: number, durationMs: number, op: (client: number, i: number) => Promise<unknown>): Promise<Cell> {
+interface Run {
+  latencies: number[];
+  errors: number;
+  elapsedMs: number;
+  firstError?: string;
+}
+
+async function run(concurrency: number, durationMs: number, op: (client: number, i: number) => Promise<unknown>): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -37,16 +44,45 @@ export async function measure(concurrency: number, durationMs: number, op: (clie
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { latencies, errors, elapsedMs: performance.now() - started, firstError };
+}
+
+function cell(concurrency: number, runs: Run[]): Cell {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const elapsed = runs.reduce((t, r) => t + r.elapsedMs, 0) / 1000;
   return {
     concurrency,
     ops: latencies.length,
-    errors,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
     throughput: latencies.length / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    ...(runs.find((r) => r.firstError) ? { firstError: runs.find((r) => r.firstError)!.firstError } : {}),
   };
+}
+
+export async function measure(concurrency: number, durationMs: number, op: (client: number, i: number) => Promise<unknown>): Promise<Cell> {
+  return cell(concurrency, [await run(concurrency, durationMs, op)]);
+}
+
+/**
+ * Two ways of doing one thing, measured in alternating slices of the same total time, so
+ * that a change in the machine's other load while they run weighs on both alike.
+ */
+export async function measurePair(
+  concurrency: number,
+  durationMs: number,
+  slices: number,
+  a: (client: number, i: number) => Promise<unknown>,
+  b: (client: number, i: number) => Promise<unknown>,
+): Promise<[Cell, Cell]> {
+  const runsA: Run[] = [];
+  const runsB: Run[] = [];
+  for (let s = 0; s < slices; s++) {
+    runsA.push(await run(concurrency, durationMs / slices, a));
+    runsB.push(await run(concurrency, durationMs / slices, b));
+  }
+  return [cell(concurrency, runsA), cell(concurrency, runsB)];
 }
 
 /** An HTTP call that fails unless the status is the expected one (so errors are counted, not timed). */

@@ -3,7 +3,8 @@
  * doing the same conditional write or Query straight to DynamoDB Local, in the same run.
  * The raw heartbeat and renewal send the very command Roster's repositories build
  * (heartbeatWrite, renewWrite), with the capacity report Roster asks for; both sides run
- * once at 16 clients before anything is timed, so neither pays the emulator's warm-up.
+ * once at 16 clients before anything is timed, so neither pays the emulator's warm-up, and
+ * each cell alternates the two in three slices, so the machine's other load weighs on both.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +13,7 @@ import { heartbeatWrite } from '../lib/cluster/repository';
 import { renewWrite } from '../lib/leases/repository';
 import { keys } from '../lib/store/keys';
 import type { Cluster, Node } from './fixture';
-import { measure, type Cell } from './load';
+import { measure, measurePair, type Cell } from './load';
 
 export interface OverheadRow {
   op: string;
@@ -102,8 +103,13 @@ export async function measureOverhead(input: {
   }
   for (const { op, http, raw: direct } of ops) {
     for (const concurrency of input.concurrencies) {
-      const viaHttp = await measure(concurrency, cellMs, (c) => http(c));
-      const viaStore = await measure(concurrency, cellMs, (c) => direct(c));
+      const [viaHttp, viaStore] = await measurePair(
+        concurrency,
+        cellMs,
+        3,
+        (c) => http(c),
+        (c) => direct(c),
+      );
       rows.push({
         op,
         concurrency,
