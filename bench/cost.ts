@@ -22,6 +22,9 @@ export interface CostRow {
   warm?: Usage;
   minimum: string;
   meetsMinimum?: boolean;
+  /** Issue #9's figure, where it is below what the contract allows: judged too, so a miss stays visible. */
+  target?: string;
+  meetsTarget?: boolean;
 }
 
 /** The usage the runtime logged for one request. */
@@ -88,6 +91,7 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
       const cold = first ? await first() : undefined;
       const warm = await again();
       const warmUsage = await usage(warm);
+      const issue = Object.entries(issueTargets).find(([prefix]) => op.startsWith(prefix))?.[1];
       rows.push({
         op,
         status: cold && cold.status >= 400 ? cold.status : warm.status,
@@ -95,12 +99,19 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
         warm: warmUsage,
         minimum,
         meetsMinimum: warmUsage ? meets(warmUsage) : undefined,
+        ...(issue ? { target: issue.target, meetsTarget: warmUsage ? issue.meets(warmUsage) : undefined } : {}),
       });
     };
     const dynamo = (u: Usage) => u.dynamodb.calls;
     const only = (u: Usage, ops: Record<string, number>) =>
       u.dynamodb.calls === Object.values(ops).reduce((a, b) => a + b, 0) &&
       Object.entries(ops).every(([op, n]) => (u.dynamodb.ops?.[op] ?? 0) === n);
+    /** The issue's minimums that the contract's guarantees put out of reach (see the README): still judged. */
+    const issueTargets: Record<string, { target: string; meets: (u: Usage) => boolean }> = {
+      'lease acquire': { target: '1 transaction', meets: (u) => only(u, { TransactWriteItems: 1 }) },
+      'drain start': { target: '1 write + 1 StartExecution', meets: (u) => dynamo(u) === 1 && u.stepfunctions.calls === 1 },
+      'one page of members': { target: '1 Query', meets: (u) => only(u, { Query: 1 }) },
+    };
 
     const joinAs = async (nodeId: number) => anon.post('/api/v1/cluster/join', cluster.joinBody(await cluster.mint(nodeId), nodeId));
     let joined: Answer | undefined;

@@ -104,11 +104,9 @@ async function main(): Promise<void> {
           );
           for (const c of costs) {
             const cold = c.cold && calls(c.cold) !== calls(c.warm) ? ` (cold: ${calls(c.cold)})` : '';
-            judge(
-              `${c.op}: ${c.minimum}`,
-              c.warm ? `${calls(c.warm)} calls warm${cold}` : `not measured (HTTP ${c.status})`,
-              c.meetsMinimum === true,
-            );
+            const measured = c.warm ? `${calls(c.warm)} calls warm${cold}` : `not measured (HTTP ${c.status})`;
+            judge(`${c.op}: ${c.minimum}`, measured, c.meetsMinimum === true);
+            if (c.target) judge(`${c.op}: ${c.target} (the issue's minimum)`, measured, c.meetsTarget === true);
           }
         }
 
