@@ -1,3 +1,5 @@
+import { Agent, request } from 'node:http';
+
 /**
  * Closed-loop load: `concurrency` clients each issue `op` back to back for `durationMs`.
  * Throughput counts successes only; latencies are of successful calls. A cell never runs
@@ -90,4 +92,41 @@ export async function expectStatus(url: string, init: RequestInit, status: numbe
   const res = await fetch(url, init);
   await res.arrayBuffer();
   if (res.status !== status) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status}`);
+}
+
+/**
+ * A lean keep-alive HTTP/1.1 client for the load cells, as wrk would be: it sends the
+ * request and reads the status, draining the body unparsed. fetch's streams cost more CPU
+ * per call than the handler under test, on the same two cores, and the client's cost is
+ * no part of Roster's overhead.
+ */
+export function loadClient(base: string, headers: Record<string, string> = {}) {
+  const { hostname, port } = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const send = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method,
+          path,
+          headers: {
+            ...headers,
+            ...extra,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          res.on('error', reject);
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.resume();
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { send, close: () => agent.destroy() };
 }

@@ -12,8 +12,8 @@ import { hashCredential } from '../lib/cluster/node-credentials';
 import { heartbeatWrite } from '../lib/cluster/repository';
 import { renewWrite } from '../lib/leases/repository';
 import { keys } from '../lib/store/keys';
-import type { Cluster, Node } from './fixture';
-import { measure, measurePair, type Cell } from './load';
+import type { Node } from './fixture';
+import { loadClient, measure, measurePair, type Cell } from './load';
 
 export interface OverheadRow {
   op: string;
@@ -26,13 +26,15 @@ export interface OverheadRow {
 export async function measureOverhead(input: {
   endpoint: string;
   table: string;
-  cluster: Cluster;
+  /** The runtime's base URL and a read-only user's bearer token, for the HTTP side. */
+  url: string;
+  readerToken: string;
   nodes: Node[];
   leases: { nodeId: number; name: string; token: number }[];
   concurrencies: number[];
   cellMs: number;
 }): Promise<OverheadRow[]> {
-  const { cluster, nodes, leases, table, cellMs } = input;
+  const { nodes, leases, table, cellMs } = input;
   const raw = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: input.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   );
@@ -41,10 +43,16 @@ export async function measureOverhead(input: {
   const ok = (status: number) => {
     if (status >= 300) throw new Error(String(status));
   };
+  const web = loadClient(input.url);
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const reader = as(input.readerToken);
   const ops: { op: string; http: (c: number) => Promise<unknown>; raw: (c: number) => Promise<unknown> }[] = [
     {
       op: 'heartbeat',
-      http: async (c) => ok((await cluster.beat(nodes[c % nodes.length]!.node, nodes[c % nodes.length]!.nodeId)).status),
+      http: async (c) => {
+        const n = nodes[c % nodes.length]!;
+        ok(await web.send('POST', `/api/v1/cluster/members/${n.nodeId}/heartbeat`, undefined, as(n.token)));
+      },
       raw: (c) => {
         const n = nodes[c % nodes.length]!;
         return raw.send(new UpdateCommand({ ...heartbeatWrite(table, n.nodeId, hashOf(n), Date.now()), ReturnConsumedCapacity: 'TOTAL' }));
@@ -54,8 +62,8 @@ export async function measureOverhead(input: {
       op: 'lease renew',
       http: async (c) => {
         const l = leases[c % leases.length]!;
-        const node = nodes.find((n) => n.nodeId === l.nodeId)!.node;
-        ok((await node.put(`/api/v1/leases/${l.name}`, { ttlSeconds: 600, fencingToken: l.token })).status);
+        const n = nodes.find((x) => x.nodeId === l.nodeId)!;
+        ok(await web.send('PUT', `/api/v1/leases/${l.name}`, { ttlSeconds: 600, fencingToken: l.token }, as(n.token)));
       },
       raw: (c) => {
         const l = leases[c % leases.length]!;
@@ -70,7 +78,7 @@ export async function measureOverhead(input: {
     },
     {
       op: 'member list',
-      http: async () => ok((await cluster.readonly.get('/api/v1/cluster/members')).status),
+      http: async () => ok(await web.send('GET', '/api/v1/cluster/members', undefined, reader)),
       raw: () =>
         raw.send(
           new QueryCommand({
@@ -82,7 +90,7 @@ export async function measureOverhead(input: {
     },
     {
       op: 'autopilot',
-      http: async () => ok((await cluster.readonly.get('/api/v1/cluster/autopilot')).status),
+      http: async () => ok(await web.send('GET', '/api/v1/cluster/autopilot', undefined, reader)),
       raw: () =>
         Promise.all([
           raw.send(
@@ -120,5 +128,6 @@ export async function measureOverhead(input: {
     }
   }
   raw.destroy();
+  web.close();
   return rows;
 }

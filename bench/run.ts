@@ -11,6 +11,7 @@ import { buildAll } from '../infra/build';
 import { startDynamoLocal } from '../infra/local/dynamodb';
 import { silenceSdkNodeVersionNotice } from '../infra/local/quiet';
 import { superviseRuntime } from '../infra/local/supervise';
+import { accessToken } from '../test/support/auth';
 import { coldStart } from './cold-start';
 import { ADMIN, calls, measureCosts, opsOf } from './cost';
 import { findEtcd, startEtcd, etcdOps } from './etcd';
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
           : await measureOverhead({
               endpoint: dynamo.endpoint,
               table: benchTable,
-              cluster,
+              url: rt.url,
+              readerToken: await accessToken(rt, 'readonly'),
               nodes,
               leases,
               concurrencies: [1, 16, 64],
