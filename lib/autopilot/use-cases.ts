@@ -1,12 +1,11 @@
-import { listMembers } from '../cluster/repository';
-import { findClusterMeta } from '../cluster/meta';
+import { readCluster } from '../cluster/repository';
 import { config } from '../config';
 import { autopilotView } from './rules';
 
 const NO_LEADER = { leaderNodeId: 0, leaderExpiresAt: 0, raftTerm: 0 };
 
-/** GET /cluster/autopilot: the cluster item and one Query stream over the members, read side by side. */
+/** GET /cluster/autopilot: the members and the cluster item in one Query stream. */
 export async function getAutopilot() {
-  const [meta, members] = await Promise.all([findClusterMeta(), listMembers()]);
+  const { meta, members } = await readCluster();
   return autopilotView(meta ?? NO_LEADER, members, Date.now(), config.autopilot);
 }

@@ -11,7 +11,7 @@ import { getJoinToken, redeem, reissueCredential, storeJoinToken, type JoinToken
 import { joinedMember, type Member } from './member';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { mintNodeCredential } from './node-credentials';
-import { readCluster } from './repository';
+import { readMintedCluster } from './repository';
 
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
 export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {
@@ -70,12 +70,6 @@ function joinClaims(claims: JWTPayload, clusterId: number): { jti: string; nodeI
 
 const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
-/** The cluster item and the members, consistent, in one Query stream; the first call ever mints the cluster item. */
-async function cluster(): Promise<{ meta: ClusterMeta; members: Member[] }> {
-  const { meta, members } = await readCluster(true);
-  return { meta: meta ?? (await getClusterMeta(true)), members };
-}
-
 /**
  * POST /cluster/join: verifies the token's signature, reads what the redemption depends on
  * and answers with (the cluster item and the members: one consistent Query stream), checks
@@ -86,12 +80,12 @@ async function cluster(): Promise<{ meta: ClusterMeta; members: Member[] }> {
 export async function join(input: JoinInput): Promise<JoinAnswer> {
   // The signature first: a forged token costs no read of the members.
   const claims = await verifyToken('join', input.token);
-  let { meta, members } = await cluster();
+  let { meta, members } = await readMintedCluster(true);
   const { jti, nodeId } = joinClaims(claims, meta.clusterId);
   const keyHash = input.idempotencyKey ? hashKey(input.idempotencyKey) : undefined;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) ({ meta, members } = await cluster());
+    if (attempt > 0) ({ meta, members } = await readMintedCluster(true));
     const existing = members.find((m) => m.nodeId === nodeId);
     const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
     if (existing && !claim) {
@@ -165,7 +159,7 @@ async function replay(record: JoinTokenRecord, keyHash: string | undefined): Pro
   const credential = mintNodeCredential(record.nodeId);
   const member = await reissueCredential(record.nodeId, record.jti, credential);
   if (!member) throw new Unauthorized('Join token already used');
-  const { meta, members } = await cluster();
+  const { meta, members } = await readMintedCluster(true);
   return answer(member, meta.clusterId, credential.token, leaderOf(meta, members), members);
 }
 

@@ -6,7 +6,7 @@ import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Member } from './member';
 import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
-import { listMembers } from './repository';
+import { readMintedCluster } from './repository';
 import { healthiestVoter, leaseLapsed } from './rules';
 
 /**
@@ -45,10 +45,7 @@ export async function electLeader(
   seen?: { meta: ClusterMeta; members: readonly Member[] },
 ): Promise<Election> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const { meta, members } =
-      attempt === 0 && seen
-        ? seen
-        : await Promise.all([getClusterMeta(true), listMembers(true)]).then(([meta, members]) => ({ meta, members }));
+    const { meta, members } = attempt === 0 && seen ? seen : await readMintedCluster(true);
     if (!leaseLapsed(meta, now)) return { kind: 'held', meta };
     const candidate = healthiestVoter(members, now, thresholdMs());
     if (!candidate) return { kind: 'none' };
@@ -64,7 +61,7 @@ export async function electLeader(
  */
 export async function transferLeadership(fromNodeId: number, now: number, actor = 'system', requestId = 'transfer'): Promise<Transfer> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [meta, members] = await Promise.all([getClusterMeta(true), listMembers(true)]);
+    const { meta, members } = await readMintedCluster(true);
     if (meta.leaderNodeId !== fromNodeId) return { kind: 'not-leader', meta };
     const candidate = healthiestVoter(members, now, thresholdMs(), fromNodeId);
     if (!candidate) return { kind: 'no-candidate' };

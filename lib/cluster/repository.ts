@@ -6,7 +6,7 @@ import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
 import { memberFromItem, memberToItem, type Member } from './member';
-import { toMeta, type ClusterMeta } from './meta';
+import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
 
 /** Members of the cluster: one partition, sorted by node id. */
 
@@ -35,6 +35,12 @@ export async function readCluster(consistent = false): Promise<{ meta: ClusterMe
   const last = items.at(-1);
   const meta = last?.SK === keys.clusterMetaSk ? toMeta(last) : undefined;
   return { meta, members: (meta ? items.slice(0, -1) : items).map(memberFromItem) };
+}
+
+/** readCluster, minting the cluster item (and its id) the first time the cluster is seen. */
+export async function readMintedCluster(consistent = false): Promise<{ meta: ClusterMeta; members: Member[] }> {
+  const { meta, members } = await readCluster(consistent);
+  return { meta: meta ?? (await getClusterMeta(consistent)), members };
 }
 
 /**

@@ -9,10 +9,10 @@ import * as repo from './repository';
 
 /** The Sensu Go cluster surface over the same members. */
 
-/** The members and the cluster item in one Query stream (the first call ever mints the cluster item). */
+/** The members and the cluster item in one Query stream. */
 async function memberList() {
-  const { meta, members } = await repo.readCluster();
-  return sensuMemberList(meta ?? (await getClusterMeta()), members);
+  const { meta, members } = await repo.readMintedCluster();
+  return sensuMemberList(meta, members);
 }
 
 export const listSensuMembers = memberList;
