@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../identity/principal';
 import { documents, TABLE } from '../store/client';
@@ -44,6 +44,12 @@ function auditItem(entry: AuditEntry, now: number): Record<string, unknown> {
 
 /** The entry as one item of a TransactWriteItems, so it is written if and only if the change is. */
 export const auditPut = (entry: AuditEntry, now = Date.now()) => ({ Put: { TableName: TABLE, Item: auditItem(entry, now) } });
+
+type Update = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+
+/** One item's conditional update and its audit entry, in one transaction: the entry is written if and only if the change is. */
+export const auditedUpdate = (update: Omit<Update, 'TableName'>, entry: AuditEntry, now = Date.now()) =>
+  new TransactWriteCommand({ TransactItems: [{ Update: { TableName: TABLE, ...update } }, auditPut(entry, now)] });
 
 /** The entry on its own, after a single-item change has succeeded. */
 export async function recordAudit(entry: AuditEntry, now = Date.now()): Promise<void> {

@@ -1,7 +1,6 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPut, type AuditEntry } from '../audit/audit';
+import { auditedUpdate, type AuditEntry } from '../audit/audit';
 import type { Member } from '../cluster/member';
-import { documents, TABLE } from '../store/client';
+import { documents } from '../store/client';
 import { cancellationReasons } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Health } from './rules';
@@ -16,31 +15,27 @@ export async function recordHealth(member: Member, health: Health, now: number, 
   const silentSince = !health.healthy && member.lastHeartbeatAt !== undefined;
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: TABLE,
-              Key: keys.member(member.nodeId),
-              UpdateExpression: 'SET healthy = :healthy, stableSince = :since',
-              // Only the transition judged: the member exists, its persisted health is still the one read
-              // (a concurrent pass records it once), and a failure only while no heartbeat came since.
-              ConditionExpression: [
-                'attribute_exists(PK)',
-                wasUnset ? 'attribute_not_exists(healthy)' : 'healthy = :was',
-                ...(silentSince ? ['lastHeartbeatAt = :beat'] : []),
-              ].join(' AND '),
-              ExpressionAttributeValues: {
-                ':healthy': health.healthy,
-                ':since': health.stableSince,
-                ...(wasUnset ? {} : { ':was': member.healthy }),
-                ...(silentSince ? { ':beat': member.lastHeartbeatAt } : {}),
-              },
-            },
+      auditedUpdate(
+        {
+          Key: keys.member(member.nodeId),
+          UpdateExpression: 'SET healthy = :healthy, stableSince = :since',
+          // Only the transition judged: the member exists, its persisted health is still the one read
+          // (a concurrent pass records it once), and a failure only while no heartbeat came since.
+          ConditionExpression: [
+            'attribute_exists(PK)',
+            wasUnset ? 'attribute_not_exists(healthy)' : 'healthy = :was',
+            ...(silentSince ? ['lastHeartbeatAt = :beat'] : []),
+          ].join(' AND '),
+          ExpressionAttributeValues: {
+            ':healthy': health.healthy,
+            ':since': health.stableSince,
+            ...(wasUnset ? {} : { ':was': member.healthy }),
+            ...(silentSince ? { ':beat': member.lastHeartbeatAt } : {}),
           },
-          auditPut(audit, now),
-        ],
-      }),
+        },
+        audit,
+        now,
+      ),
     );
     return true;
   } catch (err) {

@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPut, type AuditEntry } from '../audit/audit';
+import { auditedUpdate, auditPut, type AuditEntry } from '../audit/audit';
 import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, type Item } from '../store/conditions';
@@ -93,21 +93,17 @@ export async function beginDrain(nodeId: number, deadline: number, now: number, 
 export async function completeDrain(nodeId: number, epoch: number, now: number, audit: AuditEntry): Promise<boolean> {
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: TABLE,
-              Key: keys.member(nodeId),
-              UpdateExpression: 'SET drainState = :drained, drainUpdatedAt = :now REMOVE drainDeadline',
-              // The epoch guard: timers are advisory, this condition is the authority.
-              ConditionExpression: 'drainState = :draining AND drainEpoch = :epoch',
-              ExpressionAttributeValues: { ':drained': 'drained', ':draining': 'draining', ':epoch': epoch, ':now': now },
-            },
-          },
-          auditPut({ ...audit, details: { ...audit.details, drainEpoch: epoch } }, now),
-        ],
-      }),
+      auditedUpdate(
+        {
+          Key: keys.member(nodeId),
+          UpdateExpression: 'SET drainState = :drained, drainUpdatedAt = :now REMOVE drainDeadline',
+          // The epoch guard: timers are advisory, this condition is the authority.
+          ConditionExpression: 'drainState = :draining AND drainEpoch = :epoch',
+          ExpressionAttributeValues: { ':drained': 'drained', ':draining': 'draining', ':epoch': epoch, ':now': now },
+        },
+        { ...audit, details: { ...audit.details, drainEpoch: epoch } },
+        now,
+      ),
     );
     return true;
   } catch (err) {
@@ -125,21 +121,17 @@ export async function resume(nodeId: number, now: number, audit: AuditEntry): Pr
   if (before.drainState === 'active') return undefined;
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: TABLE,
-              Key: keys.member(nodeId),
-              UpdateExpression: 'SET drainState = :active, drainUpdatedAt = :now REMOVE drainDeadline',
-              // Exactly the drain we read: its epoch's execution is the one to stop.
-              ConditionExpression: 'drainState = :state AND drainEpoch = :epoch',
-              ExpressionAttributeValues: { ':active': 'active', ':now': now, ':state': before.drainState, ':epoch': before.drainEpoch },
-            },
-          },
-          auditPut({ ...audit, details: { ...audit.details, from: before.drainState, drainEpoch: before.drainEpoch } }, now),
-        ],
-      }),
+      auditedUpdate(
+        {
+          Key: keys.member(nodeId),
+          UpdateExpression: 'SET drainState = :active, drainUpdatedAt = :now REMOVE drainDeadline',
+          // Exactly the drain we read: its epoch's execution is the one to stop.
+          ConditionExpression: 'drainState = :state AND drainEpoch = :epoch',
+          ExpressionAttributeValues: { ':active': 'active', ':now': now, ':state': before.drainState, ':epoch': before.drainEpoch },
+        },
+        { ...audit, details: { ...audit.details, from: before.drainState, drainEpoch: before.drainEpoch } },
+        now,
+      ),
     );
     return before;
   } catch (err) {
