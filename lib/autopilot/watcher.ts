@@ -44,9 +44,9 @@ export async function watcherPass(now: number, requestId: string, settings = con
   // The cluster item first: its voterCount then guards every removal against any change of voters after it.
   let meta: ClusterMeta = await getClusterMeta(true);
   let members: Member[] = await listMembers(true);
-  const update = (nodeId: number, change: Partial<Member>) => {
-    members = members.map((m) => (m.nodeId === nodeId ? ({ ...m, ...change } as Member) : m));
-  };
+  // The pass's own copies: each write it makes is applied to them in place, for the steps after it.
+  const byId = new Map(members.map((m) => [m.nodeId, m]));
+  const update = (nodeId: number, change: Partial<Member>) => void Object.assign(byId.get(nodeId)!, change);
   const audit = (action: string, nodeId: number, details: Record<string, unknown>) => ({
     actor: ACTOR,
     action,
