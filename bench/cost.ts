@@ -205,27 +205,14 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
     // What each credential adds to any operation, on a route that does nothing else.
     const lookup = (c: ReturnType<typeof client>) => () => c.post('/api/v1/auth/lookup-token');
     await row('credential: access token', 'nothing (signature only)', (u) => dynamo(u) === 0, lookup(readonly), lookup(readonly));
-    await row(
-      'credential: access token with sid',
-      '1 read (the session: logout ends it at once)',
-      (u) => only(u, { GetItem: 1 }),
-      undefined,
-      lookup(bearer(session)),
-    );
-    await row(
-      'credential: API token',
-      '2 reads (the token, then its owner\u2019s role)',
-      (u) => only(u, { GetItem: 2 }),
-      undefined,
-      lookup(bearer(apiToken)),
-    );
-    await row(
-      'credential: CockroachDB session',
-      '2 reads (the session, then its user\u2019s role)',
-      (u) => only(u, { GetItem: 2 }),
-      undefined,
-      lookup(as({ 'x-cockroach-api-session': crdb })),
-    );
+    const credentials: [string, string, number, ReturnType<typeof client>][] = [
+      ['access token with sid', '1 read (the session: logout ends it at once)', 1, bearer(session)],
+      ['API token', '2 reads (the token, then its owner\u2019s role)', 2, bearer(apiToken)],
+      ['CockroachDB session', '2 reads (the session, then its user\u2019s role)', 2, as({ 'x-cockroach-api-session': crdb })],
+    ];
+    for (const [kind, minimum, reads, caller] of credentials) {
+      await row(`credential: ${kind}`, minimum, (u) => only(u, { GetItem: reads }), undefined, lookup(caller));
+    }
     return rows;
   } finally {
     await rt.stop();

@@ -18,10 +18,10 @@ process.env.LEADER_LEASE_SECONDS = '10';
 
 export const { documents, dynamodb, TABLE } = await import('../../lib/store/client');
 export const { keys } = await import('../../lib/store/keys');
-const { memberToItem, memberFromItem } = await import('../../lib/cluster/member');
+const { memberToItem } = await import('../../lib/cluster/member');
 const { getClusterMeta } = await import('../../lib/cluster/meta');
 export const { watcherPass } = await import('../../lib/autopilot/watcher');
-export const { recordHeartbeat } = await import('../../lib/cluster/repository');
+export const { recordHeartbeat, listMembers } = await import('../../lib/cluster/repository');
 export const { electLeader, renewLeader, transferLeadership, abdicate } = await import('../../lib/cluster/leader');
 export const { beginDrain, resume } = await import('../../lib/drain/repository');
 export const { autopilotView } = await import('../../lib/autopilot/rules');
@@ -88,17 +88,7 @@ export async function seed(members: readonly Member[], lease: { leaderNodeId: nu
   }
 }
 
-export async function readMembers(): Promise<Member[]> {
-  const { Items = [] } = await documents.send(
-    new QueryCommand({
-      TableName: TABLE,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-      ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':p': keys.memberPrefix },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map(memberFromItem);
-}
+export const readMembers = (): Promise<Member[]> => listMembers(true);
 
 export const readMeta = () => getClusterMeta(true);
 
