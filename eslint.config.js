@@ -1,6 +1,24 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layers: arrows run functions → http → capabilities → compat and store (docs/architecture.md).
+// Each entry names what a folder may not import; the linter test proves a violation fails.
+const capabilities = ['cluster', 'leases', 'drain', 'autopilot', 'identity', 'clients', 'system', 'audit'];
+const ban = {
+  sdk: { group: ['@aws-sdk/*', '@smithy/*'], message: 'Only repositories, lib/store and infra/ touch the AWS SDK.' },
+  http: { group: ['**/http', '**/http/**'], message: 'Capabilities and the store never import lib/http: they return data.' },
+  functions: { group: ['**/functions/**'], message: 'Nothing imports an entry point.' },
+  local: { group: ['**/infra/local/**', '**/local/*'], message: 'Deployed code never imports the local runtime.' },
+  capabilities: {
+    group: capabilities.flatMap((c) => [`**/${c}/**`, `../${c}`]),
+    message: 'The store and the wire formats sit below the capabilities.',
+  },
+};
+const layer = (files, ...banned) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: banned.map((b) => ban[b]) }] },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', '.roster/**', '.serverless/**', 'node_modules/**'] },
   js.configs.recommended,
@@ -28,16 +46,18 @@ export default tseslint.config(
         'error',
         { selector: 'TryStatement', message: 'No try/catch in handlers: throw a DomainError and let the chain map it.' },
       ],
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*'] }],
     },
   },
+  layer(['functions/**/*.ts'], 'sdk', 'local'),
+  layer(['lib/http/**/*.ts', 'lib/*.ts'], 'functions', 'local'),
+  // lib/identity still returns HTTP replies: it leaves lib/http's reach in the core restructuring.
+  layer([`lib/{${capabilities.filter((c) => c !== 'identity').join(',')}}/**/*.ts`], 'http', 'functions', 'local'),
+  layer(['lib/identity/**/*.ts'], 'functions', 'local'),
+  layer(['lib/store/**/*.ts'], 'capabilities', 'http', 'functions', 'local'),
+  layer(['lib/compat/**/*.ts'], 'sdk', 'capabilities', 'http', 'functions', 'local'),
   {
     // Tests assert on parsed JSON bodies of many shapes.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
-  {
-    files: ['lib/compat/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*'] }] },
   },
 );
