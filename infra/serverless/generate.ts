@@ -168,12 +168,58 @@ export function toYaml(value: unknown, indent = ''): string {
   return ` ${JSON.stringify(value)}`;
 }
 
+/** Functions that hash a password on every call: login on each surface, and Basic on /clients. */
+const hashesPasswords = (r: RouteSpec) => r.basicAuth === true || PASSWORD_LOGINS.has(r.fn);
+const PASSWORD_LOGINS = new Set(['auth-login', 'crdb-login', 'sensu-auth']);
+
+/** Serverless's logical id of a function's Lambda (`auth-login` → `AuthDashloginLambdaFunction`). */
+const lambdaLogicalId = (fn: string) =>
+  `${fn[0]!.toUpperCase()}${fn.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
+
+/**
+ * Throttling on the API's stage, tighter on the login routes (a password hash is about 0.5 s
+ * of CPU), and an optional reserved-concurrency cap on their functions, so that a login
+ * flood cannot take the account's concurrency from heartbeats. Off by default: a new
+ * account's concurrency quota may not allow a reservation.
+ */
+function limitsYaml(): Record<string, unknown> {
+  const logins = routes.filter(hashesPasswords);
+  const throttle = (rate: string, burst: string) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst });
+  const extensions: Record<string, unknown> = {
+    HttpApiStage: {
+      Properties: {
+        DefaultRouteSettings: { DetailedMetricsEnabled: false, ...throttle('${param:apiRateLimit, 500}', '${param:apiBurstLimit, 1000}') },
+        RouteSettings: Object.fromEntries(
+          logins
+            .filter((r) => PASSWORD_LOGINS.has(r.fn))
+            .map((r) => [`${r.method} ${r.path}`, throttle('${param:loginRateLimit, 5}', '${param:loginBurstLimit, 10}')]),
+        ),
+      },
+    },
+  };
+  // Basic on /clients hashes too, but on every call of a client's: a cap, not a login rate.
+  for (const fn of [...new Set(logins.map((r) => r.fn))].sort()) {
+    extensions[lambdaLogicalId(fn)] = {
+      Properties: {
+        ReservedConcurrentExecutions: {
+          'Fn::If': ['CapPasswordConcurrency', '${param:passwordConcurrency, "0"}', { Ref: 'AWS::NoValue' }],
+        },
+      },
+    };
+  }
+  return {
+    Conditions: { CapPasswordConcurrency: { 'Fn::Not': [{ 'Fn::Equals': ['${param:passwordConcurrency, "0"}', '0'] }] } },
+    extensions,
+  };
+}
+
 const HEADER = '# Generated from the route table by `npm run gen` (infra/serverless/generate.ts). Do not edit.\n';
 
 export async function generate(): Promise<void> {
   const dir = new URL('./', import.meta.url);
   await writeFile(new URL('functions.yml', dir), `${HEADER}${toYaml(functionsYaml()).trimStart()}\n`);
   await writeFile(new URL('iam.yml', dir), `${HEADER}${toYaml(iamYaml()).trimStart()}\n`);
+  await writeFile(new URL('limits.yml', dir), `${HEADER}${toYaml(limitsYaml()).trimStart()}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await generate();

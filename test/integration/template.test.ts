@@ -10,6 +10,7 @@ import { roleOf } from '../../infra/serverless/generate';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
+let template: { Resources: Record<string, Resource>; Conditions: Record<string, any>; Outputs: Record<string, any> };
 const root = fileURLToPath(new URL('../..', import.meta.url));
 mkdirSync(join(root, '.roster'), { recursive: true });
 const service = mkdtempSync(join(root, '.roster', 'package-'));
@@ -21,13 +22,19 @@ beforeAll(() => {
   cpSync(join(root, 'serverless.yml'), join(service, 'serverless.yml'));
   cpSync(join(root, 'infra'), join(service, 'infra'), { recursive: true });
   cpSync(inject('distDir'), join(service, 'dist'), { recursive: true });
-  execFileSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', out], {
+  template = packageTemplate(out);
+  resources = template.Resources;
+}, 120_000);
+
+/** `osls package` of the service copy into `dir`, with deploy parameters, offline. */
+function packageTemplate(dir: string, params: string[] = []): typeof template {
+  execFileSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', dir, ...params.map((p) => `--param=${p}`)], {
     cwd: service,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     stdio: 'pipe',
   });
-  resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
-}, 120_000);
+  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}
 afterAll(() => rmSync(service, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -137,5 +144,79 @@ describe('the packaged CloudFormation template', () => {
     for (const s of statements()) {
       if (/Roster(None|Read)Role/.test(s.role)) for (const a of s.Action) expect(a, `${s.role}: ${a}`).not.toMatch(writes);
     }
+  });
+});
+
+describe('operating the packaged stack', () => {
+  const loginRoutes = ['POST /api/v1/auth/login', 'POST /api/v2/login', 'GET /auth'];
+  const hashing = routes.filter((r) => r.basicAuth || ['auth-login', 'crdb-login', 'sensu-auth'].includes(r.fn)).map((r) => r.fn);
+
+  it('throttles the stage, and the login routes tighter', () => {
+    const stage = resources.HttpApiStage!.Properties;
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    expect(Object.keys(stage.RouteSettings).sort()).toEqual([...loginRoutes].sort());
+    for (const key of loginRoutes) expect(stage.RouteSettings[key]).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    const keys = new Set(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey));
+    for (const key of loginRoutes) expect(keys.has(key), key).toBe(true);
+  });
+
+  it('caps the password-hashing functions only when a deploy parameter asks for it', () => {
+    expect(hashing.length).toBeGreaterThanOrEqual(8);
+    const byName = new Map(
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => [shortName(r.Properties.FunctionName), r.Properties]),
+    );
+    for (const fn of new Set(hashing)) {
+      expect(byName.get(fn)!.ReservedConcurrentExecutions, fn).toEqual({
+        'Fn::If': ['CapPasswordConcurrency', '0', { Ref: 'AWS::NoValue' }],
+      });
+    }
+    expect(byName.get('member-heartbeat')!.ReservedConcurrentExecutions).toBeUndefined();
+    expect(template.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] });
+    expect(template.Conditions.HasAlarmEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+
+    const withParams = packageTemplate(join(service, 'with-params'), ['passwordConcurrency=20', 'alarmEmail=ops@example.com']);
+    expect(withParams.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', '0'] }] });
+    expect(withParams.Resources.AuthDashloginLambdaFunction!.Properties.ReservedConcurrentExecutions['Fn::If'][1]).toBe('20');
+    expect(withParams.Resources.AlarmEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
+  }, 120_000);
+
+  it('alarms on 5xx, Lambda errors and throttles, table throttles, failed drain deadlines and a stalled watcher, to one topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const watched = alarms.flatMap((a) =>
+      a.MetricName
+        ? [`${a.Namespace}/${a.MetricName}`]
+        : a.Metrics.filter((m: any) => m.MetricStat).map((m: any) => `${m.MetricStat.Metric.Namespace}/${m.MetricStat.Metric.MetricName}`),
+    );
+    for (const metric of [
+      'AWS/ApiGateway/5xx',
+      'AWS/Lambda/Errors',
+      'AWS/Lambda/Throttles',
+      'AWS/DynamoDB/ReadThrottleEvents',
+      'AWS/DynamoDB/WriteThrottleEvents',
+      'AWS/States/ExecutionsFailed',
+      'AWS/Lambda/Invocations',
+    ]) {
+      expect(watched, metric).toContain(metric);
+    }
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    const stalled = resources.WatcherStalledAlarm!.Properties;
+    expect(stalled).toMatchObject({ EvaluationPeriods: 3, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
+    expect(resources.AlarmEmailSubscription!.Condition).toBe('HasAlarmEmail');
+  });
+
+  it("sends the watcher's failed passes to a queue, and keeps every function's logs for a bounded time", () => {
+    const destination = resources.WatcherFailureDestination!.Properties;
+    expect(destination.FunctionName).toEqual({ Ref: 'WatcherLambdaFunction' });
+    expect(destination.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['WatcherFailures', 'Arn'] });
+    const groups = ofType('AWS::Logs::LogGroup').map(([, r]) => r.Properties);
+    expect(groups.length).toBe(lambdas().length);
+    for (const g of groups) expect(g.RetentionInDays, g.LogGroupName).toBe(30);
+  });
+
+  it('outputs the API URL', () => {
+    expect(template.Outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
   });
 });
