@@ -11,7 +11,7 @@ function blockAfter(marker: string): string {
   if (at < 0) throw new Error(`README has no "${marker}"`);
   const match = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
   if (!match) throw new Error(`no sh block after "${marker}"`);
-  return match[1];
+  return match[1]!;
 }
 
 /** The settings the README's start command passes, as an environment. */

@@ -8,7 +8,7 @@ import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/tasks';
 import { roleOf } from '../../infra/serverless/generate';
 
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 let template: { Resources: Record<string, Resource>; Conditions: Record<string, any>; Outputs: Record<string, any> };
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,7 +6,7 @@ const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
 /** The import-restriction messages ESLint gives `source` imported from `file`. */
 async function restrictions(file: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(`import { x } from '${source}';\nexport const y = x;\n`, { filePath: file });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
 describe('the layers the linter enforces (docs/architecture.md)', () => {
