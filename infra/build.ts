@@ -33,8 +33,12 @@ const routeTablePlugin: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^roster:(openapi-document|route-paths)$/ }, (args) => ({ path: args.path, namespace: 'roster' }));
     b.onLoad({ filter: /.*/, namespace: 'roster' }, async (args) => {
-      const [{ openApiDocument }, { routes }] = await Promise.all([import('../lib/http/openapi'), import('../lib/http/routes')]);
-      const data = args.path === 'roster:openapi-document' ? openApiDocument(routes) : routes.map(({ method, path }) => ({ method, path }));
+      const [{ openApiDocument }, { routes, deployedRoutes }] = await Promise.all([
+        import('../lib/http/openapi'),
+        import('../lib/http/routes'),
+      ]);
+      const data =
+        args.path === 'roster:openapi-document' ? openApiDocument(routes) : deployedRoutes.map(({ method, path }) => ({ method, path }));
       return { contents: JSON.stringify(data), loader: 'json' };
     });
   },

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { RouteSpec, StoreAccess } from '../../lib/http/route';
-import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
+import { deployedRoutes as routes, NOT_FOUND_FN } from '../../lib/http/routes';
 import { tasks, type TaskSpec } from '../../lib/tasks';
 
 type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & Pick<TaskSpec, 'parameters'> & { memorySize?: number; timeout?: number };

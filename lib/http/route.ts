@@ -47,6 +47,11 @@ export interface RouteSpec {
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
   readonly bodyKind?: BodyKind;
+  /**
+   * false: served by the local runtime only, never deployed. On AWS nothing on the internet may
+   * create the first admin: the one-off bootstrap function does it with a password from SSM.
+   */
+  readonly deployed?: false;
 }
 
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */

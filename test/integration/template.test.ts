@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
+import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/tasks';
 import { roleOf } from '../../infra/serverless/generate';
@@ -46,12 +46,21 @@ describe('the packaged CloudFormation template', () => {
     const inTemplate = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .sort();
-    const inTable = [...routes.map((r) => `${r.method} ${r.path}`), '$default'].sort();
+    const inTable = [...deployedRoutes.map((r) => `${r.method} ${r.path}`), '$default'].sort();
     expect(inTemplate).toEqual(inTable);
   });
 
+  it('deploys no unauthenticated first boot: init is absent, and only the bootstrap function initializes', () => {
+    expect(routes.filter((r) => r.deployed === false).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/init']);
+    const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(keys).not.toContain('POST /api/v1/init');
+    expect(lambdas().map((f) => shortName(f.FunctionName))).not.toContain('init');
+    expect(lambdas().map((f) => shortName(f.FunctionName))).toContain('bootstrap');
+    expect(ofType('AWS::ApiGatewayV2::Route').every(([, r]) => !JSON.stringify(r).includes('InitLambda'))).toBe(true);
+  });
+
   it('has one Lambda per function of the table, each on nodejs22.x arm64 with its own bundle', () => {
-    const expected = [...new Set([...routes.map((r) => r.fn), NOT_FOUND_FN, ...tasks.map((t) => t.fn)])].sort();
+    const expected = [...new Set([...deployedRoutes.map((r) => r.fn), NOT_FOUND_FN, ...tasks.map((t) => t.fn)])].sort();
     const fns = lambdas();
     expect(fns.map((f) => shortName(f.FunctionName)).sort()).toEqual(expected);
     for (const f of fns) {
@@ -139,7 +148,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('gives every function the role of its access class, and read-only roles no write action', () => {
     const byName = new Map(lambdas().map((f) => [shortName(f.FunctionName), f.Role]));
-    for (const r of routes) expect(byName.get(r.fn), r.fn).toEqual({ 'Fn::GetAtt': [roleOf(r), 'Arn'] });
+    for (const r of deployedRoutes) expect(byName.get(r.fn), r.fn).toEqual({ 'Fn::GetAtt': [roleOf(r), 'Arn'] });
     const writes = /dynamodb:(Put|Update|Delete|BatchWrite|ConditionCheck)|states:/;
     for (const s of statements()) {
       if (/Roster(None|Read)Role/.test(s.role)) for (const a of s.Action) expect(a, `${s.role}: ${a}`).not.toMatch(writes);

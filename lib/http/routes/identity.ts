@@ -19,6 +19,8 @@ export const init = route({
   path: '/api/v1/init',
   surface: 'ella',
   access: 'public', // answered only while no user exists; then 403
+  // Public and unauthenticated: on AWS the bootstrap function initializes instead.
+  deployed: false,
   store: 'write',
   memorySize: HASHING_MEMORY_MB,
   status: 201,

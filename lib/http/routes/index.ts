@@ -28,4 +28,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(identityCompat),
 ];
 
+/** The routes API Gateway serves on AWS: every route but the local-only ones. */
+export const deployedRoutes: readonly RouteSpec[] = routes.filter((r) => r.deployed !== false);
+
 export { NOT_FOUND_FN } from '../route';
