@@ -10,9 +10,23 @@ export class DomainError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
-    this.name = new.target.name;
+    // Class names do not survive minification: the kind is the status's own name.
+    this.name = KINDS[statusCode] ?? `Http${statusCode}`;
   }
 }
+
+const KINDS: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  503: 'ServiceUnavailable',
+};
 
 export class BadRequest extends DomainError {
   constructor(message: string) {

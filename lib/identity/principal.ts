@@ -34,7 +34,15 @@ export function authorize(principal: Principal, access: Access): void {
   if (access === 'public') return;
   const caller = callerOf(principal);
   if (caller === undefined) throw new Unauthorized();
-  if (!access.includes(caller)) throw new Forbidden();
+  if (!access.includes(caller)) throw new Forbidden(needed(access));
+}
+
+/** What a 403 says was needed: "requires the admin or operator role", "requires a node credential". */
+export function needed(access: readonly Caller[]): string {
+  const roles = access.filter((c): c is Role => c !== 'node');
+  const named = `the ${roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : roles[0]} role`;
+  if (!access.includes('node')) return `This requires ${named}`;
+  return roles.length ? `This requires ${named} or a node credential` : 'This requires a node credential';
 }
 
 /** Who-may-call sets the route table uses. */

@@ -43,7 +43,8 @@ export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyE
     const response = request.response ?? { statusCode: 500 };
     request.response = { ...response, headers: { ...response.headers, 'X-Request-ID': requestId } };
     const { method, path } = request.event.requestContext?.http ?? { method: route.method, path: route.path };
-    log.info('request', { method, path, status: response.statusCode, ms: Date.now() - startedAt, usage: currentUsage() });
+    const failure = request.error ? failureOf(request.error) : {};
+    log.info('request', { method, path, status: response.statusCode, ...failure, ms: Date.now() - startedAt, usage: currentUsage() });
   };
   return {
     before: (request: HttpRequest) => void state(request),
@@ -61,6 +62,13 @@ export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyE
       stamp(request);
     },
   };
+}
+
+/** What an error's summary line says of it: the message a user can act on, and its kind. */
+function failureOf(error: unknown): { error: string; kind: string } {
+  const translated = translateStoreError(error);
+  if (translated instanceof DomainError) return { error: translated.message, kind: translated.name };
+  return { error: 'Internal error', kind: translated instanceof Error ? translated.name : 'unknown' };
 }
 
 function describe(error: unknown): Record<string, unknown> {
