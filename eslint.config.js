@@ -9,6 +9,7 @@ const ban = {
   http: { group: ['**/http', '**/http/**'], message: 'Capabilities and the store never import lib/http: they return data.' },
   functions: { group: ['**/functions/**'], message: 'Nothing imports an entry point.' },
   local: { group: ['**/infra/local/**', '**/local/*'], message: 'Deployed code never imports the local runtime.' },
+  outside: { group: ['../*', '!./*', '@*/*', 'zod', 'jose'], message: 'roster/agent depends on nothing beyond Node: nodes embed it.' },
   capabilities: {
     group: capabilities.flatMap((c) => [`**/${c}/**`, `../${c}`]),
     message: 'The store and the wire formats sit below the capabilities.',
@@ -54,6 +55,7 @@ export default tseslint.config(
   layer([`lib/{${capabilities.filter((c) => c !== 'identity').join(',')}}/**/*.ts`], 'http', 'functions', 'local'),
   layer(['lib/identity/**/*.ts'], 'functions', 'local'),
   layer(['lib/store/**/*.ts'], 'capabilities', 'http', 'functions', 'local'),
+  layer(['agent/**/*.ts'], 'outside'),
   layer(['lib/compat/**/*.ts'], 'sdk', 'capabilities', 'http', 'functions', 'local'),
   {
     // Tests assert on parsed JSON bodies of many shapes.

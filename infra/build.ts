@@ -1,4 +1,5 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +61,7 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
   await mkdir(functionsDir, { recursive: true });
   const entries = (await readdir(join(root, 'functions'))).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'functions', f));
 
-  const [functions] = await Promise.all([
+  const [functions, agent] = await Promise.all([
     build({
       ...common,
       entryPoints: entries,
@@ -71,6 +72,17 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
       // Lambda hands every function its role's credentials in the environment.
       alias: { '@aws-sdk/credential-provider-node': join(root, 'infra/lambda/credentials.ts') },
       plugins: [routeTablePlugin],
+    }),
+    // roster/agent: what nodes embed, so small and with no dependency beyond Node's fetch.
+    build({
+      ...common,
+      banner: {},
+      entryPoints: [join(root, 'agent/index.ts')],
+      outdir: join(outDir, 'agent'),
+      outExtension: { '.js': '.mjs' },
+      minify: true,
+      sourcemap: 'linked',
+      metafile: true,
     }),
     build({
       ...common,
@@ -86,7 +98,9 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
   const sizes = Object.entries(functions.metafile!.outputs)
     .map(([file, out]) => ({ fn: basename(file, '.mjs'), bytes: out.bytes }))
     .sort((a, b) => a.fn.localeCompare(b.fn));
+  const agentBytes = Object.entries(agent.metafile!.outputs).find(([file]) => file.endsWith('.mjs'))![1].bytes;
   await writeFile(join(outDir, 'sizes.json'), JSON.stringify(sizes, null, 2));
+  await writeFile(join(outDir, 'agent', 'size.json'), JSON.stringify({ bytes: agentBytes }));
   return sizes;
 }
 
@@ -95,4 +109,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const width = Math.max(...sizes.map((s) => s.fn.length));
   for (const { fn, bytes } of sizes) console.log(`  ${fn.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB`);
   console.log(`built ${sizes.length} functions into dist/functions`);
+  // The agent's type declarations, for `import { Agent } from 'roster/agent'`.
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'agent/tsconfig.json')], { stdio: 'inherit' });
+  console.log('built roster/agent into dist/agent');
 }

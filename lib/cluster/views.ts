@@ -14,6 +14,8 @@ export function memberView(member: Member, ctx: { leaderNodeId: number; now: num
     isLeader: member.nodeId === ctx.leaderNodeId,
     drainState: member.drainState,
     ...(member.drainUpdatedAt === undefined ? {} : { drainUpdatedAt: iso(member.drainUpdatedAt) }),
+    // When the drain completes regardless: what a node's agent and an operator count down to.
+    ...(member.drainState === 'draining' ? { drainDeadline: iso(member.drainDeadline) } : {}),
     nodeStatus: nodeStatus(member, ctx.now, ctx.thresholdMs),
     ...(member.lastHeartbeatAt === undefined ? {} : { lastHeartbeatAt: iso(member.lastHeartbeatAt) }),
     activeLeases: ctx.activeLeases,

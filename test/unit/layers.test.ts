@@ -22,6 +22,8 @@ describe('the layers the linter enforces (docs/architecture.md)', () => {
     ['lib/http/probe.ts', '../../functions/health', 'imports an entry point'],
     ['lib/leases/probe.ts', '../../infra/local/server', 'local runtime'],
     ['functions/probe.ts', '../infra/local/stepfunctions', 'local runtime'],
+    ['agent/probe.ts', '../lib/errors', 'nothing beyond Node'],
+    ['agent/probe.ts', 'zod', 'nothing beyond Node'],
   ])('%s may not import %s', async (file, source, why) => {
     const messages = await restrictions(file, source);
     expect(messages).toHaveLength(1);
@@ -34,6 +36,8 @@ describe('the layers the linter enforces (docs/architecture.md)', () => {
     ['lib/cluster/probe.ts', '../compat/cockroach'],
     ['functions/probe.ts', '../lib/http/handler'],
     ['lib/http/probe.ts', '../cluster/members'],
+    ['agent/probe.ts', './lease'],
+    ['agent/probe.ts', 'node:crypto'],
   ])('%s may import %s', async (file, source) => {
     expect(await restrictions(file, source)).toEqual([]);
   });
