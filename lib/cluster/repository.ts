@@ -262,11 +262,11 @@ export async function addUnclaimed(member: Member, audit: AuditEntry): Promise<'
 }
 
 /**
- * Sets a member's peer URLs (Sensu Go PUT), moving their reservations in the same
- * transaction: `seen` is the member as read, and the write holds only while it still has
+ * Sets a member's peer URLs (Sensu Go PUT), moving their reservations and writing the audit
+ * entry in the same transaction: `seen` is the member as read, and the write holds only while it still has
  * the URLs read (another change since is `changed`: read again).
  */
-export async function setPeerUrls(seen: Member, peerURLs: string[]): Promise<'set' | 'changed'> {
+export async function setPeerUrls(seen: Member, peerURLs: string[], now: number, audit: AuditEntry): Promise<'set' | 'changed'> {
   const added = peerUrlsBeyond(peerURLs, seen.peerURLs);
   const dropped = peerUrlsBeyond(seen.peerURLs, peerURLs);
   try {
@@ -284,6 +284,7 @@ export async function setPeerUrls(seen: Member, peerURLs: string[]): Promise<'se
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
+          auditPut(audit, now),
           ...reservePeerUrls(seen.nodeId, added),
           ...releasePeerUrls(seen.nodeId, dropped),
         ],
@@ -293,7 +294,7 @@ export async function setPeerUrls(seen: Member, peerURLs: string[]): Promise<'se
   } catch (err) {
     const reasons = cancellationReasons(err);
     if (!reasons) throw err;
-    const taken = peerUrlTaken(reasons, 1, added);
+    const taken = peerUrlTaken(reasons, 2, added);
     if (taken) throw peerUrlConflict(taken);
     const member = reasons[0];
     if (member?.code === 'ConditionalCheckFailed') {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { actorOf, recordAudit } from '../audit/audit';
+import { actorOf } from '../audit/audit';
 import { Conflict, NotFound } from '../errors';
 import { sensuMemberList } from '../compat/sensu-cluster';
 import type { Principal } from '../identity/principal';
@@ -68,19 +68,19 @@ function nodeIdOf(id: bigint): number {
 /** PUT /{hex}?peer-addrs=: new peer URLs for a member (one already another member's is 409). */
 export async function updateSensuMember(input: { id: bigint; peerURLs: string[]; by: Principal; requestId: string }) {
   const nodeId = nodeIdOf(input.id);
-  for (let attempt = 0; ; attempt++) {
-    const seen = await repo.getMember(nodeId, true);
-    if (!seen) throw repo.memberNotFound(nodeId);
-    if ((await repo.setPeerUrls(seen, input.peerURLs)) === 'set') break;
-    if (attempt === 2) throw new Conflict(`Cluster member ${nodeId} changed concurrently; retry`, 1);
-  }
-  await recordAudit({
+  const audit = {
     actor: actorOf(input.by),
     action: 'member.update-peers',
     target: `member:${nodeId}`,
     requestId: input.requestId,
     details: { peerURLs: input.peerURLs },
-  });
+  };
+  for (let attempt = 0; ; attempt++) {
+    const seen = await repo.getMember(nodeId, true);
+    if (!seen) throw repo.memberNotFound(nodeId);
+    if ((await repo.setPeerUrls(seen, input.peerURLs, Date.now(), audit)) === 'set') break;
+    if (attempt === 2) throw new Conflict(`Cluster member ${nodeId} changed concurrently; retry`, 1);
+  }
   return memberList();
 }
 
