@@ -3,5 +3,5 @@ import { httpRoute } from '../lib/http/handler';
 import { sensuRemoveMember } from '../lib/http/routes/sensu-cluster';
 
 export const handler = httpRoute(sensuRemoveMember, ({ params, principal, requestId }) =>
-  removeSensuMember({ nodeId: params.id, by: principal, requestId }),
+  removeSensuMember({ id: params.id, by: principal, requestId }),
 );

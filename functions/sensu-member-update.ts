@@ -3,5 +3,5 @@ import { httpRoute } from '../lib/http/handler';
 import { sensuUpdateMember } from '../lib/http/routes/sensu-cluster';
 
 export const handler = httpRoute(sensuUpdateMember, ({ params, query, principal, requestId }) =>
-  updateSensuMember({ nodeId: params.id, peerURLs: query['peer-addrs'], by: principal, requestId }),
+  updateSensuMember({ id: params.id, peerURLs: query['peer-addrs'], by: principal, requestId }),
 );

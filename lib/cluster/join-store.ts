@@ -4,7 +4,8 @@ import { auditPut, type AuditEntry } from '../audit/audit';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
-import { memberFromItem, memberToItem, type Member } from './member';
+import { memberFromItem, memberToItem, type Member, type Suffrage } from './member';
+import { peerUrlTaken, reservePeerUrls, type PeerUrlTaken } from './peer-urls';
 import type { NodeCredential } from './node-credentials';
 
 /** A join token's single-use record. */
@@ -47,8 +48,11 @@ export interface Redemption {
   jti: string;
   member: Member;
   credential: NodeCredential;
-  /** The member exists as an unclaimed Sensu member and is claimed, not created. */
-  claim: boolean;
+  /**
+   * The member exists as an unclaimed Sensu member and is claimed, not created: its
+   * suffrage as read (a promoted one stays a voter, and is already counted).
+   */
+  claim: Suffrage | undefined;
   /** The cluster has no voter: the member joins as a voter and takes the leader lease. */
   lead: { expiresAt: number } | undefined;
   idempotencyKeyHash?: string;
@@ -61,6 +65,8 @@ export type RedeemOutcome =
   | { kind: 'token-used'; record: JoinTokenRecord }
   | { kind: 'token-invalid' }
   | { kind: 'already-member' }
+  /** A new member's peer URL is already another member's. */
+  | { kind: 'peer-url-taken'; taken: PeerUrlTaken }
   /** What the redemption was built on changed (the first voter joined, a Sensu member came or went): read again. */
   | { kind: 'stale' }
   | { kind: 'contended' };
@@ -98,14 +104,19 @@ export async function redeem(r: Redemption): Promise<RedeemOutcome> {
             Put: {
               TableName: TABLE,
               Item: memberToItem(member, { credentialHash: r.credential.hash, credentialId: r.credential.credentialId, joinedJti: r.jti }),
-              // Create: the node id is not a member. Claim: it is an operator's Sensu member no node has joined yet.
-              ConditionExpression: r.claim ? 'origin = :sensu AND attribute_not_exists(joinedAt)' : 'attribute_not_exists(PK)',
-              ...(r.claim ? { ExpressionAttributeValues: { ':sensu': 'sensu' } } : {}),
+              // Create: the node id is not a member. Claim: it is an operator's Sensu member no node has joined yet,
+              // still of the suffrage read (a promotion since would leave the counters wrong).
+              ConditionExpression: r.claim
+                ? 'origin = :sensu AND attribute_not_exists(joinedAt) AND suffrage = :claimed'
+                : 'attribute_not_exists(PK)',
+              ...(r.claim ? { ExpressionAttributeValues: { ':sensu': 'sensu', ':claimed': r.claim } } : {}),
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
           { Update: countersUpdate(r) },
           auditPut(r.audit, now),
+          // A claimed member's peer URLs were reserved when it was added.
+          ...(r.claim ? [] : reservePeerUrls(member.nodeId, member.peerURLs)),
         ],
       }),
     );
@@ -123,21 +134,29 @@ export async function redeem(r: Redemption): Promise<RedeemOutcome> {
       return joined ? { kind: 'already-member' } : { kind: 'stale' };
     }
     if (meta?.code === 'ConditionalCheckFailed') return { kind: 'stale' };
+    const taken = r.claim ? undefined : peerUrlTaken(reasons, 4, member.peerURLs);
+    if (taken) return { kind: 'peer-url-taken', taken };
     if (reasons.some((x) => x.code === 'TransactionConflict')) return { kind: 'contended' };
     throw err;
   }
 }
 
+/**
+ * The counters follow the member: a created one adds to memberCount, a claimed one is
+ * counted already (and, if it was promoted, among the voters too). `counted` is the
+ * voters the cluster has besides the new ones: 1 when the claimed member is a voter.
+ */
 function countersUpdate(r: Redemption) {
   const added = r.claim ? 0 : 1;
+  const counted = r.claim === 'voter' ? 1 : 0;
   if (r.lead) {
     return {
       TableName: TABLE,
       Key: keys.clusterMeta(),
       UpdateExpression:
         'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added',
-      // The first voter leads: only while the cluster still has none (two first joins race here).
-      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(voterCount) OR voterCount = :zero)',
+      // The first voter leads: only while the cluster has no voter but (a claimed) itself (two first joins race here).
+      ConditionExpression: `attribute_exists(PK) AND ${counted === 0 ? '(attribute_not_exists(voterCount) OR voterCount = :zero)' : 'voterCount = :one'}`,
       ExpressionAttributeValues: {
         ':one': 1,
         ':zero': 0,
@@ -153,9 +172,9 @@ function countersUpdate(r: Redemption) {
     TableName: TABLE,
     Key: keys.clusterMeta(),
     UpdateExpression: 'ADD memberCount :added',
-    // A nonvoter joins only a cluster that has a voter; otherwise it would be the first, and lead.
-    ConditionExpression: 'voterCount > :zero',
-    ExpressionAttributeValues: { ':zero': 0, ':added': added },
+    // Only into a cluster with another voter; otherwise this member would be the first, and lead.
+    ConditionExpression: 'voterCount > :counted',
+    ExpressionAttributeValues: { ':counted': counted, ':added': added },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
 }

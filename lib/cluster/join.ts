@@ -11,6 +11,7 @@ import { getJoinToken, redeem, reissueCredential, storeJoinToken, type JoinToken
 import { joinedMember, type Member } from './member';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { mintNodeCredential } from './node-credentials';
+import { peerUrlConflict } from './peer-urls';
 import { readMintedCluster } from './repository';
 
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
@@ -97,7 +98,11 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
     }
 
     const now = Date.now();
-    const lead = meta.voterCount === 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
+    // A claimed member keeps the suffrage it was given (a promoted one is a voter, counted already);
+    // the member leads when the cluster has no other voter.
+    const claimed = claim ? existing.suffrage : undefined;
+    const others = meta.voterCount - (claimed === 'voter' ? 1 : 0);
+    const lead = others <= 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
     const member: Member = {
       ...joinedMember({
         nodeId,
@@ -105,7 +110,7 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
         apiAddress: input.apiAddress,
         binaryVersion: input.binaryVersion,
         certFingerprint: input.certFingerprint,
-        suffrage: lead ? 'voter' : 'nonvoter',
+        suffrage: lead || claimed === 'voter' ? 'voter' : 'nonvoter',
         now,
         peerURLs: existing?.peerURLs.length ? existing.peerURLs : [`https://${input.raftAddress}`],
         createdAt: existing?.createdAt,
@@ -117,7 +122,7 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
       jti,
       member,
       credential,
-      claim,
+      claim: claimed,
       lead,
       idempotencyKeyHash: keyHash,
       now,
@@ -140,6 +145,8 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
         throw new Unauthorized('Invalid or expired join token');
       case 'already-member':
         throw new Conflict(`Node ${nodeId} is already a cluster member`);
+      case 'peer-url-taken':
+        throw peerUrlConflict(outcome.taken);
       case 'stale':
         continue;
       case 'contended':

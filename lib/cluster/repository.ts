@@ -7,6 +7,7 @@ import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
 import { memberFromItem, memberToItem, type Member } from './member';
 import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
+import { peerUrlConflict, peerUrlsBeyond, peerUrlTaken, releasePeerUrls, reservePeerUrls } from './peer-urls';
 
 /** Members of the cluster: one partition, sorted by node id. */
 
@@ -151,6 +152,11 @@ export interface DeadRemoval {
  * With `dead` (autopilot), the member must not have heartbeated since it was read, and
  * the voters must be those the quorum check counted.
  */
+/** The member still holds exactly these peer URLs (none: an empty list, or a member written before they were kept). */
+const samePeerUrls = (urls: readonly string[]) =>
+  urls.length === 0 ? '(attribute_not_exists(peerURLs) OR size(peerURLs) = :zero)' : 'peerURLs = :urls';
+const peerUrlValues = (urls: readonly string[]) => (urls.length === 0 ? { ':zero': 0 } : { ':urls': [...urls] });
+
 export async function remove(seen: Member, force: boolean, now: number, audit: AuditEntry, dead?: DeadRemoval): Promise<void> {
   const nodeId = seen.nodeId;
   const stillDead = dead && seen.lastHeartbeatAt !== undefined ? ' AND lastHeartbeatAt = :beat' : '';
@@ -162,10 +168,12 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
             Delete: {
               TableName: TABLE,
               Key: keys.member(nodeId),
-              // Drained (unless forced), and still of the suffrage the counters are adjusted for (autopilot's: and still silent).
-              ConditionExpression: `attribute_exists(PK) AND suffrage = :suffrage${force ? '' : ' AND drainState = :drained'}${stillDead}`,
+              // Drained (unless forced), still of the suffrage the counters are adjusted for, and still holding the
+              // peer URLs whose reservations go with it (autopilot's: and still silent).
+              ConditionExpression: `attribute_exists(PK) AND suffrage = :suffrage AND ${samePeerUrls(seen.peerURLs)}${force ? '' : ' AND drainState = :drained'}${stillDead}`,
               ExpressionAttributeValues: {
                 ':suffrage': seen.suffrage,
+                ...peerUrlValues(seen.peerURLs),
                 ...(force ? {} : { ':drained': 'drained' }),
                 ...(stillDead ? { ':beat': seen.lastHeartbeatAt } : {}),
               },
@@ -189,6 +197,7 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
             },
           },
           auditPut(audit, now),
+          ...releasePeerUrls(nodeId, seen.peerURLs),
         ],
       }),
     );
@@ -212,7 +221,10 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
   }
 }
 
-/** A member added by an operator (Sensu Go POST): a nonvoter that no node has claimed yet. */
+/**
+ * A member added by an operator (Sensu Go POST): a nonvoter that no node has claimed yet,
+ * with its peer URLs reserved in the same transaction (one already a member's is 409).
+ */
 export async function addUnclaimed(member: Member, audit: AuditEntry): Promise<'added' | 'taken'> {
   try {
     await documents.send(
@@ -235,34 +247,61 @@ export async function addUnclaimed(member: Member, audit: AuditEntry): Promise<'
             },
           },
           auditPut(audit, member.createdAt),
+          ...reservePeerUrls(member.nodeId, member.peerURLs),
         ],
       }),
     );
     return 'added';
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return 'taken';
+    const reasons = cancellationReasons(err);
+    const taken = peerUrlTaken(reasons, 3, member.peerURLs);
+    if (taken) throw peerUrlConflict(taken);
+    if (reasons?.[0]?.code === 'ConditionalCheckFailed') return 'taken';
     throw err;
   }
 }
 
-/** Sets a member's peer URLs (Sensu Go PUT). */
-export async function setPeerUrls(nodeId: number, peerURLs: string[]): Promise<Member> {
+/**
+ * Sets a member's peer URLs (Sensu Go PUT), moving their reservations and writing the audit
+ * entry in the same transaction: `seen` is the member as read, and the write holds only while it still has
+ * the URLs read (another change since is `changed`: read again).
+ */
+export async function setPeerUrls(seen: Member, peerURLs: string[], now: number, audit: AuditEntry): Promise<'set' | 'changed'> {
+  const added = peerUrlsBeyond(peerURLs, seen.peerURLs);
+  const dropped = peerUrlsBeyond(seen.peerURLs, peerURLs);
   try {
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: keys.member(nodeId),
-        UpdateExpression: 'SET peerURLs = :urls',
-        // Never creates a member: an unknown id is 404.
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':urls': peerURLs },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.member(seen.nodeId),
+              UpdateExpression: 'SET peerURLs = :next',
+              // Never creates a member (404), and only over the URLs read: their reservations move with them.
+              ConditionExpression: `attribute_exists(PK) AND ${samePeerUrls(seen.peerURLs)}`,
+              ExpressionAttributeValues: { ':next': peerURLs, ...peerUrlValues(seen.peerURLs) },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          auditPut(audit, now),
+          ...reservePeerUrls(seen.nodeId, added),
+          ...releasePeerUrls(seen.nodeId, dropped),
+        ],
       }),
     );
-    return memberFromItem(Attributes!);
+    return 'set';
   } catch (err) {
-    if (conditionFailure(err)) throw memberNotFound(nodeId);
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    const taken = peerUrlTaken(reasons, 2, added);
+    if (taken) throw peerUrlConflict(taken);
+    const member = reasons[0];
+    if (member?.code === 'ConditionalCheckFailed') {
+      if (!member.item) throw memberNotFound(seen.nodeId);
+      return 'changed';
+    }
+    if (reasons.some((r) => r.code === 'TransactionConflict')) return 'changed';
     throw err;
   }
 }

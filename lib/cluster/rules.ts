@@ -50,3 +50,15 @@ export function removalRefusal(member: Pick<Member, 'nodeId' | 'drainState'>, le
     return `Cluster member ${member.nodeId} must be drained before removal (or pass force=true)`;
   return undefined;
 }
+
+/**
+ * The form in which two peer URLs are the same URL (scheme and host lower-cased, a default
+ * port dropped, an empty path as `/`): what the uniqueness of a member's peer URLs compares.
+ */
+export function canonicalPeerUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { actorOf, recordAudit } from '../audit/audit';
+import { actorOf } from '../audit/audit';
+import { Conflict, NotFound } from '../errors';
 import { sensuMemberList } from '../compat/sensu-cluster';
 import type { Principal } from '../identity/principal';
 import type { Member } from './member';
@@ -22,7 +23,8 @@ const newMemberId = (): number => Number(randomBytes(8).readBigUInt64BE() >> 11n
 
 /**
  * POST ?peer-addrs=: an operator adds a member ahead of its node (a nonvoter with no
- * heartbeat, `unknown` until a node joins with a token minted for its id).
+ * heartbeat, `unknown` until a node joins with a token minted for its id). As etcd, a peer
+ * URL that is already a member's is 409, so a retried add never makes a second member.
  */
 export async function addSensuMember(input: { peerURLs: string[]; by: Principal; requestId: string }) {
   await getClusterMeta(); // the counters below live on the cluster item
@@ -54,22 +56,37 @@ export async function addSensuMember(input: { peerURLs: string[]; by: Principal;
   throw new Error('Three random member ids in a row were taken');
 }
 
-/** PUT /{hex}?peer-addrs=: new peer URLs for a member. */
-export async function updateSensuMember(input: { nodeId: number; peerURLs: string[]; by: Principal; requestId: string }) {
-  await repo.setPeerUrls(input.nodeId, input.peerURLs);
-  await recordAudit({
+/**
+ * A member id from a Sensu Go path (any uint64): Roster mints ids at or below 2^53-1, so a
+ * larger one is no member.
+ */
+function nodeIdOf(id: bigint): number {
+  if (id < 1n || id > BigInt(Number.MAX_SAFE_INTEGER)) throw new NotFound(`Cluster member ${id} not found`);
+  return Number(id);
+}
+
+/** PUT /{hex}?peer-addrs=: new peer URLs for a member (one already another member's is 409). */
+export async function updateSensuMember(input: { id: bigint; peerURLs: string[]; by: Principal; requestId: string }) {
+  const nodeId = nodeIdOf(input.id);
+  const audit = {
     actor: actorOf(input.by),
     action: 'member.update-peers',
-    target: `member:${input.nodeId}`,
+    target: `member:${nodeId}`,
     requestId: input.requestId,
     details: { peerURLs: input.peerURLs },
-  });
+  };
+  for (let attempt = 0; ; attempt++) {
+    const seen = await repo.getMember(nodeId, true);
+    if (!seen) throw repo.memberNotFound(nodeId);
+    if ((await repo.setPeerUrls(seen, input.peerURLs, Date.now(), audit)) === 'set') break;
+    if (attempt === 2) throw new Conflict(`Cluster member ${nodeId} changed concurrently; retry`, 1);
+  }
   return memberList();
 }
 
 /** DELETE /{hex}: Sensu has no drain, so this removes as `?force=true` does (never the leader). */
-export async function removeSensuMember(input: { nodeId: number; by: Principal; requestId: string }) {
-  await removeMember({ ...input, force: true });
+export async function removeSensuMember(input: { id: bigint; by: Principal; requestId: string }) {
+  await removeMember({ nodeId: nodeIdOf(input.id), force: true, by: input.by, requestId: input.requestId });
   return memberList();
 }
 

@@ -7,12 +7,14 @@ export const nodeId = z
   .transform(Number)
   .refine(Number.isSafeInteger, 'must be at most 2^53-1');
 
-/** The same id as the Sensu Go surface writes it: hex. */
+/**
+ * A member id as the Sensu Go surface writes it: hex, any uint64 (etcd's ids span 64 bits).
+ * Roster's own ids stay at or below 2^53-1; a larger one is simply no member (404).
+ */
 export const hexNodeId = z
   .string()
-  .regex(/^(0x)?[0-9a-fA-F]{1,14}$/, 'must be a member id in hex')
-  .transform((s) => Number.parseInt(s.replace(/^0x/, ''), 16))
-  .refine((n) => n > 0 && Number.isSafeInteger(n), 'must be between 1 and 2^53-1');
+  .regex(/^(0x)?[0-9a-fA-F]{1,16}$/, 'must be a member id in hex, at most 2^64-1')
+  .transform((s) => BigInt(`0x${s.replace(/^0x/, '')}`));
 
 /** A query-string integer within bounds. */
 export const intParam = (min: number, max: number) =>

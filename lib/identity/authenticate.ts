@@ -39,6 +39,9 @@ export async function authenticate({ headers, route }: Credentials): Promise<Pri
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   if (bearer && bearer.split('.').length === 3) return fromAccessToken(bearer);
   if (bearer && isApiToken(bearer)) return fromApiToken(bearer);
+  // Sensu Go's documented API-key scheme (`Authorization: Key <key>`): a Roster API token is the key.
+  const key = route.surface === 'sensu' ? /^Key\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+  if (key && isApiToken(key)) return fromApiToken(key);
   if (/^Basic\s/i.test(authorization)) return fromBasic(authorization, route.basicAuth === true);
   const session = headers['x-cockroach-api-session'];
   if (!authorization && session) return fromSessionSecret(session);

@@ -20,6 +20,11 @@ export const keys = {
    * the members and then the cluster item in one Query stream.
    */
   clusterMetaSk: 'META',
+  /**
+   * A peer URL's owner: one item per URL a member holds (its canonical form), written and
+   * deleted in the member's own transactions, so no two members ever share a peer URL.
+   */
+  peerUrl: (canonicalUrl: string) => ({ PK: `PEERURL#${canonicalUrl}`, SK: 'PEERURL' }),
   /** A join token's jti: written at minting (TTL at its expiry), consumed once by the join transaction. */
   joinToken: (jti: string) => ({ PK: `JOIN#${jti}`, SK: 'JOIN' }),
   /** Audit entries, one partition per UTC day, ordered by time; the TTL drops them after 90 days. */

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessToken, bearer } from '../support/auth';
 import { clusterClients } from '../support/cluster';
+import { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
 let c: Awaited<ReturnType<typeof clusterClients>>;
 
+const ADMIN = { email: 'first@roster.test', password: 'first-password' };
+
 beforeAll(async () => {
-  rt = await startRuntime();
+  rt = await startRuntime({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
   c = await clusterClients(rt);
   await c.join(1);
   await c.join(2);
@@ -80,5 +84,83 @@ describe('Sensu Go cluster members', () => {
     const res = await c.admin.delete(`${MEMBERS}/${hex(2)}`);
     expect(res.status).toBe(202);
     expect((await c.readonly.get(MEMBERS)).body.members.map((m: { ID: number }) => m.ID)).not.toContain(2);
+  });
+});
+
+describe('Sensu Go peer URLs are unique among members, as in etcd', () => {
+  const peersOf = async () =>
+    ((await c.readonly.get(MEMBERS)).body.members as { ID: number; peerURLs: string[] }[]).flatMap((m) => m.peerURLs);
+
+  it("refuses a retried add with 409 in Sensu's format, so the retry makes no second member", async () => {
+    const url = 'https://10.7.0.1:7000';
+    const first = await c.admin.post(`${MEMBERS}?peer-addrs=${url}`);
+    expect(first.status).toBe(200);
+    const retry = await c.admin.post(`${MEMBERS}?peer-addrs=${url}`);
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ code: 3, message: expect.stringContaining(url) });
+    // The same URL spelled otherwise, or beside a free one, is the same peer URL.
+    expect((await c.admin.post(`${MEMBERS}?peer-addrs=HTTPS://10.7.0.1:7000/`)).status).toBe(409);
+    expect((await c.admin.post(`${MEMBERS}?peer-addrs=https://10.7.0.2:7000,${url}`)).status).toBe(409);
+    expect((await peersOf()).filter((p) => p === url)).toHaveLength(1);
+    expect(await peersOf()).not.toContain('https://10.7.0.2:7000');
+    // Twice in one add is a bad request.
+    expect((await c.admin.post(`${MEMBERS}?peer-addrs=https://10.7.0.3:7000,https://10.7.0.3:7000/`)).status).toBe(400);
+  });
+
+  it("refuses a joined member's peer URL, and a join onto a peer URL another member holds", async () => {
+    const joined = await c.join(31);
+    const own = `https://${c.joinBody('', 31).raftAddress}`;
+    expect((await c.admin.post(`${MEMBERS}?peer-addrs=${own}`)).status).toBe(409);
+    const added = await c.admin.post(`${MEMBERS}?peer-addrs=https://${c.joinBody('', 32).raftAddress}`);
+    expect(added.status).toBe(200);
+    const res = await c.anonymous.post('/api/v1/cluster/join', c.joinBody(await c.mint(32), 32));
+    expect(res.status).toBe(409);
+    expect(res.body.error).toContain('Peer URL');
+    expect(joined.answer.nodeId).toBe(31);
+  });
+
+  it('moves reservations with a PUT and frees them with the removal', async () => {
+    const from = 'https://10.7.1.1:7000';
+    const to = 'https://10.7.1.2:7000';
+    const added = (await c.admin.post(`${MEMBERS}?peer-addrs=${from}`)).body.members.find((m: { peerURLs: string[] }) =>
+      m.peerURLs.includes(from),
+    );
+    // Another member's URL is refused, and nothing changes.
+    const taken = await c.admin.put(`${MEMBERS}/${hex(added.ID)}?peer-addrs=https://10.7.0.1:7000`);
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ code: 3 });
+    expect((await c.admin.put(`${MEMBERS}/${hex(added.ID)}?peer-addrs=${to}`)).status).toBe(200);
+    expect((await c.admin.post(`${MEMBERS}?peer-addrs=${to}`)).status).toBe(409);
+    const reused = await c.admin.post(`${MEMBERS}?peer-addrs=${from}`);
+    expect(reused.status).toBe(200);
+    expect((await c.admin.delete(`${MEMBERS}/${hex(added.ID)}`)).status).toBe(202);
+    expect((await c.admin.post(`${MEMBERS}?peer-addrs=${to}`)).status).toBe(200);
+  });
+});
+
+describe('Sensu Go member ids and API keys', () => {
+  it("parses ids in paths as hex up to 2^64-1: the docs' own id is 404, not 400", async () => {
+    for (const id of ['8927110dc66458af', 'ffffffffffffffff', '20000000000000', '0']) {
+      const put = await c.admin.put(`${MEMBERS}/${id}?peer-addrs=https://10.7.2.1:7000`);
+      expect(put.status, id).toBe(404);
+      expect(put.body).toMatchObject({ code: 2 });
+      expect((await c.admin.delete(`${MEMBERS}/${id}`)).status, id).toBe(404);
+    }
+    expect((await c.admin.delete(`${MEMBERS}/10000000000000000`)).status).toBe(400);
+    expect((await c.admin.delete(`${MEMBERS}/xyz`)).status).toBe(400);
+  });
+
+  it('accepts `Authorization: Key <api key>` with a Roster API token as the key, on the Sensu Go surface only', async () => {
+    const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    const made = await admin.post('/api/v1/users/me/api-tokens', { name: 'sensuctl' });
+    expect(made.status).toBe(201);
+    const key = client(rt.url, { authorization: `Key ${made.body.result.token}` });
+    const list = await key.get(MEMBERS);
+    expect(list.status).toBe(200);
+    expect(list.body.members.length).toBeGreaterThan(0);
+    expect((await key.get('/api/v1/cluster/members')).status).toBe(401);
+    expect((await client(rt.url, { authorization: 'Key roster_nope_nope' }).get(MEMBERS)).status).toBe(401);
+    expect((await admin.delete(`/api/v1/users/me/api-tokens/${made.body.result.id}`)).status).toBe(200);
+    expect((await key.get(MEMBERS)).status).toBe(401);
   });
 });

@@ -2,7 +2,8 @@ import type { CellContext, Fixture } from './matrix';
 
 /** Matrix fixtures of the membership, lease and drain routes (see ./matrix). */
 
-const peer = 'https://10.9.9.9:7000';
+/** A peer URL no member holds yet: a member's peer URLs are its own, so every cell takes a fresh one. */
+const peer = (ctx: CellContext) => `https://matrix-${ctx.unique()}.example:7000`;
 
 /** A lease held by the matrix's node, with its range id and fencing token. */
 async function heldLease(ctx: CellContext) {
@@ -19,8 +20,9 @@ export const clusterFixtures: Record<string, Fixture> = {
   'member-promote': async (ctx) => ({ path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/promote` }),
   'member-drain': async (ctx) => ({ path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/drain`, body: { deadlineSeconds: 0 } }),
   'member-resume': async (ctx) => ({ path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/resume` }),
+  'sensu-member-add': async (ctx) => ({ path: `/api/core/v2/cluster/members?peer-addrs=${peer(ctx)}` }),
   'sensu-member-update': async (ctx) => ({
-    path: `/api/core/v2/cluster/members/${(await ctx.join()).nodeId.toString(16)}?peer-addrs=${peer}`,
+    path: `/api/core/v2/cluster/members/${(await ctx.join()).nodeId.toString(16)}?peer-addrs=${peer(ctx)}`,
   }),
   'sensu-member-remove': async (ctx) => ({ path: `/api/core/v2/cluster/members/${(await ctx.join()).nodeId.toString(16)}` }),
   'lease-put': async (ctx) => ({ path: `/api/v1/leases/matrix-${ctx.unique()}`, body: { ttlSeconds: 60 } }),

@@ -16,10 +16,12 @@ export async function clusterClients(rt: Runtime) {
     return res.body.result.token as string;
   };
 
+  // A host of its own per node id (10.0.0.<id> below 256): no two members share a peer URL.
+  const host = (nodeId: number) => `10.${Math.floor(nodeId / 65536) % 256}.${Math.floor(nodeId / 256) % 256}.${nodeId % 256}`;
   const joinBody = (token: string, nodeId: number) => ({
     token,
-    raftAddress: `10.0.0.${nodeId % 250}:7000`,
-    apiAddress: `10.0.0.${nodeId % 250}:5002`,
+    raftAddress: `${host(nodeId)}:7000`,
+    apiAddress: `${host(nodeId)}:5002`,
     binaryVersion: 'v1.2.3',
     certFingerprint: `sha256:${randomBytes(8).toString('hex')}`,
   });

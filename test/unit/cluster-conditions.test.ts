@@ -74,9 +74,13 @@ describe('remove translates its failed conditions', () => {
 });
 
 describe('single-item writes translate their failed conditions', () => {
-  it('404s peer URLs for an unknown member', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(setPeerUrls(9, ['https://a:1'])).rejects.toMatchObject({ statusCode: 404 });
+  it('404s peer URLs for a member gone since it was read, and 409s a URL another member holds', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed' }));
+    await expect(setPeerUrls(member, ['https://a:1'], NOW, audit)).rejects.toMatchObject({ statusCode: 404 });
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled({ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed', item: { nodeId: 7 } }));
+    await expect(setPeerUrls(member, ['https://a:1'], NOW, audit)).rejects.toMatchObject({ statusCode: 409, message: /member 7/ });
   });
 
   it('401s a heartbeat whose credential no longer matches, or whose member is gone', async () => {
@@ -92,7 +96,7 @@ describe('redeem reads the outcome from the cancellation reasons', () => {
     jti: 'j1',
     member,
     credential: { token: 't', hash: 'h', credentialId: 'c' },
-    claim: false,
+    claim: undefined,
     lead: undefined,
     now: NOW,
     audit,

@@ -1,10 +1,11 @@
 import * as z from 'zod';
+import { canonicalPeerUrl } from '../../cluster/rules';
 import { splitPeerAddrs } from '../../compat/sensu-cluster';
 import { ADMIN, READERS } from '../../identity/principal';
 import { route } from '../route';
 import { hexNodeId } from '../schemas';
 
-/** `peer-addrs=a,b`: one or more http(s) URLs. */
+/** `peer-addrs=a,b`: one or more distinct http(s) URLs. */
 const peerAddrs = z
   .string()
   .transform(splitPeerAddrs)
@@ -12,7 +13,8 @@ const peerAddrs = z
     z
       .array(z.url({ protocol: /^https?$/ }).max(255))
       .min(1, 'must name at least one peer URL')
-      .max(16),
+      .max(16)
+      .refine((urls) => new Set(urls.map(canonicalPeerUrl)).size === urls.length, 'must not name one peer URL twice'),
   );
 
 const hexParams = z.strictObject({ id: hexNodeId });
