@@ -89,10 +89,10 @@ describe('roster/agent against the local runtime', () => {
 
   it('holds a lease and renews it past its ttl; a campaign waits until the holder releases', async () => {
     const [a, b] = [await startAgent(21), await startAgent(22)];
-    const lease = await a.acquire('jobs.a', { ttlSeconds: 2 });
+    const lease = await a.acquire('jobs.a', { ttlSeconds: 4 });
     const token = lease.fencingToken;
-    // Three ttls later the agent's renewals still hold it.
-    await new Promise((r) => setTimeout(r, 6_000));
+    // Two ttls later the agent's renewals still hold it.
+    await new Promise((r) => setTimeout(r, 8_500));
     expect(lease.lost.aborted).toBe(false);
     expect(await holder('jobs.a')).toBe(21);
     const campaign = b.campaign('jobs.a', { ttlSeconds: 5 });
