@@ -225,6 +225,12 @@ describe('operating the packaged stack', () => {
     for (const g of groups) expect(g.RetentionInDays, g.LogGroupName).toBe(30);
   });
 
+  it('turns on per-route metrics in embedded metric format, which need no metrics API call', () => {
+    for (const f of lambdas()) expect(f.Environment.Variables.ROSTER_METRICS, f.FunctionName).toBe('emf');
+    const policies = JSON.stringify(resources);
+    expect(policies).not.toContain('cloudwatch:PutMetricData');
+  });
+
   it('outputs the API URL', () => {
     expect(template.Outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
   });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../errors';
 import { logger } from '../../log';
 import { currentUsage } from '../../metrics';
+import { routeMetrics } from '../../route-metrics';
 import { translateStoreError } from '../../store/errors';
 import { ANONYMOUS } from '../../identity/principal';
 import { surfaces } from '../surfaces';
@@ -33,6 +34,8 @@ function newState(route: RouteSpec, event: APIGatewayProxyEventV2): RequestState
  * route's surface format, and stamps X-Request-ID on whatever goes back.
  */
 export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  // On AWS (serverless.yml sets ROSTER_METRICS=emf) each container aggregates its route's metrics.
+  const metrics = process.env.ROSTER_METRICS === 'emf' ? routeMetrics(route.fn) : undefined;
   const state = (request: HttpRequest): RequestState => {
     if (!hasState(request.event)) initState(request.event, newState(route, request.event));
     return stateOf(request.event);
@@ -44,7 +47,10 @@ export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyE
     request.response = { ...response, headers: { ...response.headers, 'X-Request-ID': requestId } };
     const { method, path } = request.event.requestContext?.http ?? { method: route.method, path: route.path };
     const failure = request.error ? failureOf(request.error) : {};
-    log.info('request', { method, path, status: response.statusCode, ...failure, ms: Date.now() - startedAt, usage: currentUsage() });
+    const ms = Date.now() - startedAt;
+    const usage = currentUsage();
+    log.info('request', { method, path, status: response.statusCode, ...failure, ms, usage });
+    metrics?.record(response.statusCode ?? 200, ms, usage);
   };
   return {
     before: (request: HttpRequest) => void state(request),
