@@ -25,17 +25,26 @@ export interface CostRow {
   /** Issue #9's figure, where it is below what the contract allows: judged too, so a miss stays visible. */
   target?: string;
   meetsTarget?: boolean;
+  /** The warm call's handler time and its summary log line's size, as the runtime logged them. */
+  warmMs?: number;
+  warmLogBytes?: number;
+}
+
+/** The summary line the runtime logged for one request. */
+export async function summaryLineOf(rt: Runtime, answer: Answer): Promise<string | undefined> {
+  const id = answer.headers.get('x-request-id');
+  for (let i = 0; i < 20; i++) {
+    const line = rt.logs().find((l) => l.startsWith('{') && l.includes(`"requestId":"${id}"`) && l.includes('"msg":"request"'));
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return undefined;
 }
 
 /** The usage the runtime logged for one request. */
 export async function usageOf(rt: Runtime, answer: Answer): Promise<Usage | undefined> {
-  const id = answer.headers.get('x-request-id');
-  for (let i = 0; i < 20; i++) {
-    const line = rt.logs().find((l) => l.startsWith('{') && l.includes(`"requestId":"${id}"`) && l.includes('"msg":"request"'));
-    if (line) return (JSON.parse(line) as { usage: Usage }).usage;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return undefined;
+  const line = await summaryLineOf(rt, answer);
+  return line ? (JSON.parse(line) as { usage: Usage }).usage : undefined;
 }
 
 export const calls = (u?: Usage) => (u ? `${u.dynamodb.calls}${u.stepfunctions.calls ? ` + ${u.stepfunctions.calls} sfn` : ''}` : '-');
@@ -91,6 +100,7 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
       const cold = first ? await first() : undefined;
       const warm = await again();
       const warmUsage = await usage(warm);
+      const warmLine = warm.status < 400 ? await summaryLineOf(rt, warm) : undefined;
       const issue = Object.entries(issueTargets).find(([prefix]) => op.startsWith(prefix))?.[1];
       rows.push({
         op,
@@ -100,6 +110,7 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
         minimum,
         meetsMinimum: warmUsage ? meets(warmUsage) : undefined,
         ...(issue ? { target: issue.target, meetsTarget: warmUsage ? issue.meets(warmUsage) : undefined } : {}),
+        ...(warmLine ? { warmMs: (JSON.parse(warmLine) as { ms: number }).ms, warmLogBytes: Buffer.byteLength(warmLine) + 1 } : {}),
       });
     };
     const dynamo = (u: Usage) => u.dynamodb.calls;

@@ -18,6 +18,7 @@ import { findEtcd, startEtcd, etcdOps } from './etcd';
 import { clients, joinNodes } from './fixture';
 import { measure } from './load';
 import { measureOverhead } from './overhead';
+import { printPrices } from './pricing-report';
 import { measureScale, type Cost, type ScaleRow } from './scale';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
             judge(`${c.op}: ${c.minimum}`, measured, c.meetsMinimum === true);
             if (c.target) judge(`${c.op}: ${c.target} (the issue's minimum)`, measured, c.meetsTarget === true);
           }
+          results.prices = printPrices(costs, table, judge);
         }
 
         // 3. Overhead against the raw store
