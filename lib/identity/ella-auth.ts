@@ -20,7 +20,7 @@ export async function initialize(input: { email: string; password: string; reque
 }
 
 export async function login(input: { email: string; password: string }, now = Date.now()) {
-  const user = await checkCredentials(input.email, input.password, now);
+  const user = await checkCredentials(input.email, input.password);
   const { secret, id } = newSessionSecret();
   await createSession({
     id,

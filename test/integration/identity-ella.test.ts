@@ -70,14 +70,17 @@ describe('login, refresh and logout', () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
-  it('locks a user out with 429 and Retry-After after 5 failures, and a success resets the count', async () => {
+  it('locks a user out with 429 and Retry-After after 5 failures in the window; a success never resets them', async () => {
     const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
     await admin.post('/api/v1/users', { email: 'locked@roster.test', password: 'right-password', role_id: 2 });
     await admin.post('/api/v1/users', { email: 'reset@roster.test', password: 'right-password', role_id: 2 });
-    for (let i = 0; i < 4; i++) await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' });
-    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(200);
-    for (let i = 0; i < 4; i++) await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' });
-    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(200);
+    // Successes between failures neither count nor reset: the 5th failure of the window locks.
+    for (let i = 0; i < 4; i++) {
+      expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' })).status).toBe(401);
+      expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(200);
+    }
+    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' })).status).toBe(401);
+    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(429);
 
     for (let i = 0; i < 5; i++) {
       expect((await anon.post('/api/v1/auth/login', { email: 'locked@roster.test', password: 'wrong-password' })).status).toBe(401);

@@ -129,6 +129,50 @@ describe('replayed credentials', () => {
   });
 });
 
+describe('login lockout under concurrency', () => {
+  const basic = (email: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` });
+  const crdbLogin = (username: string, password: string) =>
+    fetch(`${rt.url}/api/v2/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }),
+    });
+
+  it('evaluates at most 5 of 30 parallel wrong guesses, then refuses the right password on every login surface', async () => {
+    const email = 'burst@roster.test';
+    const password = 'the-right-password';
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => c.anonymous.post('/api/v1/auth/login', { email, password: `wrong-guess-${i}` })),
+    );
+    const statuses = guesses.map((g) => g.status);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+
+    // A burst after the lockout, the right password inside it: nothing is evaluated.
+    const burst = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => c.anonymous.post('/api/v1/auth/login', { email, password: `wrong-again-${i}` })),
+      c.anonymous.post('/api/v1/auth/login', { email, password }),
+      c.anonymous.get('/auth', basic(email, password)),
+      c.anonymous.get('/clients', basic(email, password)),
+      crdbLogin(email, password),
+    ]);
+    expect(burst.map((r) => r.status)).toEqual(Array.from({ length: 9 }, () => 429));
+  });
+
+  it('lets every one of concurrent correct Basic logins through, even with 4 failures held', async () => {
+    const email = 'busy@roster.test';
+    const password = 'the-right-password';
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+    for (let i = 0; i < 4; i++) expect((await c.anonymous.get('/clients', basic(email, `wrong-${i}`))).status).toBe(401);
+    // One slot left: the correct logins take it in turn, and none uses it up.
+    const lists = await Promise.all(Array.from({ length: 12 }, () => c.anonymous.get('/clients', basic(email, password))));
+    expect(lists.map((r) => r.status)).toEqual(Array.from({ length: 12 }, () => 200));
+    expect((await c.anonymous.get('/auth', basic(email, password))).status).toBe(200);
+  });
+});
+
 describe('the logs', () => {
   it('never carry a secret that was issued', async () => {
     issued.push(await accessToken(rt, 'admin'));
