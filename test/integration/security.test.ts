@@ -173,6 +173,66 @@ describe('login lockout under concurrency', () => {
   });
 });
 
+describe('cross-site writes', () => {
+  const email = 'csrf@roster.test';
+  const password = 'a-cached-basic-password';
+  const basic = { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` };
+  const definition = (name: string) => JSON.stringify({ name, address: '10.0.3.1', subscriptions: ['default'] });
+  const raw = (method: string, path: string, body: RequestInit['body'], headers: Record<string, string>) =>
+    fetch(`${rt.url}${path}`, { method, body, headers });
+
+  beforeAll(async () => {
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+  });
+
+  it('refuses a body a browser sends without a preflight (text/plain, form, multipart, no type): 415, nothing written', async () => {
+    const multipart = new FormData();
+    multipart.append('name', 'csrf-multipart');
+    const attempts = [
+      raw('POST', '/clients', definition('csrf-text'), { ...basic, 'content-type': 'text/plain' }),
+      raw('POST', '/clients', definition('csrf-form'), { ...basic, 'content-type': 'application/x-www-form-urlencoded' }),
+      raw('POST', '/clients', multipart, basic),
+      // A Blob without a type goes out with no Content-Type at all.
+      raw('POST', '/clients', new Blob([definition('csrf-untyped')]), basic),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({ error: 'Content-Type must be application/json' });
+    }
+    for (const name of ['csrf-text', 'csrf-form', 'csrf-multipart', 'csrf-untyped']) {
+      expect((await c.anonymous.get(`/clients/${name}`, basic)).status).toBe(404);
+    }
+  });
+
+  it('answers 415 in each surface’s own error format', async () => {
+    const ella = await raw('POST', '/api/v1/auth/login', JSON.stringify({ email, password }), { 'content-type': 'text/plain' });
+    expect([ella.status, await ella.json()]).toEqual([415, { error: 'Content-Type must be application/json' }]);
+    const sensu = await raw('POST', '/api/core/v2/namespaces/default/clients', definition('csrf-go'), {
+      ...bearer(await accessToken(rt, 'admin')),
+      'content-type': 'text/plain;charset=UTF-8',
+    });
+    expect([sensu.status, await sensu.json()]).toEqual([415, { message: 'Content-Type must be application/json', code: 1 }]);
+    const crdb = await raw('POST', '/api/v2/login/', JSON.stringify({ username: email, password }), { 'content-type': 'application/json' });
+    expect([crdb.status, await crdb.text()]).toEqual([415, 'Content-Type must be application/x-www-form-urlencoded\n']);
+  });
+
+  it('takes JSON with parameters and +json types, a body-less POST with no type, and the CockroachDB form', async () => {
+    for (const [i, type] of ['application/json; charset=utf-8', 'application/vnd.sensu+json', 'APPLICATION/JSON'].entries()) {
+      const res = await raw('POST', '/clients', definition(`typed-${i}`), { ...basic, 'content-type': type });
+      expect(res.status, type).toBe(201);
+    }
+    const add = await raw(
+      'POST',
+      '/api/core/v2/cluster/members?peer-addrs=https://10.9.3.1:7000',
+      undefined,
+      bearer(await accessToken(rt, 'admin')),
+    );
+    expect(add.status).toBe(200);
+    const form = await raw('POST', '/api/v2/login/', new URLSearchParams({ username: email, password }), {});
+    expect(form.status).toBe(200);
+  });
+});
+
 describe('the logs', () => {
   it('never carry a secret that was issued', async () => {
     issued.push(await accessToken(rt, 'admin'));
