@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEntry } from '../audit/audit';
-import { Conflict, Forbidden, NotFound } from '../errors';
+import { BadRequest, Forbidden, NotFound } from '../errors';
 import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
@@ -88,7 +88,8 @@ export async function createUser(user: StoredUser, audit: AuditEntry, now = Date
       }),
     );
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Conflict('User already exists');
+    // Ella answers a duplicate user with 400.
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new BadRequest('User already exists');
     throw err;
   }
 }
