@@ -55,10 +55,11 @@ export async function logout(cookies: readonly string[]) {
 
 /**
  * POST /auth/lookup-token, as Ella: whether the Authorization header holds a credential a
- * user could call with ({valid: false} when it does not); no header at all is 400.
+ * user could call with ({valid: false} when it does not); no header at all is 400. Roster's
+ * one other credential header, X-Cockroach-API-Session, is looked up as well.
  */
 export async function lookupToken(headers: Readonly<Record<string, string | undefined>>, cookies: readonly string[], route: RouteSpec) {
-  if (!headers.authorization) throw new BadRequest('Authorization header is required');
+  if (!headers.authorization && !headers['x-cockroach-api-session']) throw new BadRequest('Authorization header is required');
   const principal = await authenticate({ headers: { ...headers }, cookies, route }).catch((err: unknown) => {
     if (err instanceof Unauthorized) return undefined;
     throw err;

@@ -107,6 +107,8 @@ describe('lookup-token', () => {
     }
     const missing = await lookup({});
     expect([missing.status, missing.body]).toEqual([400, { error: 'Authorization header is required' }]);
+    // Roster's other credential header is looked up as well.
+    expect((await lookup({ 'x-cockroach-api-session': 'no-such-session' })).body).toEqual({ result: { valid: false } });
   });
 });
 
