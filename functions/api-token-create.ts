@@ -1,7 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
 import { createApiToken } from '../lib/http/routes/identity';
-import { createToken } from '../lib/identity/api-tokens';
+import { createToken, ownerOf } from '../lib/identity/api-tokens';
 
-export const handler = httpRoute(createApiToken, ({ body, principal }) =>
-  createToken(principal, { name: body.name, expiresAt: body.expires_at }),
+export const handler = httpRoute(createApiToken, async ({ body, principal }) =>
+  createToken(await ownerOf(principal), { name: body.name, expiresAt: body.expires_at }),
 );

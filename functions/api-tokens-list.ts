@@ -1,5 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
 import { listApiTokens } from '../lib/http/routes/identity';
-import { listTokens } from '../lib/identity/api-tokens';
+import { listTokens, ownerOf } from '../lib/identity/api-tokens';
 
-export const handler = httpRoute(listApiTokens, ({ query, principal }) => listTokens(principal, query.page, query.per_page));
+export const handler = httpRoute(listApiTokens, async ({ query, principal }) =>
+  listTokens(await ownerOf(principal), query.page, query.per_page),
+);

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
 import { lookupToken } from '../lib/http/routes/identity';
+import { lookupToken as lookup } from '../lib/identity/ella-auth';
 
-// The chain has already checked the bearer: reaching here means it is valid.
-export const handler = httpRoute(lookupToken, async () => ({ valid: true }));
+export const handler = httpRoute(lookupToken, ({ headers, cookies }) => lookup(headers, cookies, lookupToken));

@@ -1,28 +1,38 @@
-import { BadRequest } from '../errors';
+import { BadRequest, NotFound } from '../errors';
 import type { Principal } from './principal';
 import { pageOf } from './rules';
 import { deleteApiToken, listApiTokens, mintApiToken, putApiToken, type ApiToken } from './api-token-store';
+import { findUser, normalizeEmail } from './user-store';
 import { selfOf } from './users';
 
-/** The caller's own API tokens. Times are RFC 3339, as Ella writes them. */
+/** API tokens of one owner: the caller's own (`/users/me/…`), or a user's for an admin. Times are RFC 3339, as Ella writes them. */
 
+/** Ella writes "" for a token that never expires. */
 const rfc3339 = (seconds: number | undefined) =>
-  seconds === undefined ? null : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  seconds === undefined ? '' : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 const view = (t: ApiToken) => ({ id: t.id, name: t.name, expires_at: rfc3339(t.expiresAt) });
 
-export async function listTokens(principal: Principal, page: number, perPage: number) {
-  const tokens = (await listApiTokens(selfOf(principal))).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+/** Whose tokens a route manages: the caller, or the user the path names (404 when there is none). */
+export async function ownerOf(principal: Principal, email?: string): Promise<string> {
+  if (email === undefined) return selfOf(principal);
+  const user = await findUser(email);
+  if (!user) throw new NotFound('User not found');
+  return normalizeEmail(user.email);
+}
+
+export async function listTokens(owner: string, page: number, perPage: number) {
+  const tokens = (await listApiTokens(owner)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   return pageOf(tokens.map(view), page, perPage);
 }
 
-/** Mints a token; its secret is in this answer and nowhere else, ever. */
-export async function createToken(principal: Principal, input: { name: string; expiresAt?: string }, now = Date.now()) {
-  const expiresAt = input.expiresAt === undefined ? undefined : Math.floor(Date.parse(input.expiresAt) / 1000);
+/** Mints a token; its secret is in this answer and nowhere else, ever. `expiresAt` "" (Ella's "No expiry"): never expires. */
+export async function createToken(owner: string, input: { name: string; expiresAt?: string }, now = Date.now()) {
+  const expiresAt = input.expiresAt ? Math.floor(Date.parse(input.expiresAt) / 1000) : undefined;
   if (expiresAt !== undefined && expiresAt * 1000 <= now) throw new BadRequest('body field "expires_at": must be in the future');
   const minted = mintApiToken();
   const token: ApiToken = {
     id: minted.id,
-    email: selfOf(principal),
+    email: owner,
     name: input.name,
     createdAt: now,
     ...(expiresAt ? { expiresAt } : {}),
@@ -31,7 +41,7 @@ export async function createToken(principal: Principal, input: { name: string; e
   return { ...view(token), token: minted.token };
 }
 
-export async function revokeToken(principal: Principal, id: string) {
-  await deleteApiToken(selfOf(principal), id);
+export async function revokeToken(owner: string, id: string) {
+  await deleteApiToken(owner, id);
   return { message: 'API token deleted' };
 }

@@ -84,7 +84,7 @@ export async function sensuLogout(principal: Principal, refreshToken: string | u
 
 /** POST /api/v2/login/: a CockroachDB session, its secret returned once. */
 export async function crdbLogin(input: { username: string; password: string }, now = Date.now()) {
-  const user = await checkCredentials(input.username, input.password, now);
+  const user = await checkCredentials(input.username, input.password);
   const { secret } = await openSession(user, 'crdb', now);
   return { session: secret };
 }

@@ -1,4 +1,6 @@
-import { Unauthorized } from '../errors';
+import { BadRequest, Unauthorized } from '../errors';
+import type { RouteSpec } from '../http/route';
+import { authenticate } from './authenticate';
 import { reply } from '../http/reply';
 import { getClusterMeta } from '../cluster/meta';
 import { createFirstAdmin, findUser, normalizeEmail } from './user-store';
@@ -20,7 +22,7 @@ export async function initialize(input: { email: string; password: string; reque
 }
 
 export async function login(input: { email: string; password: string }, now = Date.now()) {
-  const user = await checkCredentials(input.email, input.password, now);
+  const user = await checkCredentials(input.email, input.password);
   const { secret, id } = newSessionSecret();
   await createSession({
     id,
@@ -49,4 +51,18 @@ export async function logout(cookies: readonly string[]) {
   const secret = sessionFromCookies(cookies);
   if (secret) await deleteSession(sessionIdOf(secret));
   return reply(undefined, { status: 204, cookies: [clearedSessionCookie()] });
+}
+
+/**
+ * POST /auth/lookup-token, as Ella: whether the Authorization header holds a credential a
+ * user could call with ({valid: false} when it does not); no header at all is 400. Roster's
+ * one other credential header, X-Cockroach-API-Session, is looked up as well.
+ */
+export async function lookupToken(headers: Readonly<Record<string, string | undefined>>, cookies: readonly string[], route: RouteSpec) {
+  if (!headers.authorization && !headers['x-cockroach-api-session']) throw new BadRequest('Authorization header is required');
+  const principal = await authenticate({ headers: { ...headers }, cookies, route }).catch((err: unknown) => {
+    if (err instanceof Unauthorized) return undefined;
+    throw err;
+  });
+  return { valid: principal?.kind === 'user' };
 }

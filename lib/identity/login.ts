@@ -1,34 +1,35 @@
 import { config } from '../config';
-import { TooManyRequests, Unauthorized } from '../errors';
+import { Unauthorized } from '../errors';
 import { ROLE_IDS } from '../http/route';
-import { clearFailures, recordFailure } from './login-failures';
+import { keepAsFailure, release, takeSlot } from './login-failures';
 import { verifyPassword } from './passwords';
-import { lockedFor } from './rules';
 import { signToken } from './tokens';
 import { findUserForLogin, normalizeEmail, type User } from './user-store';
 
 /**
  * Checks an email and password, as every login does (Ella, Sensu, CockroachDB, Basic).
  * An unknown email and a wrong password get the same answer after the same work: one
- * scrypt, one failure counted. After too many failures the email is locked out (429)
- * before any hash is computed.
+ * scrypt under a login slot, kept as a failure. With LOGIN_FAILURE_LIMIT failures in the
+ * window the email is locked out (429) before any hash is computed.
  */
-export async function checkCredentials(email: string, password: string, now = Date.now()): Promise<User> {
+export async function checkCredentials(email: string, password: string): Promise<User> {
   const key = normalizeEmail(email);
   // Never a valid email (nor a storable key): the same answer, after the same hash.
   if (key.length === 0 || key.length > 254) {
     await verifyPassword(password, undefined);
     throw new Unauthorized('Invalid email or password');
   }
-  const { failures, user } = await findUserForLogin(key);
-  const wait = lockedFor(failures, now);
-  if (wait > 0) throw new TooManyRequests('Too many failed logins; try again later', wait);
-  const ok = await verifyPassword(password, user?.passwordHash);
+  const { slots, user } = await findUserForLogin(key);
+  const held = await takeSlot(key, slots);
+  const ok = await verifyPassword(password, user?.passwordHash).catch(async (err: unknown) => {
+    await release(held);
+    throw err;
+  });
   if (!ok || !user) {
-    await recordFailure(key, now);
+    await keepAsFailure(held);
     throw new Unauthorized('Invalid email or password');
   }
-  if (failures) await clearFailures(key);
+  await release(held);
   return { email: user.email, role: user.role };
 }
 

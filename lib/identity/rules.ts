@@ -2,23 +2,41 @@
 
 export const LOGIN_FAILURE_LIMIT = 5;
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
-export const LOGIN_LOCKOUT_SECONDS = 15 * 60;
+/**
+ * The longest an attempt holds its slot before hashing ends: longer than any Lambda runs,
+ * so the slot of an invocation that crashed mid-hash frees itself.
+ */
+export const LOGIN_ATTEMPT_SECONDS = 120;
 
-export interface LoginFailures {
-  count: number;
-  /** Epoch ms of the first failure of the window, and of the last one. */
-  windowStart: number;
-  lastAt: number;
+/**
+ * One of an email's LOGIN_FAILURE_LIMIT login slots: an attempt in flight (held until it
+ * ends, at most LOGIN_ATTEMPT_SECONDS) or a failure (held LOGIN_WINDOW_SECONDS).
+ * `until` is epoch ms; a slot past it is free.
+ */
+export interface LoginSlot {
+  id: string;
+  until: number;
+  failed: boolean;
+}
+
+/** The slots by number (0 … LOGIN_FAILURE_LIMIT-1); undefined: never taken. */
+export type LoginSlots = readonly (LoginSlot | undefined)[];
+
+const held = (slot: LoginSlot | undefined, now: number): slot is LoginSlot => slot !== undefined && slot.until > now;
+
+/** The numbers of the slots an attempt may take now. */
+export function freeSlots(slots: LoginSlots, now: number): number[] {
+  return Array.from({ length: LOGIN_FAILURE_LIMIT }, (_, i) => i).filter((i) => !held(slots[i], now));
 }
 
 /**
- * Seconds a login must wait: after LOGIN_FAILURE_LIMIT consecutive failures within the
- * window, the lockout runs from the last one. 0: go ahead.
+ * Seconds a login must wait when every slot holds a failure of the window (until the
+ * oldest frees); 0 when some slot is free or only in flight (that one ends soon).
  */
-export function lockedFor(failures: LoginFailures | undefined, now: number): number {
-  if (!failures || failures.count < LOGIN_FAILURE_LIMIT) return 0;
-  if (failures.lastAt - failures.windowStart > LOGIN_WINDOW_SECONDS * 1000) return 0;
-  return Math.max(0, Math.ceil((failures.lastAt + LOGIN_LOCKOUT_SECONDS * 1000 - now) / 1000));
+export function lockedFor(slots: LoginSlots, now: number): number {
+  const live = Array.from({ length: LOGIN_FAILURE_LIMIT }, (_, i) => slots[i]).filter((s) => held(s, now));
+  if (live.length < LOGIN_FAILURE_LIMIT || !live.every((s) => s.failed)) return 0;
+  return Math.ceil((Math.min(...live.map((s) => s.until)) - now) / 1000);
 }
 
 export const SESSION_COOKIE = 'roster_session';

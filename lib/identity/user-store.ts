@@ -1,13 +1,13 @@
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEntry } from '../audit/audit';
-import { Conflict, Forbidden, NotFound } from '../errors';
+import { BadRequest, Forbidden, NotFound } from '../errors';
 import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { getItems } from '../store/batch';
-import { failuresFromItem } from './login-failures';
-import type { LoginFailures } from './rules';
+import { slotsFromItem } from './login-failures';
+import type { LoginSlots } from './rules';
 import { roleOf } from './roles';
 
 /** Users: one partition, ordered by email. Emails are kept lower-case: one person, one key. */
@@ -42,11 +42,11 @@ export async function findUser(email: string): Promise<StoredUser | undefined> {
   return Item ? fromItem(Item) : undefined;
 }
 
-/** The user and the email's failed logins (known email or not) in one consistent read: what a login decides on. */
-export async function findUserForLogin(email: string): Promise<{ user?: StoredUser; failures?: LoginFailures }> {
+/** The user and the email's login slots (known email or not) in one consistent read: what a login decides on. */
+export async function findUserForLogin(email: string): Promise<{ user?: StoredUser; slots: LoginSlots }> {
   const key = normalizeEmail(email);
   const [user, failures] = await getItems([keys.user(key), keys.loginFailures(key)]);
-  return { user: user ? fromItem(user) : undefined, failures: failures ? failuresFromItem(failures) : undefined };
+  return { user: user ? fromItem(user) : undefined, slots: slotsFromItem(failures) };
 }
 
 /** Every user by email: one Query of the users partition (paged through by the SDK's LastEvaluatedKey). */
@@ -88,7 +88,8 @@ export async function createUser(user: StoredUser, audit: AuditEntry, now = Date
       }),
     );
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Conflict('User already exists');
+    // Ella answers a duplicate user with 400.
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new BadRequest('User already exists');
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { actorOf } from '../audit/audit';
-import { Conflict, Forbidden, NotFound, Unauthorized } from '../errors';
+import { Forbidden, NotFound, Unauthorized } from '../errors';
 import { ROLE_IDS, type Role } from '../http/route';
 import { checkCredentials } from './login';
 import { hashPassword } from './passwords';
@@ -45,14 +45,15 @@ export async function createUser(input: { email: string; password: string; roleI
   return { message: 'User created' };
 }
 
+/** As Ella: an admin never changes or deletes their own account (403), so none can lock the cluster out of its admins. */
 export async function updateRole(email: string, roleId: number, by: Principal) {
-  if (store.normalizeEmail(email) === selfOf(by) && roleId !== ROLE_IDS.admin) throw new Conflict('An admin cannot demote themselves');
+  if (store.normalizeEmail(email) === selfOf(by)) throw new Forbidden('Cannot modify your own account');
   await store.setRole(email, role(roleId));
   return { message: 'User updated' };
 }
 
 export async function deleteUser(email: string, by: Principal) {
-  if (store.normalizeEmail(email) === selfOf(by)) throw new Conflict('An admin cannot delete themselves');
+  if (store.normalizeEmail(email) === selfOf(by)) throw new Forbidden('Cannot delete your own account');
   await store.deleteUser(email);
   return { message: 'User deleted' };
 }
@@ -62,7 +63,12 @@ export async function setPassword(email: string, password: string) {
   return { message: 'Password updated' };
 }
 
-export const me = (principal: Principal) => getUser(selfOf(principal));
+/** The caller's own account; a credential whose user is gone proves nobody (401, as Ella). */
+export async function me(principal: Principal) {
+  const user = await store.findUser(selfOf(principal));
+  if (!user) throw new Unauthorized('User no longer exists');
+  return view(user);
+}
 
 /** Changing your own password takes the current one (a stolen token alone cannot take the account). */
 export async function changeOwnPassword(principal: Principal, current: string, next: string) {

@@ -70,14 +70,17 @@ describe('login, refresh and logout', () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
-  it('locks a user out with 429 and Retry-After after 5 failures, and a success resets the count', async () => {
+  it('locks a user out with 429 and Retry-After after 5 failures in the window; a success never resets them', async () => {
     const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
     await admin.post('/api/v1/users', { email: 'locked@roster.test', password: 'right-password', role_id: 2 });
     await admin.post('/api/v1/users', { email: 'reset@roster.test', password: 'right-password', role_id: 2 });
-    for (let i = 0; i < 4; i++) await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' });
-    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(200);
-    for (let i = 0; i < 4; i++) await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' });
-    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(200);
+    // Successes between failures neither count nor reset: the 5th failure of the window locks.
+    for (let i = 0; i < 4; i++) {
+      expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' })).status).toBe(401);
+      expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(200);
+    }
+    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'wrong-password' })).status).toBe(401);
+    expect((await anon.post('/api/v1/auth/login', { email: 'reset@roster.test', password: 'right-password' })).status).toBe(429);
 
     for (let i = 0; i < 5; i++) {
       expect((await anon.post('/api/v1/auth/login', { email: 'locked@roster.test', password: 'wrong-password' })).status).toBe(401);
@@ -88,13 +91,36 @@ describe('login, refresh and logout', () => {
   });
 });
 
+describe('lookup-token', () => {
+  it('answers 200 {valid: false} for an invalid credential, 400 without an Authorization header', async () => {
+    const lookup = (headers: Record<string, string>) => anon.post('/api/v1/auth/lookup-token', undefined, headers);
+    const valid = await lookup(bearer(await accessToken(rt, 'readonly', ADMIN.email)));
+    expect([valid.status, valid.body]).toEqual([200, { result: { valid: true } }]);
+    for (const authorization of [
+      'Bearer not-a-token',
+      'Bearer a.b.c',
+      `Bearer roster_0123456789abcdef_${'x'.repeat(43)}`,
+      'Basic Zm9vOmJhcg==',
+    ]) {
+      const res = await lookup({ authorization });
+      expect([res.status, res.body], authorization).toEqual([200, { result: { valid: false } }]);
+    }
+    const missing = await lookup({});
+    expect([missing.status, missing.body]).toEqual([400, { error: 'Authorization header is required' }]);
+    // Roster's other credential header is looked up as well.
+    expect((await lookup({ 'x-cockroach-api-session': 'no-such-session' })).body).toEqual({ result: { valid: false } });
+  });
+});
+
 describe('users', () => {
   it('creates, pages, reads, updates and deletes users with role ids 1, 2 and 3', async () => {
     const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
     for (const [i, role_id] of [1, 2, 3].entries()) {
       expect((await admin.post('/api/v1/users', { email: `u${i}@roster.test`, password: 'password-1', role_id })).status).toBe(201);
     }
-    expect((await admin.post('/api/v1/users', { email: 'u0@roster.test', password: 'password-1', role_id: 1 })).status).toBe(409);
+    // A duplicate is 400, as Ella answers it.
+    const duplicate = await admin.post('/api/v1/users', { email: 'u0@roster.test', password: 'password-1', role_id: 1 });
+    expect([duplicate.status, duplicate.body]).toEqual([400, { error: 'User already exists' }]);
     expect((await admin.post('/api/v1/users', { email: 'u9@roster.test', password: 'password-1', role_id: 4 })).status).toBe(400);
     expect((await admin.post('/api/v1/users', { email: 'u9@roster.test', password: 'short', role_id: 2 })).status).toBe(400);
 
@@ -111,6 +137,25 @@ describe('users', () => {
     expect((await admin.delete('/api/v1/users/u1@roster.test')).status).toBe(200);
     expect((await admin.get('/api/v1/users/u1@roster.test')).status).toBe(404);
     expect((await admin.delete('/api/v1/users/u1@roster.test')).status).toBe(404);
+  });
+
+  it("refuses an admin's change or deletion of their own account with 403, as Ella", async () => {
+    const self = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    for (const role_id of [1, 2]) expect((await self.put(`/api/v1/users/${ADMIN.email}`, { role_id })).status).toBe(403);
+    expect((await self.delete(`/api/v1/users/${ADMIN.email.toUpperCase()}`)).status).toBe(403);
+    expect((await self.get('/api/v1/users/me')).body.result).toEqual({ email: ADMIN.email, role_id: 1 });
+  });
+
+  it("answers a deleted user's token on /users/me with 401", async () => {
+    const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    expect((await admin.post('/api/v1/users', { email: 'gone@roster.test', password: 'password-1', role_id: 2 })).status).toBe(201);
+    const token = (await anon.post('/api/v1/auth/login', { email: 'gone@roster.test', password: 'password-1' })).body.result
+      .token as string;
+    const apiToken = (await client(rt.url, bearer(token)).post('/api/v1/users/me/api-tokens', { name: 'own' })).body.result.token as string;
+    expect((await admin.delete('/api/v1/users/gone@roster.test')).status).toBe(200);
+    // A stateless token of the same user, as one minted before the delete would be.
+    const stateless = await accessToken(rt, 'readonly', 'gone@roster.test');
+    for (const t of [token, apiToken, stateless]) expect((await client(rt.url, bearer(t)).get('/api/v1/users/me')).status).toBe(401);
   });
 
   it('changes your own password only with the current one', async () => {
@@ -139,6 +184,58 @@ describe('API tokens', () => {
     expect((await client(rt.url, bearer(`${token.slice(0, -2)}xx`)).get('/api/v1/users/me')).status).toBe(401);
     expect((await admin.delete(`/api/v1/users/me/api-tokens/${id}`)).status).toBe(200);
     expect((await viaToken.get('/api/v1/users/me')).status).toBe(401);
+  });
+
+  it('lets every user list, create and delete their own, acting with the role they have', async () => {
+    const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    expect((await admin.post('/api/v1/users', { email: 'reader@roster.test', password: 'password-1', role_id: 2 })).status).toBe(201);
+    const login = await anon.post('/api/v1/auth/login', { email: 'reader@roster.test', password: 'password-1' });
+    const reader = client(rt.url, bearer(login.body.result.token));
+    // Ella's "No expiry" sends an empty string: a token that never expires.
+    const made = await reader.post('/api/v1/users/me/api-tokens', { name: 'reader-ci', expires_at: '' });
+    expect(made.status).toBe(201);
+    const { id, token } = made.body.result;
+    expect((await reader.get('/api/v1/users/me/api-tokens')).body.result.items).toEqual([{ id, name: 'reader-ci', expires_at: '' }]);
+    const viaToken = client(rt.url, bearer(token));
+    expect((await viaToken.get('/api/v1/users/me')).body.result).toEqual({ email: 'reader@roster.test', role_id: 2 });
+    // The token acts as a read-only user: no admin route opens to it.
+    expect((await viaToken.post('/api/v1/users', { email: 'escalated@roster.test', password: 'password-1', role_id: 1 })).status).toBe(403);
+    expect((await reader.delete(`/api/v1/users/me/api-tokens/${id}`)).status).toBe(200);
+    expect((await viaToken.get('/api/v1/users/me')).status).toBe(401);
+  });
+
+  it("answers an unknown id of Ella's form, or another user's, with 404", async () => {
+    const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    expect((await admin.delete('/api/v1/users/me/api-tokens/AbCdEf123456')).status).toBe(404);
+    expect((await admin.delete('/api/v1/users/me/api-tokens/0123456789abcdef')).status).toBe(404);
+    const other = (await admin.post('/api/v1/users/reader@roster.test/api-tokens', { name: 'theirs' })).body.result.id as string;
+    expect((await admin.delete(`/api/v1/users/me/api-tokens/${other}`)).status).toBe(404);
+    expect((await admin.delete('/api/v1/users/me/api-tokens/not-an-id!')).status).toBe(400);
+  });
+
+  it("lets an admin list, create and delete another user's, in the shapes of /users/me", async () => {
+    const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    expect((await admin.post('/api/v1/users', { email: 'managed@roster.test', password: 'password-1', role_id: 3 })).status).toBe(201);
+    const expires = new Date(Math.floor(Date.now() / 1000) * 1000 + 7200_000).toISOString().replace('.000Z', 'Z');
+    const made = await admin.post('/api/v1/users/managed@roster.test/api-tokens', { name: 'deploy', expires_at: expires });
+    expect(made.status).toBe(201);
+    const { id, token } = made.body.result;
+    expect(made.body.result).toEqual({ id, name: 'deploy', expires_at: expires, token });
+    // The token is the user's, with the user's role; the admin's own list does not show it.
+    expect((await client(rt.url, bearer(token)).get('/api/v1/users/me')).body.result).toEqual({ email: 'managed@roster.test', role_id: 3 });
+    const list = (await admin.get('/api/v1/users/managed@roster.test/api-tokens?page=1&per_page=10')).body.result;
+    expect(list).toEqual({ items: [{ id, name: 'deploy', expires_at: expires }], page: 1, per_page: 10, total_count: 1 });
+    expect((await admin.get('/api/v1/users/me/api-tokens')).body.result.items.map((t: { id: string }) => t.id)).not.toContain(id);
+
+    expect((await admin.get('/api/v1/users/nobody@roster.test/api-tokens')).status).toBe(404);
+    expect((await admin.post('/api/v1/users/nobody@roster.test/api-tokens', { name: 'x' })).status).toBe(404);
+    expect((await admin.delete(`/api/v1/users/reader@roster.test/api-tokens/${id}`)).status).toBe(404);
+    expect((await admin.delete(`/api/v1/users/managed@roster.test/api-tokens/${id}`)).status).toBe(200);
+    expect((await client(rt.url, bearer(token)).get('/api/v1/users/me')).status).toBe(401);
+    expect((await admin.delete(`/api/v1/users/managed@roster.test/api-tokens/${id}`)).status).toBe(404);
+
+    const operator = client(rt.url, bearer(await accessToken(rt, 'operator', 'managed@roster.test')));
+    expect((await operator.get('/api/v1/users/reader@roster.test/api-tokens')).status).toBe(403);
   });
 
   it('refuses an expiry in the past', async () => {

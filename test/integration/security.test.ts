@@ -129,6 +129,110 @@ describe('replayed credentials', () => {
   });
 });
 
+describe('login lockout under concurrency', () => {
+  const basic = (email: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` });
+  const crdbLogin = (username: string, password: string) =>
+    fetch(`${rt.url}/api/v2/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }),
+    });
+
+  it('evaluates at most 5 of 30 parallel wrong guesses, then refuses the right password on every login surface', async () => {
+    const email = 'burst@roster.test';
+    const password = 'the-right-password';
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => c.anonymous.post('/api/v1/auth/login', { email, password: `wrong-guess-${i}` })),
+    );
+    const statuses = guesses.map((g) => g.status);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+
+    // A burst after the lockout, the right password inside it: nothing is evaluated.
+    const burst = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => c.anonymous.post('/api/v1/auth/login', { email, password: `wrong-again-${i}` })),
+      c.anonymous.post('/api/v1/auth/login', { email, password }),
+      c.anonymous.get('/auth', basic(email, password)),
+      c.anonymous.get('/clients', basic(email, password)),
+      crdbLogin(email, password),
+    ]);
+    expect(burst.map((r) => r.status)).toEqual(Array.from({ length: 9 }, () => 429));
+  });
+
+  it('lets every one of concurrent correct Basic logins through, even with 4 failures held', async () => {
+    const email = 'busy@roster.test';
+    const password = 'the-right-password';
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+    for (let i = 0; i < 4; i++) expect((await c.anonymous.get('/clients', basic(email, `wrong-${i}`))).status).toBe(401);
+    // One slot left: the correct logins take it in turn, and none uses it up.
+    const lists = await Promise.all(Array.from({ length: 12 }, () => c.anonymous.get('/clients', basic(email, password))));
+    expect(lists.map((r) => r.status)).toEqual(Array.from({ length: 12 }, () => 200));
+    expect((await c.anonymous.get('/auth', basic(email, password))).status).toBe(200);
+  });
+});
+
+describe('cross-site writes', () => {
+  const email = 'csrf@roster.test';
+  const password = 'a-cached-basic-password';
+  const basic = { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` };
+  const definition = (name: string) => JSON.stringify({ name, address: '10.0.3.1', subscriptions: ['default'] });
+  const raw = (method: string, path: string, body: RequestInit['body'], headers: Record<string, string>) =>
+    fetch(`${rt.url}${path}`, { method, body, headers });
+
+  beforeAll(async () => {
+    expect((await c.admin.post('/api/v1/users', { email, password, role_id: 1 })).status).toBe(201);
+  });
+
+  it('refuses a body a browser sends without a preflight (text/plain, form, multipart, no type): 415, nothing written', async () => {
+    const multipart = new FormData();
+    multipart.append('name', 'csrf-multipart');
+    const attempts = [
+      raw('POST', '/clients', definition('csrf-text'), { ...basic, 'content-type': 'text/plain' }),
+      raw('POST', '/clients', definition('csrf-form'), { ...basic, 'content-type': 'application/x-www-form-urlencoded' }),
+      raw('POST', '/clients', multipart, basic),
+      // A Blob without a type goes out with no Content-Type at all.
+      raw('POST', '/clients', new Blob([definition('csrf-untyped')]), basic),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({ error: 'Content-Type must be application/json' });
+    }
+    for (const name of ['csrf-text', 'csrf-form', 'csrf-multipart', 'csrf-untyped']) {
+      expect((await c.anonymous.get(`/clients/${name}`, basic)).status).toBe(404);
+    }
+  });
+
+  it('answers 415 in each surface’s own error format', async () => {
+    const ella = await raw('POST', '/api/v1/auth/login', JSON.stringify({ email, password }), { 'content-type': 'text/plain' });
+    expect([ella.status, await ella.json()]).toEqual([415, { error: 'Content-Type must be application/json' }]);
+    const sensu = await raw('POST', '/api/core/v2/namespaces/default/clients', definition('csrf-go'), {
+      ...bearer(await accessToken(rt, 'admin')),
+      'content-type': 'text/plain;charset=UTF-8',
+    });
+    expect([sensu.status, await sensu.json()]).toEqual([415, { message: 'Content-Type must be application/json', code: 1 }]);
+    const crdb = await raw('POST', '/api/v2/login/', JSON.stringify({ username: email, password }), { 'content-type': 'application/json' });
+    expect([crdb.status, await crdb.text()]).toEqual([415, 'Content-Type must be application/x-www-form-urlencoded\n']);
+  });
+
+  it('takes JSON with parameters and +json types, a body-less POST with no type, and the CockroachDB form', async () => {
+    for (const [i, type] of ['application/json; charset=utf-8', 'application/vnd.sensu+json', 'APPLICATION/JSON'].entries()) {
+      const res = await raw('POST', '/clients', definition(`typed-${i}`), { ...basic, 'content-type': type });
+      expect(res.status, type).toBe(201);
+    }
+    const add = await raw(
+      'POST',
+      '/api/core/v2/cluster/members?peer-addrs=https://10.9.3.1:7000',
+      undefined,
+      bearer(await accessToken(rt, 'admin')),
+    );
+    expect(add.status).toBe(200);
+    const form = await raw('POST', '/api/v2/login/', new URLSearchParams({ username: email, password }), {});
+    expect(form.status).toBe(200);
+  });
+});
+
 describe('the logs', () => {
   it('never carry a secret that was issued', async () => {
     issued.push(await accessToken(rt, 'admin'));

@@ -1,3 +1,5 @@
+import { bearer } from './auth';
+import { client } from './http';
 import type { Fixture } from './matrix';
 
 /** Matrix fixtures of the identity routes (see ./matrix). */
@@ -23,10 +25,21 @@ export const identityFixtures: Record<string, Fixture> = {
     path: '/api/v1/users/me/password',
     body: { current_password: ctx.user!.password, password: ctx.user!.password },
   }),
-  // A token of the caller's own (the admin column is the admin that `ctx.admin` acts as).
+  // A token of the caller's own, made with the caller's own login.
   'api-token-delete': async (ctx) => {
-    const res = await ctx.admin.post('/api/v1/users/me/api-tokens', { name: `matrix-${ctx.unique()}` });
+    const login = await client(ctx.rt.url).post('/api/v1/auth/login', ctx.user!);
+    if (login.status !== 200) throw new Error(`login ${ctx.user!.email}: ${login.status} ${login.text}`);
+    const own = client(ctx.rt.url, bearer(login.body.result.token));
+    const res = await own.post('/api/v1/users/me/api-tokens', { name: `matrix-${ctx.unique()}` });
     if (res.status !== 201) throw new Error(`api token: ${res.status} ${res.text}`);
     return { path: `/api/v1/users/me/api-tokens/${res.body.result.id}` };
+  },
+  'user-api-tokens-list': async (ctx) => ({ path: `/api/v1/users/${await freshUser(ctx)}/api-tokens` }),
+  'user-api-token-create': async (ctx) => ({ path: `/api/v1/users/${await freshUser(ctx)}/api-tokens`, body: { name: 'matrix' } }),
+  'user-api-token-delete': async (ctx) => {
+    const email = await freshUser(ctx);
+    const res = await ctx.admin.post(`/api/v1/users/${email}/api-tokens`, { name: `matrix-${ctx.unique()}` });
+    if (res.status !== 201) throw new Error(`api token of ${email}: ${res.status} ${res.text}`);
+    return { path: `/api/v1/users/${email}/api-tokens/${res.body.result.id}` };
   },
 };

@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { rotated } from '../../lib/identity/keys';
 import { verifyPassword, hashPassword } from '../../lib/identity/passwords';
-import { lockedFor, pageOf, parseBasic, sessionCookie, sessionFromCookies } from '../../lib/identity/rules';
+import { freeSlots, lockedFor, pageOf, parseBasic, sessionCookie, sessionFromCookies } from '../../lib/identity/rules';
 
 const NOW = 1_800_000_000_000;
 
 describe('login throttling', () => {
-  it('locks after 5 failures within 15 minutes, for 15 minutes from the last', () => {
-    expect(lockedFor(undefined, NOW)).toBe(0);
-    expect(lockedFor({ count: 4, windowStart: NOW - 60_000, lastAt: NOW }, NOW)).toBe(0);
-    expect(lockedFor({ count: 5, windowStart: NOW - 60_000, lastAt: NOW }, NOW)).toBe(900);
-    expect(lockedFor({ count: 5, windowStart: NOW - 60_000, lastAt: NOW - 899_000 }, NOW)).toBe(1);
-    expect(lockedFor({ count: 5, windowStart: NOW - 60_000, lastAt: NOW - 900_000 }, NOW)).toBe(0);
+  const failure = (untilFromNow: number) => ({ id: 'f', until: NOW + untilFromNow, failed: true });
+  const inFlight = (untilFromNow: number) => ({ id: 'a', until: NOW + untilFromNow, failed: false });
+
+  it('locks when all 5 slots hold failures of the window, until the oldest frees', () => {
+    expect(lockedFor([], NOW)).toBe(0);
+    expect(lockedFor([failure(60_000), failure(60_000), failure(60_000), failure(60_000)], NOW)).toBe(0);
+    expect(lockedFor([failure(900_000), failure(5_000), failure(900_000), failure(900_000), failure(900_000)], NOW)).toBe(5);
+    expect(lockedFor([failure(900_000), failure(0), failure(900_000), failure(900_000), failure(900_000)], NOW)).toBe(0);
+  });
+
+  it('is never locked while an attempt is in flight: that one ends soon, and frees its slot on success', () => {
+    const slots = [failure(900_000), inFlight(60_000), failure(900_000), failure(900_000), failure(900_000)];
+    expect(lockedFor(slots, NOW)).toBe(0);
+    expect(freeSlots(slots, NOW)).toEqual([]);
+  });
+
+  it('frees a slot past its time: a crashed attempt and an old failure alike', () => {
+    const slots = [failure(-1), inFlight(0), undefined, inFlight(1), failure(1)];
+    expect(freeSlots(slots, NOW)).toEqual([0, 1, 2]);
   });
 });
 

@@ -70,10 +70,10 @@ export const lookupToken = route({
   method: 'POST',
   path: '/api/v1/auth/lookup-token',
   surface: 'ella',
-  access: USERS,
+  access: 'public', // the Authorization header is what it checks: an invalid one is {valid: false}
   store: 'read',
   status: 200,
-  summary: 'Whether the bearer token is valid',
+  summary: 'Whether the Authorization header holds a valid credential (400 without one)',
   bodyKind: 'none',
 });
 
@@ -190,6 +190,14 @@ export const changeOwnPassword = route({
   body: z.strictObject({ current_password: password, password }),
 });
 
+/** Ella's "No expiry" sends an empty string; otherwise an RFC 3339 time in the future. */
+const apiTokenBody = z.strictObject({
+  name: z.string().min(1).max(100),
+  expires_at: z.union([z.literal(''), z.iso.datetime({ offset: true })]).optional(),
+});
+/** Any id of Roster's form or Ella's (12 letters and digits): one that names no token is 404. */
+const apiTokenId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be an API token id (letters and digits)');
+
 export const listApiTokens = route({
   fn: 'api-tokens-list',
   method: 'GET',
@@ -207,11 +215,11 @@ export const createApiToken = route({
   method: 'POST',
   path: '/api/v1/users/me/api-tokens',
   surface: 'ella',
-  access: ADMIN,
+  access: USERS, // a token acts with its owner's current role: nothing escalates
   store: 'write',
   status: 201,
   summary: 'Mint an API token roster_<id>_<secret>; the answer is the only time it is shown',
-  body: z.strictObject({ name: z.string().min(1).max(100), expires_at: z.iso.datetime({ offset: true }).optional() }),
+  body: apiTokenBody,
 });
 
 export const deleteApiToken = route({
@@ -219,11 +227,50 @@ export const deleteApiToken = route({
   method: 'DELETE',
   path: '/api/v1/users/me/api-tokens/{id}',
   surface: 'ella',
-  access: ADMIN,
+  access: USERS,
   store: 'write',
   status: 200,
   summary: 'Revoke one of your API tokens',
-  params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be an API token id (16 hex digits)') }),
+  params: z.strictObject({ id: apiTokenId }),
+  bodyKind: 'none',
+});
+
+export const listUserApiTokens = route({
+  fn: 'user-api-tokens-list',
+  method: 'GET',
+  path: '/api/v1/users/{email}/api-tokens',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: "A user's API tokens (never their secrets)",
+  params: emailParams,
+  query: paging,
+});
+
+export const createUserApiToken = route({
+  fn: 'user-api-token-create',
+  method: 'POST',
+  path: '/api/v1/users/{email}/api-tokens',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 201,
+  summary: 'Mint an API token for a user; the answer is the only time it is shown',
+  params: emailParams,
+  body: apiTokenBody,
+});
+
+export const deleteUserApiToken = route({
+  fn: 'user-api-token-delete',
+  method: 'DELETE',
+  path: '/api/v1/users/{email}/api-tokens/{id}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: "Revoke one of a user's API tokens",
+  params: z.strictObject({ email, id: apiTokenId }),
   bodyKind: 'none',
 });
 

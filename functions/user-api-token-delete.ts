@@ -1,0 +1,7 @@
+import { httpRoute } from '../lib/http/handler';
+import { deleteUserApiToken } from '../lib/http/routes/identity';
+import { ownerOf, revokeToken } from '../lib/identity/api-tokens';
+
+export const handler = httpRoute(deleteUserApiToken, async ({ params, principal }) =>
+  revokeToken(await ownerOf(principal, params.email), params.id),
+);

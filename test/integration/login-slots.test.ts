@@ -1,0 +1,75 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureTable } from '../../infra/local/table';
+
+// The store reads its table from the environment at import, as on Lambda.
+process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
+process.env.TABLE_NAME = `logins-${randomBytes(4).toString('hex')}`;
+const { documents, TABLE } = await import('../../lib/store/client');
+const { keys } = await import('../../lib/store/keys');
+const slots = await import('../../lib/identity/login-failures');
+const { LOGIN_FAILURE_LIMIT } = await import('../../lib/identity/rules');
+const { GetCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+
+beforeAll(async () => {
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await ensureTable(client, process.env.TABLE_NAME!);
+  client.destroy();
+});
+
+const read = async (email: string) =>
+  slots.slotsFromItem(
+    (await documents.send(new GetCommand({ TableName: TABLE, Key: keys.loginFailures(email), ConsistentRead: true }))).Item,
+  );
+/** Seeds an email's slots as a crashed or a finished attempt left them. */
+const seed = (email: string, values: Record<string, { id: string; until: number; failed: boolean }>) =>
+  documents.send(new PutCommand({ TableName: TABLE, Item: { ...keys.loginFailures(email), ...values } }));
+
+describe('login slots against DynamoDB Local', () => {
+  it('hands out at most 5 slots to 30 concurrent attempts; failures keep theirs and then lock the email', async () => {
+    const email = 'burst@roster.test';
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => slots.takeSlot(email, [])));
+    const held = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    // The first 5 hold their slots and never end: the others wait for them, then give up.
+    expect(held).toHaveLength(LOGIN_FAILURE_LIMIT);
+    expect(new Set(held.map((h) => h.slot)).size).toBe(LOGIN_FAILURE_LIMIT);
+    expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o.reason as { statusCode: number }).statusCode === 429)).toBe(
+      true,
+    );
+
+    await Promise.all(held.map((h) => slots.keepAsFailure(h)));
+    expect((await read(email)).every((s) => s?.failed)).toBe(true);
+    const locked = await slots.takeSlot(email, await read(email)).catch((err: unknown) => err);
+    expect(locked).toMatchObject({ statusCode: 429, message: expect.stringMatching(/failed logins/) });
+    expect(Number((locked as { headers: Record<string, string> }).headers['Retry-After'])).toBeGreaterThan(800);
+  }, 30_000);
+
+  it('gives a released slot to the next attempt: successes never use up the limit', async () => {
+    const email = 'success@roster.test';
+    for (let i = 0; i < 20; i++) await slots.release(await slots.takeSlot(email, await read(email)));
+    expect((await read(email)).every((s) => s === undefined)).toBe(true);
+  });
+
+  it('frees the slot of an attempt that crashed mid-hash once its time is past, and never a live one', async () => {
+    const email = 'crashed@roster.test';
+    const now = Date.now();
+    const failure = { id: 'f', until: now + 900_000, failed: true };
+    await seed(email, {
+      slot0: failure,
+      slot1: failure,
+      slot2: failure,
+      slot3: failure,
+      slot4: { id: 'x', until: now - 1, failed: false },
+    });
+    const held = await slots.takeSlot(email, await read(email));
+    expect(held.slot).toBe(4);
+    // The crashed attempt ending late changes nothing: the slot is this attempt's now.
+    await slots.release({ email, slot: 4, id: 'x' });
+    expect((await read(email))[4]?.id).toBe(held.id);
+  });
+});
