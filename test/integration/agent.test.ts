@@ -89,10 +89,11 @@ describe('roster/agent against the local runtime', () => {
 
   it('holds a lease and renews it past its ttl; a campaign waits until the holder releases', async () => {
     const [a, b] = [await startAgent(21), await startAgent(22)];
-    const lease = await a.acquire('jobs.a', { ttlSeconds: 4 });
+    // A ttl long enough that a renewal slowed by a loaded machine still lands inside its margin.
+    const lease = await a.acquire('jobs.a', { ttlSeconds: 8 });
     const token = lease.fencingToken;
     // Two ttls later the agent's renewals still hold it.
-    await new Promise((r) => setTimeout(r, 8_500));
+    await new Promise((r) => setTimeout(r, 17_000));
     expect(lease.lost.aborted).toBe(false);
     expect(await holder('jobs.a')).toBe(21);
     const campaign = b.campaign('jobs.a', { ttlSeconds: 5 });
