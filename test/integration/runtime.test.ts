@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
@@ -82,5 +83,54 @@ describe('the local runtime', () => {
     await new Promise((r) => setTimeout(r, 50));
     const line = rt.logs().find((l) => l.startsWith('GET ') && l.includes(id));
     expect(line).toMatch(new RegExp(`^GET /api/v1/status 200 \\d+\\.\\dms ${id}$`));
+  });
+});
+
+/** Sends one raw request line (with a Host header) and returns the status line's code, or null if none came. */
+function rawRequest(url: string, line: string): Promise<number | null> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.setTimeout(20_000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined); // a reset after the answer (an over-long line) still closes
+    socket.on('close', () => {
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(received);
+      resolve(status ? Number(status[1]) : null);
+    });
+    socket.write(`${line}\r\nHost: roster.test\r\nConnection: close\r\n\r\n`, 'latin1');
+  });
+}
+
+describe('the local runtime, sent raw request targets', () => {
+  const cases: [string, (status: number | null) => void][] = [
+    ['GET http://a:99999/x HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['GET http:// HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['GET roster.test:80 HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['OPTIONS * HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['CONNECT roster.test:443 HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['GET http://roster.test/api/v1/health HTTP/1.1', (s) => expect(s).toBe(200)],
+    // API Gateway takes `//host/path` as that path: it is no route, not /api/v1/health.
+    ['GET //roster.test/api/v1/health HTTP/1.1', (s) => expect(s).toBe(404)],
+    ['GET /api/v1/users/%E0%A4%A HTTP/1.1', (s) => expect(s).toBeGreaterThanOrEqual(400)],
+    ['GET /api/v1/%zz HTTP/1.1', (s) => expect(s).toBe(404)],
+    ['GET /api/v1/health?x=%zz&%%=1 HTTP/1.1', (s) => expect(s).toBe(200)],
+    [`GET /api/v1/${'a'.repeat(12_000)} HTTP/1.1`, (s) => expect(s).toBe(404)],
+    [`GET /api/v1/${'a'.repeat(100_000)} HTTP/1.1`, (s) => expect(s).toBe(431)],
+  ];
+  for (const [line, check] of cases) {
+    it(`answers ${line.slice(0, 60)} and keeps serving`, async () => {
+      const status = await rawRequest(rt.url, line);
+      check(status);
+      if (status !== null) expect(status).toBeLessThan(500);
+      expect((await get('/api/v1/health')).status).toBe(200);
+    });
+  }
+
+  it('keeps serving after every bad target above, sent at once', async () => {
+    await Promise.all(cases.map(([line]) => rawRequest(rt.url, line)));
+    expect((await get('/api/v1/health')).status).toBe(200);
+    expect(rt.process.exitCode).toBeNull();
   });
 });
