@@ -66,7 +66,14 @@ async function main(): Promise<void> {
 
   const invoke = functionInvoker(fileURLToPath(new URL('../functions/', import.meta.url)));
   // Drain deadlines: the same ASL as on AWS, behind a local Step Functions endpoint.
-  stepFunctions = await startLocalStepFunctions({ machines: { [`${LOCAL_PREFIX}drain-deadline`]: drainDeadline }, invoke });
+  // It serves only calls signed with credentials made at this start (a supervisor may hand in the secret).
+  const credentials = {
+    accessKeyId: 'roster-local',
+    secretAccessKey: env.STEPFUNCTIONS_SECRET_ACCESS_KEY || randomBytes(32).toString('base64url'),
+  };
+  stepFunctions = await startLocalStepFunctions({ machines: { [`${LOCAL_PREFIX}drain-deadline`]: drainDeadline }, invoke, credentials });
+  env.STEPFUNCTIONS_ACCESS_KEY_ID = credentials.accessKeyId;
+  env.STEPFUNCTIONS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   env.STEPFUNCTIONS_ENDPOINT = stepFunctions.endpoint;
   env.DRAIN_STATE_MACHINE_ARN = stepFunctions.arnOf(`${LOCAL_PREFIX}drain-deadline`);
   env.DRAIN_CHECK_FUNCTION = `${LOCAL_PREFIX}drain-check`;

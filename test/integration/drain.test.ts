@@ -30,8 +30,8 @@ const lease = async (name: string) => (await c.admin.get(`/api/v1/leases/${name}
 
 /** The local Step Functions, and the latest drain execution of a member. */
 function stepFunctions() {
-  const { endpoint, machineArn } = rt.stepFunctions();
-  const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const { endpoint, machineArn, credentials } = rt.stepFunctions();
+  const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   const latest = async (nodeId: number) => {
     const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }));
     return executions.find((e) => e.name?.startsWith(`drain-${nodeId}-`))?.executionArn;

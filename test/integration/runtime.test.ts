@@ -1,5 +1,9 @@
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/cluster';
 import { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
 
@@ -132,5 +136,55 @@ describe('the local runtime, sent raw request targets', () => {
     await Promise.all(cases.map(([line]) => rawRequest(rt.url, line)));
     expect((await get('/api/v1/health')).status).toBe(200);
     expect(rt.process.exitCode).toBeNull();
+  });
+});
+
+describe('the local Step Functions endpoint', () => {
+  it("runs only Roster's own functions: a task naming a path outside dist/functions fails and imports nothing", async () => {
+    // `../../x` from <run>/dist/functions/ is <run>/x.mjs: a module that would leave a marker if it ran.
+    const run = join(inject('distDir'), '..');
+    const marker = join(run, 'x-ran');
+    writeFileSync(
+      join(run, 'x.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const handler = async () => ({ done: true });\n`,
+    );
+    const { endpoint, machineArn, credentials } = rt.stepFunctions();
+    const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      const input = JSON.stringify({ nodeId: 9, drainEpoch: 1, checkFunction: '../../x', wakeAt: new Date().toISOString() });
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'drain-9-1', input }));
+      // The task fails (its Retry then backs off for minutes): the first retry shows it ran and refused.
+      const history = async () => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!.map((e) => String(e.type));
+      expect(await eventually(async () => (await history()).includes('StateRetried'), 20_000)).toBe(true);
+      expect(existsSync(marker)).toBe(false);
+      await sfn.send(new StopExecutionCommand({ executionArn }));
+      expect((await get('/api/v1/health')).status).toBe(200);
+    } finally {
+      sfn.destroy();
+      rmSync(join(run, 'x.mjs'), { force: true });
+    }
+  });
+
+  it("refuses a caller without the runtime's per-start credentials", async () => {
+    const { endpoint, machineArn } = rt.stepFunctions();
+    const sfn = new SFNClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      const input = JSON.stringify({
+        nodeId: 9,
+        drainEpoch: 2,
+        checkFunction: 'roster-local-drain-check',
+        wakeAt: new Date().toISOString(),
+      });
+      await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'drain-9-2', input }))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+      });
+    } finally {
+      sfn.destroy();
+    }
   });
 });
