@@ -15,6 +15,7 @@ import { startScheduler } from './scheduler';
 import { startLocalStepFunctions, type LocalStepFunctions } from './stepfunctions';
 import drainDeadline from '../drain-deadline.asl.json';
 import { ensureTable } from './table';
+import { checkPortFree, lockDataDir, StartRefused } from './lock';
 import { checkSecret } from '../../lib/identity/secret';
 
 const env = process.env;
@@ -42,8 +43,15 @@ let http: LocalHttp | undefined;
 let stepFunctions: LocalStepFunctions | undefined;
 let scheduler: { stop(): void } | undefined;
 
+let unlock: (() => void) | undefined;
+
 async function main(): Promise<void> {
-  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+  // Before anything starts or touches the data: one server per data directory, and a port we can bind.
+  if (!inMemory) {
+    mkdirSync(resolve(dataDir), { recursive: true });
+    unlock = lockDataDir(resolve(dataDir));
+  }
+  await checkPortFree(host, port);
   if (!env.DYNAMODB_ENDPOINT) {
     dynamo = await startDynamoLocal(inMemory ? null : resolve(dataDir, 'dynamodb'));
     env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -102,6 +110,7 @@ async function shutdown(code: number): Promise<never> {
   await dynamo?.stop();
   process.exit(code);
 }
+process.on('exit', () => unlock?.());
 
 process.once('SIGINT', () => void shutdown(0));
 // Supervised runs (the tests) hold our stdin open: when the supervisor dies, so do we.
@@ -116,6 +125,6 @@ process.on('uncaughtException', (err) => {
 });
 
 main().catch((err: Error) => {
-  console.error(err.message);
+  console.error(err instanceof StartRefused ? `Roster did not start: ${err.message}` : err.message);
   void shutdown(1);
 });
