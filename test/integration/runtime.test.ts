@@ -84,8 +84,10 @@ describe('the local runtime', () => {
     const responses = await Promise.all(Array.from({ length: 40 }, () => get('/api/v1/status')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     const id = responses[7]!.headers.get('x-request-id')!;
-    await new Promise((r) => setTimeout(r, 50));
-    const line = rt.logs().find((l) => l.startsWith('GET ') && l.includes(id));
+    // The line is printed after the answer is sent: wait for it, however slow the pipe.
+    const logged = () => rt.logs().find((l) => l.startsWith('GET ') && l.includes(id));
+    expect(await eventually(async () => logged() !== undefined, 10_000)).toBe(true);
+    const line = logged();
     expect(line).toMatch(new RegExp(`^GET /api/v1/status 200 \\d+\\.\\dms ${id}$`));
   });
 });
