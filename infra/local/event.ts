@@ -4,20 +4,45 @@ import { randomUUID } from 'node:crypto';
 
 const TEXTUAL = /^(application\/(json|x-www-form-urlencoded|.*\+json)|text\/)/i;
 
+export interface Target {
+  path: string;
+  query: string;
+}
+
+/**
+ * The path and query of a request target, taken literally as API Gateway takes them:
+ * `//host/path` is the path `//host/path`, not a host. An absolute-form target
+ * (`http://host/path`) gives its path; one that does not parse, and every other form
+ * (authority-form `host:port`, asterisk-form `*`), is null: the caller answers 400.
+ */
+export function requestTarget(raw: string): Target | null {
+  let target = raw;
+  if (!target.startsWith('/')) {
+    const absolute = /^https?:\/\/[^/?#]*/i.exec(target);
+    if (!absolute || !URL.canParse(target)) return null;
+    target = target.slice(absolute[0].length);
+    if (!target.startsWith('/')) target = `/${target}`;
+  }
+  const hash = target.indexOf('#');
+  if (hash >= 0) target = target.slice(0, hash);
+  const q = target.indexOf('?');
+  return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
 /** Builds the API Gateway HTTP API (payload 2.0) event that the request would become on AWS. */
 export function toEvent(
   req: IncomingMessage,
+  target: Target,
   body: Buffer,
   routeKey: string,
   pathParameters: Record<string, string> | undefined,
 ): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of new URLSearchParams(target.query)) query[name] = name in query ? `${query[name]},${value}` : value;
   const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
   const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
@@ -25,8 +50,8 @@ export function toEvent(
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: target.path,
+    rawQueryString: target.query,
     ...(cookies?.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
@@ -38,7 +63,7 @@ export function toEvent(
       domainPrefix: 'local',
       http: {
         method,
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',

@@ -1,8 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createMatcher } from '../../lib/http/match';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
-import { toEvent, writeResult } from './event';
+import { requestTarget, toEvent, writeResult } from './event';
 import type { Invoker } from './functions';
 
 /** API Gateway's own payload limit; Roster's 512,000-byte limit is the Lambda's to enforce. */
@@ -21,13 +22,26 @@ export interface LocalHttp {
 export async function startHttpServer(options: { host: string; port: number; invoke: Invoker }): Promise<LocalHttp> {
   const match = createMatcher(routes);
 
-  const server = createServer(async (req, res) => {
+  // Nothing a client sends may stop the server: a request that fails even its error answer loses its socket, not the process.
+  const server = createServer((req, res) =>
+    handle(req, res).catch((err: Error) => {
+      console.error(JSON.stringify({ level: 'error', msg: 'request failed', error: String(err.stack ?? err) }));
+      res.destroy();
+    }),
+  );
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const target = requestTarget(req.url ?? '/');
+    const path = target?.path ?? String(req.url);
     let status = 500;
     let requestId = '-';
     try {
+      if (!target) {
+        req.resume();
+        status = writeResult(res, { statusCode: 400, headers: { 'Content-Type': 'application/json' }, body: '{"message":"Bad Request"}' });
+        return;
+      }
       const body = await readBody(req);
       if (body === null) {
         status = writeResult(res, {
@@ -40,7 +54,7 @@ export async function startHttpServer(options: { host: string; port: number; inv
       const m = match(method, path);
       const fn = m.kind === 'route' ? m.route.fn : NOT_FOUND_FN;
       const routeKey = m.kind === 'route' ? `${m.route.method} ${m.route.path}` : '$default';
-      const event = toEvent(req, body, routeKey, m.kind === 'route' ? m.params : undefined);
+      const event = toEvent(req, target, body, routeKey, m.kind === 'route' ? m.params : undefined);
       requestId = event.requestContext.requestId;
       const result = await options.invoke<APIGatewayProxyStructuredResultV2>(fn, event, requestId);
       requestId = String(result.headers?.['X-Request-ID'] ?? requestId);
@@ -58,8 +72,13 @@ export async function startHttpServer(options: { host: string; port: number; inv
       const ms = (performance.now() - started).toFixed(1);
       console.log(`${method} ${path} ${status} ${ms}ms ${requestId}`);
     }
-  });
+  }
   server.keepAliveTimeout = 65_000;
+  // CONNECT's authority-form target names no route: API Gateway answers it 400 too.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

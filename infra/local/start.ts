@@ -15,6 +15,7 @@ import { startScheduler } from './scheduler';
 import { startLocalStepFunctions, type LocalStepFunctions } from './stepfunctions';
 import drainDeadline from '../drain-deadline.asl.json';
 import { ensureTable } from './table';
+import { checkPortFree, lockDataDir, StartRefused } from './lock';
 import { checkSecret } from '../../lib/identity/secret';
 
 const env = process.env;
@@ -42,8 +43,15 @@ let http: LocalHttp | undefined;
 let stepFunctions: LocalStepFunctions | undefined;
 let scheduler: { stop(): void } | undefined;
 
+let unlock: (() => void) | undefined;
+
 async function main(): Promise<void> {
-  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+  // Before anything starts or touches the data: one server per data directory, and a port we can bind.
+  if (!inMemory) {
+    mkdirSync(resolve(dataDir), { recursive: true });
+    unlock = lockDataDir(resolve(dataDir));
+  }
+  await checkPortFree(host, port);
   if (!env.DYNAMODB_ENDPOINT) {
     dynamo = await startDynamoLocal(inMemory ? null : resolve(dataDir, 'dynamodb'));
     env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -66,7 +74,14 @@ async function main(): Promise<void> {
 
   const invoke = functionInvoker(fileURLToPath(new URL('../functions/', import.meta.url)));
   // Drain deadlines: the same ASL as on AWS, behind a local Step Functions endpoint.
-  stepFunctions = await startLocalStepFunctions({ machines: { [`${LOCAL_PREFIX}drain-deadline`]: drainDeadline }, invoke });
+  // It serves only calls signed with credentials made at this start (a supervisor may hand in the secret).
+  const credentials = {
+    accessKeyId: 'roster-local',
+    secretAccessKey: env.STEPFUNCTIONS_SECRET_ACCESS_KEY || randomBytes(32).toString('base64url'),
+  };
+  stepFunctions = await startLocalStepFunctions({ machines: { [`${LOCAL_PREFIX}drain-deadline`]: drainDeadline }, invoke, credentials });
+  env.STEPFUNCTIONS_ACCESS_KEY_ID = credentials.accessKeyId;
+  env.STEPFUNCTIONS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   env.STEPFUNCTIONS_ENDPOINT = stepFunctions.endpoint;
   env.DRAIN_STATE_MACHINE_ARN = stepFunctions.arnOf(`${LOCAL_PREFIX}drain-deadline`);
   env.DRAIN_CHECK_FUNCTION = `${LOCAL_PREFIX}drain-check`;
@@ -95,6 +110,7 @@ async function shutdown(code: number): Promise<never> {
   await dynamo?.stop();
   process.exit(code);
 }
+process.on('exit', () => unlock?.());
 
 process.once('SIGINT', () => void shutdown(0));
 // Supervised runs (the tests) hold our stdin open: when the supervisor dies, so do we.
@@ -109,6 +125,6 @@ process.on('uncaughtException', (err) => {
 });
 
 main().catch((err: Error) => {
-  console.error(err.message);
+  console.error(err instanceof StartRefused ? `Roster did not start: ${err.message}` : err.message);
   void shutdown(1);
 });

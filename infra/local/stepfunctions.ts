@@ -5,8 +5,11 @@
  * Executions live in memory: a restart loses them, as a lost timer would, and the
  * scheduled watcher is the backstop for that.
  */
-import { createServer, type Server } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { Sha256 } from '../../lib/store/parameters';
 
 type Json = Parameters<StateMachine['run']>[0];
 
@@ -54,6 +57,46 @@ export interface LocalStepFunctions {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+/** How far a request's signing time may be from now, as on AWS. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Whether the request carries a valid SigV4 signature by `credentials`: the signature is
+ * computed again over the headers it says it signed and compared in constant time.
+ */
+export async function signedBy(req: IncomingMessage, body: string, credentials: Credentials): Promise<boolean> {
+  const auth = AUTHORIZATION.exec(String(req.headers.authorization ?? ''));
+  const date = AMZ_DATE.exec(String(req.headers['x-amz-date'] ?? ''));
+  if (!auth || !date || auth[1] !== credentials.accessKeyId || req.url !== '/') return false;
+  const [, , region, service, signedHeaders, signature] = auth as unknown as [string, string, string, string, string, string];
+  const [, y, mo, d, h, mi, s] = date.map(Number) as [number, number, number, number, number, number, number];
+  const signingDate = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (!(Math.abs(Date.now() - signingDate.getTime()) <= CLOCK_SKEW_MS)) return false;
+  const names = signedHeaders.split(';');
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = req.headers[name];
+    if (typeof value !== 'string') return false;
+    headers[name] = value;
+  }
+  if (!headers.host) return false;
+  const signer = new SignatureV4({ credentials, region, service, sha256: Sha256, applyChecksum: false });
+  const signed = await signer.sign(
+    { method: req.method ?? 'POST', protocol: 'http:', hostname: headers.host, path: '/', headers, body },
+    { signingDate, signableHeaders: new Set(names) },
+  );
+  const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization))?.[1] ?? '';
+  return expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
+}
+
 class ApiError extends Error {
   constructor(
     readonly type: string,
@@ -82,6 +125,8 @@ export async function startLocalStepFunctions(options: {
   /** State machine name → its ASL definition. */
   machines: Record<string, unknown>;
   invoke: Invoke;
+  /** The only credentials whose signed calls are served (the runtime's, made at each start). */
+  credentials: Credentials;
   port?: number;
 }): Promise<LocalStepFunctions> {
   const arnOf = (machine: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machine}`;
@@ -211,19 +256,25 @@ export async function startLocalStepFunctions(options: {
   };
 
   const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(body));
     };
     try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+      const body = Buffer.concat(chunks).toString();
+      // Only the runtime's own functions hold its per-start credentials: anyone else is refused before any action.
+      if (!(await signedBy(req, body, options.credentials))) {
+        send(403, { __type: 'InvalidSignatureException', message: 'The request is not signed with the local runtime credentials' });
+        return;
+      }
+      const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
       const handler = actions[action];
       if (!handler) throw new ApiError('UnknownOperationException', `${action} is not emulated locally`);
-      send(200, handler(JSON.parse(Buffer.concat(chunks).toString() || '{}')));
+      send(200, handler(JSON.parse(body || '{}')));
     } catch (err) {
-      send(400, { __type: err instanceof ApiError ? err.type : 'InvalidArn', message: (err as Error).message });
+      if (!res.headersSent) send(400, { __type: err instanceof ApiError ? err.type : 'InvalidArn', message: (err as Error).message });
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));

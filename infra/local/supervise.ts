@@ -7,8 +7,8 @@ export interface Runtime {
   /** The settings the runtime was started with (TOKEN_SECRET among them). */
   env: Record<string, string>;
   process: ChildProcess;
-  /** The local Step Functions endpoint and the drain state machine's ARN. */
-  stepFunctions(): { endpoint: string; machineArn: string };
+  /** The local Step Functions endpoint, the drain state machine's ARN and the credentials it accepts. */
+  stepFunctions(): { endpoint: string; machineArn: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   /** Everything the runtime printed so far, one entry per line. */
   logs(): string[];
   stop(): Promise<void>;
@@ -27,6 +27,8 @@ export async function superviseRuntime(distDir: string, env: Record<string, stri
     TABLE_NAME: `t-${randomBytes(6).toString('hex')}`,
     TOKEN_SECRET: randomBytes(32).toString('base64url'),
     ROSTER_STOP_ON_STDIN_EOF: '1',
+    // The local Step Functions' per-start secret, chosen here so the supervisor can call it too.
+    STEPFUNCTIONS_SECRET_ACCESS_KEY: randomBytes(32).toString('base64url'),
     ...env,
   };
   const child = spawn(process.execPath, [join(distDir, 'local/start.mjs')], {
@@ -61,7 +63,11 @@ export async function superviseRuntime(distDir: string, env: Record<string, stri
     stepFunctions: () => {
       const line = lines.find((l) => l.startsWith('Step Functions (local) on '));
       const [, endpoint = '', machineArn = ''] = /^Step Functions \(local\) on (\S+): (\S+)$/.exec(line ?? '') ?? [];
-      return { endpoint, machineArn };
+      return {
+        endpoint,
+        machineArn,
+        credentials: { accessKeyId: 'roster-local', secretAccessKey: settings.STEPFUNCTIONS_SECRET_ACCESS_KEY! },
+      };
     },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

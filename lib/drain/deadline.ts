@@ -12,7 +12,16 @@ const sfn = new SFNClient({
   ...RETRY,
   requestHandler: TIMEOUTS,
   // Locally the runtime serves the Step Functions API itself (infra/local/stepfunctions.ts).
-  ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  // It serves only calls signed with the credentials it made at start and put in our environment.
+  ...(endpoint
+    ? {
+        endpoint,
+        credentials: {
+          accessKeyId: process.env.STEPFUNCTIONS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: process.env.STEPFUNCTIONS_SECRET_ACCESS_KEY ?? '',
+        },
+      }
+    : {}),
 });
 instrumentStepFunctions(sfn);
 

@@ -8,7 +8,7 @@ import { config } from '../config';
  * one call per cold start, so the request is signed here with the signer the DynamoDB
  * client already carries, and the role's credentials Lambda puts in the environment.
  */
-class Sha256 {
+export class Sha256 {
   private hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret as string | Uint8Array);

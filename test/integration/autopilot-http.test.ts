@@ -18,12 +18,14 @@ let heart: ReturnType<typeof setInterval> | undefined;
 
 beforeAll(async () => {
   rt = await startRuntime({
+    // Margins for a busy machine: heartbeats every 0.4 s against 5 s of contact and leader lease,
+    // and 10 s of stabilization between a join and the check that the joiner is not yet promoted.
     ROSTER_WATCHER_INTERVAL_SECONDS: '1',
-    AUTOPILOT_LAST_CONTACT_THRESHOLD_SECONDS: '2',
-    AUTOPILOT_SERVER_STABILIZATION_SECONDS: '4',
+    AUTOPILOT_LAST_CONTACT_THRESHOLD_SECONDS: '5',
+    AUTOPILOT_SERVER_STABILIZATION_SECONDS: '10',
     AUTOPILOT_DEAD_SERVER_SECONDS: '3',
     AUTOPILOT_MIN_QUORUM: '1',
-    LEADER_LEASE_SECONDS: '2',
+    LEADER_LEASE_SECONDS: '5',
   });
   c = await clusterClients(rt);
   heart = setInterval(() => {
@@ -65,7 +67,7 @@ describe('GET /api/v1/cluster/autopilot and the watcher', () => {
       },
       expect.objectContaining({ nodeId: 2, nodeStatus: 'alive', healthy: true, isLeader: false, hasVotingRights: false }),
     ]);
-    // Stabilization is 4 s: a moment after its join, 2 is still a nonvoter; then the watcher promotes it.
+    // Stabilization is 10 s: a moment after its join, 2 is still a nonvoter; then the watcher promotes it.
     expect((await server(2)).hasVotingRights).toBe(false);
     expect(await eventually(async () => (await autopilot()).voters.length === 2, PATIENCE)).toBe(true);
     const member = (await c.readonly.get('/api/v1/cluster/members/2')).body.result;
@@ -76,11 +78,11 @@ describe('GET /api/v1/cluster/autopilot and the watcher', () => {
     const node = await join(3);
     expect((await node.put('/api/v1/leases/autopilot-job', { ttlSeconds: 600 })).status).toBe(200);
     beating.delete(3);
-    expect(await eventually(async () => (await server(3))?.nodeStatus === 'failed', 10_000)).toBe(true);
+    expect(await eventually(async () => (await server(3))?.nodeStatus === 'failed', PATIENCE)).toBe(true);
     const failing = await server(3);
     expect(failing.healthy).toBe(false);
     expect((await autopilot()).leaderNodeId).toBe(1);
-    // Failed after 2 s of silence, dead 3 s later: removed by a pass soon after.
+    // Failed after 5 s of silence, dead 3 s later: removed by a pass soon after.
     expect(await eventually(async () => (await server(3)) === undefined, PATIENCE)).toBe(true);
     expect((await c.readonly.get('/api/v1/cluster/members/3')).status).toBe(404);
     expect((await c.readonly.get('/api/v1/leases/autopilot-job')).body.result.holder).toBeNull();

@@ -30,8 +30,8 @@ const lease = async (name: string) => (await c.admin.get(`/api/v1/leases/${name}
 
 /** The local Step Functions, and the latest drain execution of a member. */
 function stepFunctions() {
-  const { endpoint, machineArn } = rt.stepFunctions();
-  const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const { endpoint, machineArn, credentials } = rt.stepFunctions();
+  const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   const latest = async (nodeId: number) => {
     const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }));
     return executions.find((e) => e.name?.startsWith(`drain-${nodeId}-`))?.executionArn;
@@ -40,17 +40,17 @@ function stepFunctions() {
 }
 
 describe('drain with a deadline', () => {
-  it('keeps a member draining until its 5 s deadline, then drains it and revokes its lease', async () => {
+  it('keeps a member draining until its 10 s deadline, then drains it and revokes its lease', async () => {
     const { nodeId, node } = await join();
     const held = await node.put('/api/v1/leases/job-a', { ttlSeconds: 60 });
     expect(held.status).toBe(200);
-    // 5 s: room for the checks before the deadline on a loaded two-core machine.
-    const drain = await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 5 });
+    // 10 s: room for the checks before the deadline on a loaded two-core machine.
+    const drain = await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 10 });
     expect(drain.status).toBe(200);
     expect(drain.body.result).toEqual({ drainState: 'draining' });
     expect(await state(nodeId)).toBe('draining');
     expect((await node.put('/api/v1/leases/job-new', { ttlSeconds: 60 })).status).toBe(409);
-    expect(await eventually(async () => (await state(nodeId)) === 'drained', 15_000)).toBe(true);
+    expect(await eventually(async () => (await state(nodeId)) === 'drained', 30_000)).toBe(true);
     expect((await lease('job-a')).holder).toBeNull();
     const renew = await node.put('/api/v1/leases/job-a', { ttlSeconds: 60, fencingToken: held.body.result.fencingToken });
     expect(renew.status).toBe(409);
@@ -67,10 +67,11 @@ describe('drain with a deadline', () => {
 
   it('drains once its last lease expires before the deadline', async () => {
     const { nodeId, node } = await join();
-    await node.put('/api/v1/leases/job-c', { ttlSeconds: 2 });
+    // 6 s: the drain and the first read land well before the lease lapses, however slow the machine.
+    await node.put('/api/v1/leases/job-c', { ttlSeconds: 6 });
     await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 600 });
     expect(await state(nodeId)).toBe('draining');
-    expect(await eventually(async () => (await state(nodeId)) === 'drained', 10_000)).toBe(true);
+    expect(await eventually(async () => (await state(nodeId)) === 'drained', 20_000)).toBe(true);
   });
 
   it('is drained at once when it holds no lease, and with deadline 0', async () => {
@@ -97,12 +98,13 @@ describe('drain with a deadline', () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-f', { ttlSeconds: 60 });
     // The deadline leaves room for a slow machine to deliver the resume before it.
-    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 4 });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 8 });
+    const deadline = Date.now() + 8_000; // the server's deadline is no later than this
     expect(await state(nodeId)).toBe('draining');
     const resumed = await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
     expect(resumed.body.result).toEqual({ message: 'Cluster member resumed' });
     expect((await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`)).status).toBe(200);
-    await sleep(6_000); // past the deadline
+    await sleep(deadline + 3_000 - Date.now()); // well past the deadline
     expect(await state(nodeId)).toBe('active');
     expect((await lease('job-f')).holder).toBe(nodeId);
   });
@@ -110,13 +112,15 @@ describe('drain with a deadline', () => {
   it('after resume and a new drain, counts only the new epoch deadline', async () => {
     const { nodeId, node } = await join();
     await node.put('/api/v1/leases/job-g', { ttlSeconds: 120 });
-    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 2 });
-    await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`);
-    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 8 });
-    await sleep(4_000); // past the first epoch's deadline
+    // Margins on both sides: the resume lands before the first deadline, the check after it and long before the second.
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 4 });
+    const firstDeadline = Date.now() + 4_000; // the server's first deadline is no later than this
+    expect((await c.operator.post(`/api/v1/cluster/members/${nodeId}/resume`)).body.result).toEqual({ message: 'Cluster member resumed' });
+    await c.operator.post(`/api/v1/cluster/members/${nodeId}/drain`, { deadlineSeconds: 20 });
+    await sleep(firstDeadline + 3_000 - Date.now()); // past the first epoch's deadline
     expect(await state(nodeId)).toBe('draining');
-    expect(await eventually(async () => (await state(nodeId)) === 'drained', 12_000)).toBe(true);
-  });
+    expect(await eventually(async () => (await state(nodeId)) === 'drained', 30_000)).toBe(true);
+  }, 90_000);
 
   it('records the Wait and Task states in the execution history', async () => {
     const { nodeId, node } = await join();
@@ -152,17 +156,18 @@ describe('drain with a deadline', () => {
 describe('one lease, many nodes', () => {
   it('has one holder among 50 racing nodes, and fencing tokens strictly increase across holders', async () => {
     const nodes = await Promise.all(Array.from({ length: 50 }, () => join()));
-    const answers = await Promise.all(nodes.map(({ node }) => node.put('/api/v1/leases/race', { ttlSeconds: 1 })));
+    // 5 s leases: a round of 50 racing requests ends long before its winner's lease can lapse on a slow machine.
+    const answers = await Promise.all(nodes.map(({ node }) => node.put('/api/v1/leases/race', { ttlSeconds: 5 })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(49);
     const tokens = [answers.find((a) => a.status === 200)!.body.result.fencingToken as number];
-    for (let round = 0; round < 3; round++) {
-      await sleep(1_200); // the 1 s lease lapses
-      const next = await Promise.all(nodes.map(({ node }) => node.put('/api/v1/leases/race', { ttlSeconds: 1 })));
+    for (let round = 0; round < 2; round++) {
+      await sleep(5_500); // the winner's 5 s lease, granted before the round ended, lapses
+      const next = await Promise.all(nodes.map(({ node }) => node.put('/api/v1/leases/race', { ttlSeconds: 5 })));
       const winners = next.filter((a) => a.status === 200);
       expect(winners).toHaveLength(1);
       tokens.push(winners[0]!.body.result.fencingToken);
     }
     for (let i = 1; i < tokens.length; i++) expect(tokens[i]!).toBeGreaterThan(tokens[i - 1]!);
-  });
+  }, 120_000);
 });

@@ -1,4 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/cluster';
 import { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
 
@@ -79,8 +84,109 @@ describe('the local runtime', () => {
     const responses = await Promise.all(Array.from({ length: 40 }, () => get('/api/v1/status')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     const id = responses[7]!.headers.get('x-request-id')!;
-    await new Promise((r) => setTimeout(r, 50));
-    const line = rt.logs().find((l) => l.startsWith('GET ') && l.includes(id));
+    // The line is printed after the answer is sent: wait for it, however slow the pipe.
+    const logged = () => rt.logs().find((l) => l.startsWith('GET ') && l.includes(id));
+    expect(await eventually(async () => logged() !== undefined, 10_000)).toBe(true);
+    const line = logged();
     expect(line).toMatch(new RegExp(`^GET /api/v1/status 200 \\d+\\.\\dms ${id}$`));
+  });
+});
+
+/** Sends one raw request line (with a Host header) and returns the status line's code, or null if none came. */
+function rawRequest(url: string, line: string): Promise<number | null> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.setTimeout(20_000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined); // a reset after the answer (an over-long line) still closes
+    socket.on('close', () => {
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(received);
+      resolve(status ? Number(status[1]) : null);
+    });
+    socket.write(`${line}\r\nHost: roster.test\r\nConnection: close\r\n\r\n`, 'latin1');
+  });
+}
+
+describe('the local runtime, sent raw request targets', () => {
+  const cases: [string, (status: number | null) => void][] = [
+    ['GET http://a:99999/x HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['GET http:// HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['GET roster.test:80 HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['OPTIONS * HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['CONNECT roster.test:443 HTTP/1.1', (s) => expect(s).toBe(400)],
+    ['GET http://roster.test/api/v1/health HTTP/1.1', (s) => expect(s).toBe(200)],
+    // API Gateway takes `//host/path` as that path: it is no route, not /api/v1/health.
+    ['GET //roster.test/api/v1/health HTTP/1.1', (s) => expect(s).toBe(404)],
+    ['GET /api/v1/users/%E0%A4%A HTTP/1.1', (s) => expect(s).toBeGreaterThanOrEqual(400)],
+    ['GET /api/v1/%zz HTTP/1.1', (s) => expect(s).toBe(404)],
+    ['GET /api/v1/health?x=%zz&%%=1 HTTP/1.1', (s) => expect(s).toBe(200)],
+    [`GET /api/v1/${'a'.repeat(12_000)} HTTP/1.1`, (s) => expect(s).toBe(404)],
+    [`GET /api/v1/${'a'.repeat(100_000)} HTTP/1.1`, (s) => expect(s).toBe(431)],
+  ];
+  for (const [line, check] of cases) {
+    it(`answers ${line.slice(0, 60)} and keeps serving`, async () => {
+      const status = await rawRequest(rt.url, line);
+      check(status);
+      if (status !== null) expect(status).toBeLessThan(500);
+      expect((await get('/api/v1/health')).status).toBe(200);
+    });
+  }
+
+  it('keeps serving after every bad target above, sent at once', async () => {
+    await Promise.all(cases.map(([line]) => rawRequest(rt.url, line)));
+    expect((await get('/api/v1/health')).status).toBe(200);
+    expect(rt.process.exitCode).toBeNull();
+  });
+});
+
+describe('the local Step Functions endpoint', () => {
+  it("runs only Roster's own functions: a task naming a path outside dist/functions fails and imports nothing", async () => {
+    // `../../x` from <run>/dist/functions/ is <run>/x.mjs: a module that would leave a marker if it ran.
+    const run = join(inject('distDir'), '..');
+    const marker = join(run, 'x-ran');
+    writeFileSync(
+      join(run, 'x.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const handler = async () => ({ done: true });\n`,
+    );
+    const { endpoint, machineArn, credentials } = rt.stepFunctions();
+    const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      const input = JSON.stringify({ nodeId: 9, drainEpoch: 1, checkFunction: '../../x', wakeAt: new Date().toISOString() });
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'drain-9-1', input }));
+      // The task fails (its Retry then backs off for minutes): the first retry shows it ran and refused.
+      const history = async () => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!.map((e) => String(e.type));
+      expect(await eventually(async () => (await history()).includes('StateRetried'), 20_000)).toBe(true);
+      expect(existsSync(marker)).toBe(false);
+      await sfn.send(new StopExecutionCommand({ executionArn }));
+      expect((await get('/api/v1/health')).status).toBe(200);
+    } finally {
+      sfn.destroy();
+      rmSync(join(run, 'x.mjs'), { force: true });
+    }
+  });
+
+  it("refuses a caller without the runtime's per-start credentials", async () => {
+    const { endpoint, machineArn } = rt.stepFunctions();
+    const sfn = new SFNClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      const input = JSON.stringify({
+        nodeId: 9,
+        drainEpoch: 2,
+        checkFunction: 'roster-local-drain-check',
+        wakeAt: new Date().toISOString(),
+      });
+      await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'drain-9-2', input }))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+      });
+    } finally {
+      sfn.destroy();
+    }
   });
 });

@@ -7,11 +7,13 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import validator from 'asl-validator';
+import { randomBytes } from 'node:crypto';
 import definition from '../../infra/drain-deadline.asl.json';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/stepfunctions';
 
 let sfn: LocalStepFunctions;
 let client: SFNClient;
+const credentials = { accessKeyId: 'roster-local', secretAccessKey: randomBytes(32).toString('base64url') };
 const calls: { fn: string; payload: any; at: number }[] = [];
 /** drain-check stand-in: reports drained on the call its payload's epoch names. */
 const doneOnCall = new Map<number, number>();
@@ -19,18 +21,14 @@ const doneOnCall = new Map<number, number>();
 beforeAll(async () => {
   sfn = await startLocalStepFunctions({
     machines: { 'drain-deadline': definition },
+    credentials,
     invoke: async (fn, payload: any) => {
       calls.push({ fn, payload, at: Date.now() });
       const n = calls.filter((c) => c.payload.drainEpoch === payload.drainEpoch).length;
       return { done: n >= (doneOnCall.get(payload.drainEpoch) ?? 1), wakeAt: new Date(Date.now() + 200).toISOString() };
     },
   });
-  client = new SFNClient({
-    endpoint: sfn.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
+  client = new SFNClient({ endpoint: sfn.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 });
 afterAll(async () => {
   client?.destroy();
@@ -96,12 +94,44 @@ describe('the drain-deadline state machine', () => {
   });
 
   it('never calls drain-check after the execution is stopped', async () => {
+    // wakeAt lies far beyond the start and stop calls, however slow the machine; the check runs after it.
     const { executionArn } = await client.send(
-      new StartExecutionCommand({ stateMachineArn: sfn.arnOf('drain-deadline'), name: 'drain-7-4', input: input(4, 800) }),
+      new StartExecutionCommand({ stateMachineArn: sfn.arnOf('drain-deadline'), name: 'drain-7-4', input: input(4, 3_000) }),
     );
     await client.send(new StopExecutionCommand({ executionArn }));
     expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
-    await new Promise((r) => setTimeout(r, 1_200));
-    expect(calls.filter((c) => c.payload.drainEpoch === 4)).toHaveLength(0);
+    const stopped = Date.now();
+    const wakeAt = wakeAts.get(4)!;
+    await new Promise((r) => setTimeout(r, Math.max(0, wakeAt - Date.now()) + 1_000));
+    expect(calls.filter((c) => c.payload.drainEpoch === 4 && c.at >= stopped)).toHaveLength(0);
+  });
+
+  it('listens on loopback only', () => {
+    expect(new URL(sfn.endpoint).hostname).toBe('127.0.0.1');
+  });
+
+  it('refuses calls that are unsigned or signed with any other credentials, and starts nothing for them', async () => {
+    const name = 'drain-7-5';
+    const args = { stateMachineArn: sfn.arnOf('drain-deadline'), name, input: input(5, 0) };
+    const stranger = new SFNClient({
+      endpoint: sfn.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'roster-local', secretAccessKey: 'guessed' },
+      maxAttempts: 1,
+    });
+    try {
+      await expect(stranger.send(new StartExecutionCommand(args))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    } finally {
+      stranger.destroy();
+    }
+    const unsigned = await fetch(sfn.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' },
+      body: JSON.stringify(args),
+    });
+    expect(unsigned.status).toBe(403);
+    const executionArn = `${args.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    await expect(client.send(new DescribeExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    expect(calls.filter((c) => c.payload.drainEpoch === 5)).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../support/http';
+import { eventually } from '../support/cluster';
 import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
@@ -8,9 +9,11 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
+/** The request's summary line, waited for: it may reach the runtime's stdout after the answer. */
 const summary = async (requestId: string) => {
-  await new Promise((r) => setTimeout(r, 50));
-  const line = rt.logs().find((l) => l.startsWith('{') && l.includes(`"requestId":"${requestId}"`) && l.includes('"msg":"request"'));
+  const find = () => rt.logs().find((l) => l.startsWith('{') && l.includes(`"requestId":"${requestId}"`) && l.includes('"msg":"request"'));
+  await eventually(async () => find() !== undefined, 10_000);
+  const line = find();
   return line ? JSON.parse(line) : undefined;
 };
 
