@@ -135,7 +135,7 @@ function countersUpdate(r: Redemption) {
       TableName: TABLE,
       Key: keys.clusterMeta(),
       UpdateExpression:
-        'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added',
+        'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added, appliedIndex :one',
       // The first voter leads: only while the cluster still has none (two first joins race here).
       ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(voterCount) OR voterCount = :zero)',
       ExpressionAttributeValues: {
@@ -152,10 +152,10 @@ function countersUpdate(r: Redemption) {
   return {
     TableName: TABLE,
     Key: keys.clusterMeta(),
-    UpdateExpression: 'ADD memberCount :added',
+    UpdateExpression: 'ADD memberCount :added, appliedIndex :one',
     // A nonvoter joins only a cluster that has a voter; otherwise it would be the first, and lead.
     ConditionExpression: 'voterCount > :zero',
-    ExpressionAttributeValues: { ':zero': 0, ':added': added },
+    ExpressionAttributeValues: { ':zero': 0, ':added': added, ':one': 1 },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
 }
