@@ -84,7 +84,7 @@ export function searchOf(filters: AuditFilters, days: number, now: number): Sear
 /** `next` is the last evaluated key, opaque to the client; one that is not of this search is 400. */
 const encodeCursor = (key: Item): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-function decodeCursor(cursor: string, search: Search): Item {
+function decodeCursor(cursor: string, search: Search): Item | 'end' {
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -97,9 +97,15 @@ function decodeCursor(cursor: string, search: Search): Item {
     key !== null &&
     Object.keys(key).length === fields.length &&
     fields.every((f) => typeof (key as Item)[f] === 'string') &&
-    (key as Item)[`${search.index}PK`] === search.partition;
+    (key as Item)[`${search.index}PK`] === search.partition &&
+    (key as Item).SK === (key as Item)[`${search.index}SK`] &&
+    (key as Item).PK === `AUDIT#${String((key as Item).SK).slice(0, 10)}`;
   if (!valid) throw new BadRequest('next is not a cursor of this audit log query');
-  return key as Item;
+  const at = String((key as Item).SK);
+  const { ':low': low, ':high': high } = search.input.ExpressionAttributeValues as { ':low': string; ':high': string };
+  // DynamoDB refuses a start key outside the key condition: one of a later window is foreign, one the window's edge passed is the end.
+  if (at > high) throw new BadRequest('next is not a cursor of this audit log query');
+  return at < low ? 'end' : (key as Item);
 }
 
 function describe(item: Item): string {
@@ -215,9 +221,11 @@ export async function listAuditLogs(request: AuditPageRequest, now = Date.now())
   const search = searchOf(request, state.days, now);
   const filtered = request.user !== undefined || request.action !== undefined || request.start !== undefined || request.end !== undefined;
   const total = filtered ? await countOf(search) : await totalCount(state, now);
-  const start = request.next !== undefined ? decodeCursor(request.next, search) : undefined;
+  const cursor = request.next !== undefined ? decodeCursor(request.next, search) : undefined;
+  const start = cursor === 'end' ? undefined : cursor;
   const skip = start ? 0 : (request.page - 1) * request.perPage;
-  const { items, last } = skip >= total && !start ? { items: [], last: undefined } : await collect(search, request.perPage, skip, start);
+  const { items, last } =
+    cursor === 'end' || (skip >= total && !start) ? { items: [], last: undefined } : await collect(search, request.perPage, skip, start);
   return {
     items: items.map(auditView),
     page: request.page,

@@ -132,6 +132,12 @@ describe('audit log', () => {
     const next = (await admin.get('/api/v1/logs/audit?per_page=1')).body.result.next;
     expect((await admin.get(`/api/v1/logs/audit?action=user.create&next=${next}`)).status).toBe(400);
     expect((await admin.get('/api/v1/logs/audit?next=not-a-cursor')).status).toBe(400);
+    // A cursor outside the query's window: after it is foreign; before it (the window's edge passed it) is the end.
+    expect((await admin.get(`/api/v1/logs/audit?per_page=1&end=2000-01-01&next=${next}`)).status).toBe(400);
+    const passed = await admin.get(`/api/v1/logs/audit?per_page=1&start=2999-01-01&next=${next}`);
+    expect(passed.status).toBe(200);
+    expect(passed.body.result.items).toEqual([]);
+    expect(passed.body.result).not.toHaveProperty('next');
   });
 
   it('is for admins only, as in Ella', async () => {
