@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts'],
           sequence: { groupOrder: 1 },
           environment: 'node',
           // Builds dist/ and starts one DynamoDB Local for the whole run.

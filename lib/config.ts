@@ -24,6 +24,8 @@ function bool(name: string, fallback: boolean): boolean {
 
 export const config = {
   version: env.ROSTER_VERSION ?? '0.1.0',
+  /** The source revision the build came from (Ella's `revision`); empty when unknown. */
+  revision: env.ROSTER_REVISION ?? '',
   tableName: env.TABLE_NAME ?? 'roster',
   dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
   region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',

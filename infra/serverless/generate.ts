@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouteSpec, StoreAccess } from '../../lib/http/route';
 import { deployedRoutes as routes, NOT_FOUND_FN } from '../../lib/http/routes';
 import { tasks, type TaskSpec } from '../../lib/tasks';
+import { tableDefinition } from '../../lib/store/table';
 
 type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & Pick<TaskSpec, 'parameters'> & { memorySize?: number; timeout?: number };
 
@@ -93,6 +94,9 @@ function taskYaml(task: TaskSpec): Record<string, unknown> {
   };
 }
 
+/** The table's indexes (lib/store/table.ts), each its own ARN in the grants. */
+const INDEXES = (tableDefinition('x').GlobalSecondaryIndexes ?? []).map((i) => i.IndexName!);
+
 function iamYaml(): Record<string, unknown> {
   const all: Fn[] = [...routes, { fn: NOT_FOUND_FN, store: 'none' }, ...tasks];
   const classes = new Map<string, Fn[]>();
@@ -110,7 +114,10 @@ function iamYaml(): Record<string, unknown> {
       statements.push({
         Effect: 'Allow',
         Action: STORE_ACTIONS[store],
-        Resource: [{ 'Fn::GetAtt': ['RosterTable', 'Arn'] }, arn({ 'Fn::GetAtt': ['RosterTable', 'Arn'] }, '/index/GSI1')],
+        Resource: [
+          { 'Fn::GetAtt': ['RosterTable', 'Arn'] },
+          ...INDEXES.map((i) => arn({ 'Fn::GetAtt': ['RosterTable', 'Arn'] }, `/index/${i}`)),
+        ],
       });
     }
     if (states.includes('StartExecution')) {

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../identity/principal';
 import { documents, TABLE } from '../store/client';
 import { keys } from '../store/keys';
+import { callerAddress } from './caller';
+import { DEFAULT_RETENTION_DAYS, expiryOf } from './state';
 
 /** Who did what to what, when, and under which request: one entry per state change. */
 export interface AuditEntry {
@@ -12,8 +14,6 @@ export interface AuditEntry {
   requestId: string;
   details?: Record<string, unknown>;
 }
-
-const RETENTION_SECONDS = 90 * 86_400;
 
 /** How an audit entry names the caller: `user:<email>`, `node:<id>` or `anonymous`. */
 export function actorOf(principal: Principal): string {
@@ -28,17 +28,24 @@ export function actorOf(principal: Principal): string {
   }
 }
 
+/** The audit log's `user`: a user's email, else the actor as written (`node:<id>`, `system:autopilot`, `anonymous`). */
+export const userOf = (actor: string): string => actor.replace(/^user:/, '');
+
 function auditItem(entry: AuditEntry, now: number): Record<string, unknown> {
   const at = new Date(now);
+  const key = keys.audit(at, `${entry.requestId}#${randomUUID().slice(0, 8)}`);
   return {
-    ...keys.audit(at, `${entry.requestId}#${randomUUID().slice(0, 8)}`),
+    ...key,
+    ...keys.auditIndexes(key.SK, userOf(entry.actor), entry.action),
     at: at.toISOString(),
     actor: entry.actor,
     action: entry.action,
     target: entry.target,
     requestId: entry.requestId,
+    ip: callerAddress(),
     details: entry.details ?? {},
-    expiresAt: Math.floor(now / 1000) + RETENTION_SECONDS,
+    // The default retention; a retention set since is applied by the watcher (lib/audit/maintenance.ts).
+    expiresAt: expiryOf(key.SK, DEFAULT_RETENTION_DAYS),
   };
 }
 

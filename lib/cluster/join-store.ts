@@ -154,7 +154,7 @@ function countersUpdate(r: Redemption) {
       TableName: TABLE,
       Key: keys.clusterMeta(),
       UpdateExpression:
-        'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added',
+        'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added, appliedIndex :one',
       // The first voter leads: only while the cluster has no voter but (a claimed) itself (two first joins race here).
       ConditionExpression: `attribute_exists(PK) AND ${counted === 0 ? '(attribute_not_exists(voterCount) OR voterCount = :zero)' : 'voterCount = :one'}`,
       ExpressionAttributeValues: {
@@ -171,10 +171,10 @@ function countersUpdate(r: Redemption) {
   return {
     TableName: TABLE,
     Key: keys.clusterMeta(),
-    UpdateExpression: 'ADD memberCount :added',
+    UpdateExpression: 'ADD memberCount :added, appliedIndex :one',
     // Only into a cluster with another voter; otherwise this member would be the first, and lead.
     ConditionExpression: 'voterCount > :counted',
-    ExpressionAttributeValues: { ':counted': counted, ':added': added },
+    ExpressionAttributeValues: { ':counted': counted, ':added': added, ':one': 1 },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
 }

@@ -15,6 +15,8 @@ export interface ClusterMeta {
   /** Counters kept by the membership transactions: the join's first-voter rule reads voterCount. */
   memberCount: number;
   voterCount: number;
+  /** Committed membership changes (joins, promotions, removals): Ella's `appliedIndex`, only ever growing. */
+  appliedIndex: number;
   initialized: boolean;
 }
 
@@ -29,6 +31,7 @@ export const toMeta = (item: Record<string, unknown>): ClusterMeta => ({
   ...(typeof item.leaderFingerprint === 'string' ? { leaderFingerprint: item.leaderFingerprint } : {}),
   memberCount: Number(item.memberCount ?? 0),
   voterCount: Number(item.voterCount ?? 0),
+  appliedIndex: Number(item.appliedIndex ?? 0),
   initialized: item.initialized === true,
 });
 

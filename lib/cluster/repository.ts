@@ -122,7 +122,7 @@ export async function promote(nodeId: number, now: number, audit: AuditEntry, st
             Update: {
               TableName: TABLE,
               Key: keys.clusterMeta(),
-              UpdateExpression: 'ADD voterCount :one',
+              UpdateExpression: 'ADD voterCount :one, appliedIndex :one',
               ExpressionAttributeValues: { ':one': 1 },
             },
           },
@@ -184,11 +184,12 @@ export async function remove(seen: Member, force: boolean, now: number, audit: A
             Update: {
               TableName: TABLE,
               Key: keys.clusterMeta(),
-              UpdateExpression: 'ADD memberCount :minus, voterCount :voters',
+              UpdateExpression: 'ADD memberCount :minus, voterCount :voters, appliedIndex :applied',
               // The leader is refused, even with force: the cluster item says who leads. Autopilot's: the voters are as counted.
               ConditionExpression: `attribute_exists(PK) AND leaderNodeId <> :id${dead ? ' AND voterCount = :voterCount' : ''}`,
               ExpressionAttributeValues: {
                 ':minus': -1,
+                ':applied': 1,
                 ':voters': seen.suffrage === 'voter' ? -1 : 0,
                 ':id': nodeId,
                 ...(dead ? { ':voterCount': dead.voterCount } : {}),
@@ -242,7 +243,7 @@ export async function addUnclaimed(member: Member, audit: AuditEntry): Promise<'
             Update: {
               TableName: TABLE,
               Key: keys.clusterMeta(),
-              UpdateExpression: 'ADD memberCount :one',
+              UpdateExpression: 'ADD memberCount :one, appliedIndex :one',
               ExpressionAttributeValues: { ':one': 1 },
             },
           },

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { setCallerAddress } from '../audit/caller';
 import type { Logger } from '../log';
 import { withUsage } from '../metrics';
 import type { Principal } from '../identity/principal';
@@ -61,5 +62,8 @@ export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R
     });
   // Every AWS call the invocation makes is counted into its usage, logged with the request.
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-    withUsage(() => chain(event, context));
+    withUsage(() => {
+      setCallerAddress(event.requestContext?.http?.sourceIp ?? '');
+      return chain(event, context);
+    });
 }

@@ -29,6 +29,24 @@ export const keys = {
   joinToken: (jti: string) => ({ PK: `JOIN#${jti}`, SK: 'JOIN' }),
   /** Audit entries, one partition per UTC day, ordered by time; the TTL drops them after 90 days. */
   audit: (at: Date, id: string) => ({ PK: `AUDIT#${at.toISOString().slice(0, 10)}`, SK: `${at.toISOString()}#${id}` }),
+  /**
+   * Every audit entry in three index partitions ordered by time (the sort key is its SK):
+   * all entries (GSI1), its user's (GSI2) and its action's (GSI3). The audit log's pages
+   * are one Query each on one of them, newest first.
+   */
+  auditIndexes: (sk: string, user: string, action: string) => ({
+    GSI1PK: 'AUDIT',
+    GSI1SK: sk,
+    GSI2PK: `AUDIT_USER#${user}`,
+    GSI2SK: sk,
+    GSI3PK: `AUDIT_ACTION#${action}`,
+    GSI3SK: sk,
+  }),
+  auditAllPartition: 'AUDIT',
+  auditUserPartition: (user: string) => `AUDIT_USER#${user}`,
+  auditActionPartition: (action: string) => `AUDIT_ACTION#${action}`,
+  /** The audit log's settings and bookkeeping: retention, the maintained count and the watcher's cursors. */
+  auditState: () => ({ PK: 'AUDIT', SK: 'STATE' }),
 
   // Clients (the Sensu registry): one partition per namespace, ordered by name. Every live
   // client also sits in one index partition ordered by namespace and name, for the admins'

@@ -1,12 +1,51 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { getClusterMeta } from '../cluster/meta';
+import { documents, TABLE } from '../store/client';
+import { keys } from '../store/keys';
 
+/** Roster's store schema has one version; Ella reports the binary's and the cluster's, equal outside an upgrade. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * The role the answering API reports. Every Roster API instance accepts every write (the
+ * table decides), so it answers as Ella's leader does and no Ella client redirects.
+ */
+export const API_ROLE = 'Leader';
+
+/**
+ * Ella Core's status. The API is no member (`nodeId: 0`) and leads in Ella's sense; the
+ * member holding the leader lease is `leaderNodeId`, and `leaderAPIAddress` its address.
+ * `appliedIndex` counts committed membership changes; `raftTerm` is the leader lease's term.
+ */
 export async function getStatus() {
   const meta = await getClusterMeta();
+  // Only with a leader: one more read, for its address (a cluster without members stays one GetItem).
+  const leader =
+    meta.leaderNodeId > 0
+      ? (
+          await documents.send(
+            new GetCommand({ TableName: TABLE, Key: keys.member(meta.leaderNodeId), ProjectionExpression: 'apiAddress' }),
+          )
+        ).Item
+      : undefined;
   return {
-    initialized: meta.initialized,
     version: config.version,
+    revision: config.revision,
+    initialized: meta.initialized,
     ready: true,
-    cluster: { clusterId: meta.clusterId, leaderNodeId: meta.leaderNodeId, raftTerm: meta.raftTerm },
+    schemaVersion: SCHEMA_VERSION,
+    cluster: {
+      enabled: true,
+      role: API_ROLE,
+      nodeId: 0,
+      isLeader: true,
+      leaderNodeId: meta.leaderNodeId,
+      appliedIndex: meta.appliedIndex,
+      clusterId: String(meta.clusterId),
+      ...(typeof leader?.apiAddress === 'string' ? { leaderAPIAddress: leader.apiAddress } : {}),
+      appliedSchemaVersion: SCHEMA_VERSION,
+      raftTerm: meta.raftTerm,
+    },
   };
 }

@@ -20,7 +20,7 @@ describe('join tokens', () => {
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', typ: 'join+jwt' });
     const claims = decodeJwt(token);
     const status = await c.anonymous.get('/api/v1/status');
-    expect(claims).toMatchObject({ sub: '1', cid: status.body.result.cluster.clusterId });
+    expect(claims).toMatchObject({ sub: '1', cid: Number(status.body.result.cluster.clusterId) });
     expect(typeof claims.jti).toBe('string');
     expect(claims.lcp).toBeUndefined();
     expect(claims.exp! - claims.iat!).toBe(600);
@@ -43,7 +43,7 @@ describe('join', () => {
     expect(first.answer.nodeToken).toMatch(/^rnode_1_/);
     expect(first.answer.pins).toEqual([first.answer.leaderFingerprint]);
     const status = await c.anonymous.get('/api/v1/status');
-    expect(status.body.result.cluster).toMatchObject({ leaderNodeId: 1, raftTerm: 1, clusterId: first.answer.clusterId });
+    expect(status.body.result.cluster).toMatchObject({ leaderNodeId: 1, raftTerm: 1, clusterId: String(first.answer.clusterId) });
 
     const token = await c.mint(2);
     const lcp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { lcp: string }).lcp;

@@ -26,7 +26,7 @@ describe('Sensu Go cluster members', () => {
     expect(res.status).toBe(200);
     const status = (await c.anonymous.get('/api/v1/status')).body.result.cluster;
     expect(res.body).toEqual({
-      header: { cluster_id: status.clusterId, member_id: 1, raft_term: 1 },
+      header: { cluster_id: Number(status.clusterId), member_id: 1, raft_term: 1 },
       members: [
         { ID: 1, name: 'node-1', peerURLs: ['https://10.0.0.1:7000'], clientURLs: ['https://10.0.0.1:5002'] },
         { ID: 2, name: 'node-2', peerURLs: ['https://10.0.0.2:7000'], clientURLs: ['https://10.0.0.2:5002'] },

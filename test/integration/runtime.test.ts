@@ -31,11 +31,11 @@ describe('the local runtime', () => {
     }
   });
 
-  it('reports status with a cluster id that stays fixed and fits in a JSON number', async () => {
+  it('reports status with a cluster id that stays fixed, in decimal as Ella writes it, and fits in a JSON number', async () => {
     const first = (await get('/api/v1/status')).body.result;
     expect(first).toMatchObject({ initialized: false, ready: true, version: expect.any(String) });
-    expect(Number.isSafeInteger(first.cluster.clusterId)).toBe(true);
-    expect(first.cluster.clusterId).toBeGreaterThan(0);
+    expect(first.cluster.clusterId).toMatch(/^[1-9][0-9]*$/);
+    expect(Number.isSafeInteger(Number(first.cluster.clusterId))).toBe(true);
     const again = (await get('/api/v1/status')).body.result;
     expect(again.cluster.clusterId).toBe(first.cluster.clusterId);
   });

@@ -1,3 +1,4 @@
+import { auditExamples } from './audit-examples';
 import { clientsExamples } from './clients-examples';
 import { clusterExamples } from './cluster-examples';
 import { identityExamples } from './identity-examples';
@@ -20,6 +21,7 @@ export const examples: Record<string, Example> = {
   ...clusterExamples,
   ...identityExamples,
   ...clientsExamples,
+  ...auditExamples,
   health: { path: '/api/v1/health' },
   status: { path: '/api/v1/status' },
   'crdb-health': { path: '/api/v2/health/' },

@@ -53,10 +53,23 @@ describe('store failures once the SDK has spent its retries', () => {
     expect((await status()).statusCode).toBe(500);
   });
 
-  it('reads the cluster item once when it exists', async () => {
-    ddb.on(GetCommand).resolves({ Item: { PK: 'CLUSTER', SK: 'META', clusterId: 42, leaderNodeId: 3, raftTerm: 7, initialized: true } });
+  it('reads the cluster item once when it exists and no member leads', async () => {
+    ddb.on(GetCommand).resolves({ Item: { PK: 'CLUSTER', SK: 'META', clusterId: 42, leaderNodeId: 0, raftTerm: 7, initialized: true } });
     const res = await status();
-    expect(JSON.parse(res.body!).result).toMatchObject({ initialized: true, cluster: { clusterId: 42, leaderNodeId: 3, raftTerm: 7 } });
+    expect(JSON.parse(res.body!).result).toMatchObject({ initialized: true, cluster: { clusterId: '42', leaderNodeId: 0, raftTerm: 7 } });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
+  it("reads the leader's API address with one more GetItem when a member leads", async () => {
+    ddb.on(GetCommand).resolves({ Item: { PK: 'CLUSTER', SK: 'META', clusterId: 42, leaderNodeId: 3, raftTerm: 7, initialized: true } });
+    ddb.on(GetCommand, { Key: { PK: 'CLUSTER', SK: 'MEMBER#0000000000000003' } }).resolves({ Item: { apiAddress: '10.0.0.3:5002' } });
+    const res = await status();
+    expect(JSON.parse(res.body!).result.cluster).toMatchObject({
+      clusterId: '42',
+      leaderNodeId: 3,
+      leaderAPIAddress: '10.0.0.3:5002',
+      raftTerm: 7,
+    });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
 import type { RouteSpec } from '../route';
+import * as audit from './audit';
 import * as autopilot from './autopilot';
 import * as clients from './clients';
 import * as cluster from './cluster';
@@ -26,6 +27,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(clients),
   ...Object.values(identity),
   ...Object.values(identityCompat),
+  ...Object.values(audit),
 ];
 
 /** The routes API Gateway serves on AWS: every route but the local-only ones. */

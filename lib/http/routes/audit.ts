@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import { ADMIN } from '../../identity/principal';
+import { route } from '../route';
+
+/** The audit log on the canonical surface (Ella Core's `/api/v1/logs/audit`), for admins as in Ella. */
+
+/** Ella's atoiDefault: a missing or non-numeric value is the default; the bounds are then checked. */
+const lenientInt = (fallback: number, min: number, max: number, message: string) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s !== undefined && /^-?[0-9]{1,9}$/.test(s) ? Number(s) : fallback))
+    .refine((n) => n >= min && n <= max, message);
+
+/** Ella ignores an empty filter. */
+const filter = z
+  .string()
+  .max(254, 'filter too long (max 254 characters)')
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+
+export const listAuditLogs = route({
+  fn: 'audit-logs-list',
+  method: 'GET',
+  path: '/api/v1/logs/audit',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: 'A page of the audit log, newest first, by user, action and days; `next` continues with one Query',
+  query: z.object({
+    page: lenientInt(1, 1, 1_000_000, 'page must be >= 1'),
+    per_page: lenientInt(25, 1, 100, 'per_page must be between 1 and 100'),
+    user: filter,
+    action: filter,
+    start: z.string().max(32).optional(),
+    end: z.string().max(32).optional(),
+    next: z.string().max(2048).optional(),
+  }),
+});
+
+export const getAuditRetention = route({
+  fn: 'audit-retention-get',
+  method: 'GET',
+  path: '/api/v1/logs/audit/retention',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: 'How many days audit entries are kept',
+});
+
+export const setAuditRetention = route({
+  fn: 'audit-retention-set',
+  method: 'PUT',
+  path: '/api/v1/logs/audit/retention',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 200,
+  summary: 'Set how many days audit entries are kept; older entries are hidden at once and their expiry moved by the watcher',
+  body: z.strictObject({ days: z.number().int().min(1, 'retention days must be greater than 0').max(3650) }),
+});
