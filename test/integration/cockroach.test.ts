@@ -45,7 +45,11 @@ describe('the CockroachDB v2 surface', () => {
 
   it('shows the machine a node reports at join and in its heartbeats', async () => {
     const token = await c.mint(7);
-    const joined = await c.anonymous.post('/api/v1/cluster/join', { ...c.joinBody(token, 7), numCpus: 4, totalSystemMemory: 8_589_934_592 });
+    const joined = await c.anonymous.post('/api/v1/cluster/join', {
+      ...c.joinBody(token, 7),
+      numCpus: 4,
+      totalSystemMemory: 8_589_934_592,
+    });
     expect(joined.status).toBe(201);
     const node = client(rt.url, { authorization: `Bearer ${joined.body.result.nodeToken}` });
     const seven = async () => (await reader.get('/api/v2/nodes/')).body.nodes.find((n: any) => n.node_id === 7);
@@ -151,7 +155,11 @@ describe('CockroachDB sessions', () => {
     });
 
   it('logs in with credentials in the query string, as a bare POST sends them', async () => {
-    const login = await call(rt.url, 'POST', `/api/v2/login/?username=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}`);
+    const login = await call(
+      rt.url,
+      'POST',
+      `/api/v2/login/?username=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}`,
+    );
     expect(login.status).toBe(200);
     expect(contractErrors('login', login.body)).toEqual([]);
     expect((await client(rt.url, { 'x-cockroach-api-session': login.body.session }).get('/api/v2/nodes/')).status).toBe(200);

@@ -18,5 +18,7 @@ export type CrdbResponse = 'nodes' | 'node-ranges' | 'hot-ranges' | 'range' | 's
 export function contractErrors(response: CrdbResponse, body: unknown): string[] {
   const validate = ajv.getSchema(`crdb-${response}.json`);
   if (!validate) throw new Error(`no schema for ${response}`);
-  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return validate(body)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }

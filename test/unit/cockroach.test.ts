@@ -47,7 +47,7 @@ describe('the CockroachDB v2 wire format', () => {
     expect(contractErrors('nodes', { nodes: [nodeStatus(node)] })).toEqual([]);
   });
 
-  it("shows the machine a node reported as num_cpus and total_system_memory", () => {
+  it('shows the machine a node reported as num_cpus and total_system_memory', () => {
     const reported = nodeStatus({ ...node, numCpus: 8, totalSystemMemory: 34_359_738_368 });
     expect(reported).toMatchObject({ num_cpus: 8, total_system_memory: 34_359_738_368 });
     expect(contractErrors('nodes', { nodes: [reported] })).toEqual([]);
@@ -151,16 +151,37 @@ describe('CockroachDB login credentials', () => {
 });
 
 describe('CockroachDB hot ranges and sessions', () => {
-  const lease = { name: 'jobs:leader', rangeId: 12, holder: 4, fencingToken: 9, acquiredAt: 1_000, expiresAt: 61_000, queriesPerSecond: 0.5 };
+  const lease = {
+    name: 'jobs:leader',
+    rangeId: 12,
+    holder: 4,
+    fencingToken: 9,
+    acquiredAt: 1_000,
+    expiresAt: 61_000,
+    queriesPerSecond: 0.5,
+  };
 
   it('renders a lease as the current hotRangeInfo, and as the older rangeDescriptorInfo', () => {
-    expect(hotRangeInfo(lease)).toMatchObject({ range_id: 12, node_id: 4, leaseholder_node_id: 4, store_id: 4, qps: 0.5, replica_node_ids: [4] });
-    expect(contractErrors('hot-ranges', { ranges: [hotRangeInfo(lease)], ranges_by_node_id: { '4': [rangeDescriptor(lease)], '5': [] } })).toEqual(
-      [],
-    );
+    expect(hotRangeInfo(lease)).toMatchObject({
+      range_id: 12,
+      node_id: 4,
+      leaseholder_node_id: 4,
+      store_id: 4,
+      qps: 0.5,
+      replica_node_ids: [4],
+    });
+    expect(
+      contractErrors('hot-ranges', { ranges: [hotRangeInfo(lease)], ranges_by_node_id: { '4': [rangeDescriptor(lease)], '5': [] } }),
+    ).toEqual([]);
   });
 
-  const session = { id: 'ab'.repeat(32), email: 'ops@example.com', kind: 'crdb', startedAt: Date.UTC(2026, 0, 2, 3, 4, 5, 6), lastActiveAt: 0 };
+  const session = {
+    id: 'ab'.repeat(32),
+    email: 'ops@example.com',
+    kind: 'crdb',
+    startedAt: Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+    lastActiveAt: 0,
+  };
 
   it('renders a session as serverpb.Session: RFC 3339 times, the status number, no nulls', () => {
     const s = crdbSession(session);
