@@ -106,7 +106,7 @@ export async function crdbLogout(secret: string | undefined, now = Date.now()) {
 export async function crdbSessions(principal: Principal, query: { username?: string }, paging: Paging) {
   const own = principal.kind === 'user' && principal.role !== 'admin' ? principal.email : undefined;
   const sessions = (await listSessions()).filter(
-    (s) => (own === undefined || s.email === own) && (query.username === undefined || s.email === query.username.toLowerCase()),
+    (s) => (own === undefined || s.email === own) && (!query.username || s.email === query.username.toLowerCase()),
   );
   return crdbSessionsPage(sessions, paging);
 }

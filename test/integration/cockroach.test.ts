@@ -73,7 +73,14 @@ describe('the CockroachDB v2 surface', () => {
     expect(await ids('?limit=2')).toEqual({ ids: [1, 2], next: 2 });
     expect(await ids('?limit=2&offset=2')).toEqual({ ids: [3], next: undefined });
     expect(await ids('?limit=2&offset=1')).toEqual({ ids: [2, 3], next: undefined });
-    for (const ignored of ['?limit=0', '?limit=-3', '?limit=abc', '?limit=99999999999999999999', '?limit=0&offset=2']) {
+    for (const ignored of [
+      '?limit=0',
+      '?limit=-3',
+      '?limit=abc',
+      '?limit=99999999999999999999',
+      '?limit=0&offset=2',
+      `?limit=${'9'.repeat(3000)}`,
+    ]) {
       expect(await ids(ignored)).toEqual({ ids: [1, 2, 3], next: undefined });
     }
     expect(await ids('?limit=2&offset=oops')).toEqual({ ids: [1, 2], next: 2 });
@@ -188,6 +195,10 @@ describe('CockroachDB sessions', () => {
     expect(contractErrors('sessions', one.body)).toEqual([]);
     expect(one.body.sessions).toHaveLength(1);
     expect((await session.get('/api/v2/sessions/?limit=nope&start=nope')).status).toBe(200);
+    expect((await session.get(`/api/v2/sessions/?limit=${'9'.repeat(2000)}`)).status).toBe(200);
+    const everyone = await session.get('/api/v2/sessions/?username=');
+    expect(everyone.body.sessions.length).toBe(list.body.sessions.length);
+    expect((await session.get('/api/v2/sessions/?username=nobody@roster.test')).body.sessions).toEqual([]);
   });
 
   it('logs out as CockroachDB: 400 without a session or with an unknown one, 200 again for one already ended', async () => {

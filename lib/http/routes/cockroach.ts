@@ -7,7 +7,7 @@ import { nodeId } from '../schemas';
  * Paging values are read as CockroachDB reads them (lib/compat/cockroach `paging`): any
  * string is accepted here, and one that is no usable number is ignored, never a 400.
  */
-const loose = z.string().max(1024).optional();
+const loose = z.string().optional();
 const offsetPaging = z.object({ limit: loose, offset: loose });
 
 export const crdbNodes = route({

@@ -84,5 +84,6 @@ export const crdbSessions = route({
   status: 200,
   summary: 'CockroachDB listSessions: the live login sessions (admins see all, others their own)',
   // limit/start as CockroachDB reads them (lib/compat/cockroach `paging`): an unusable one is ignored.
-  query: z.object({ username: username.optional(), limit: z.string().max(1024).optional(), start: z.string().max(1024).optional() }),
+  // An empty username is no filter, as in CockroachDB.
+  query: z.object({ username: z.string().max(254).optional(), limit: z.string().optional(), start: z.string().optional() }),
 });
