@@ -171,6 +171,7 @@ describe('CockroachDB sessions', () => {
     expect(contractErrors('login', login.body)).toEqual([]);
     expect((await client(rt.url, { 'x-cockroach-api-session': login.body.session }).get('/api/v2/nodes/')).status).toBe(200);
     expect((await call(rt.url, 'POST', `/api/v2/login/?username=${encodeURIComponent(ADMIN.email)}&password=wrong`)).status).toBe(401);
+    expect((await call(rt.url, 'POST', `/api/v2/login/?username=${encodeURIComponent(ADMIN.email)}&password=`)).status).toBe(401);
     const none = await call(rt.url, 'POST', '/api/v2/login/');
     expect(none.status).toBe(400);
     expect(none.text).toBe('username not specified\n');

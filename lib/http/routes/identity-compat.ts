@@ -44,7 +44,7 @@ export const sensuLogout = route({
 });
 
 const username = z.string().min(1).max(254);
-const secret = z.string().min(1).max(256);
+const secret = z.string().max(256);
 
 export const crdbLogin = route({
   fn: 'crdb-login',
