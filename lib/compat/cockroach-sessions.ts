@@ -32,6 +32,8 @@ export const crdbSession = (s: SessionView) => ({
   last_active_query_no_constants: '',
   num_txns_executed: 0,
   txn_fingerprint_ids: [],
+  // time.Duration: int64 nanoseconds (a login session runs no transaction).
+  total_active_time: 0,
   status: SESSION_STATUS.IDLE,
   num_active_queries: 0,
   pg_backend_pid: 0,

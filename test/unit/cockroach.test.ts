@@ -187,6 +187,7 @@ describe('CockroachDB hot ranges and sessions', () => {
     const s = crdbSession(session);
     expect(s.start).toBe('2026-01-02T03:04:05.006Z');
     expect(s.status).toBe(2);
+    expect(s.total_active_time).toBe(0);
     expect(Buffer.from(s.id, 'base64')).toHaveLength(16);
     expect(Object.values(s)).not.toContain(null);
     expect(s).not.toHaveProperty('active_txn');
