@@ -13,6 +13,7 @@ import {
   serverVersion,
 } from '../../lib/compat/cockroach';
 import { crdbSession, crdbSessionsPage } from '../../lib/compat/cockroach-sessions';
+import { heartbeatWrite } from '../../lib/cluster/repository';
 import { contractErrors } from '../support/crdb-contract';
 
 const node = {
@@ -208,5 +209,14 @@ describe('CockroachDB hot ranges and sessions', () => {
     expect(contractErrors('nodes', { nodes: [{ ...nodeStatus(node), num_cpus: undefined }] })).not.toEqual([]);
     expect(contractErrors('nodes', { nodes: [{ ...nodeStatus(node), started_at: '1' }] })).not.toEqual([]);
     expect(contractErrors('hot-ranges', { ranges_by_node_id: {} })).not.toEqual([]);
+  });
+});
+
+describe("a node's machine report", () => {
+  it('is written by the heartbeat only when sent, so a bare heartbeat keeps the last report', () => {
+    expect(heartbeatWrite('t', 1, 'h', 5).UpdateExpression).toBe('SET lastHeartbeatAt = :now');
+    const reported = heartbeatWrite('t', 1, 'h', 5, { numCpus: 4 });
+    expect(reported.UpdateExpression).toBe('SET lastHeartbeatAt = :now, numCpus = :numCpus');
+    expect(reported.ExpressionAttributeValues).toEqual({ ':now': 5, ':hash': 'h', ':numCpus': 4 });
   });
 });
