@@ -3,6 +3,6 @@ import { claimedNode } from '../lib/cluster/node-credentials';
 import { httpRoute } from '../lib/http/handler';
 import { heartbeat } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(heartbeat, ({ params, principal, requestId }) =>
-  beat({ nodeId: params.id, caller: claimedNode(principal), requestId }),
+export const handler = httpRoute(heartbeat, ({ params, principal, requestId, body }) =>
+  beat({ nodeId: params.id, caller: claimedNode(principal), requestId, machine: body }),
 );

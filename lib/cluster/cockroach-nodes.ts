@@ -1,4 +1,4 @@
-import { nodeStatus, type NodeView } from '../compat/cockroach';
+import { nodeStatus, paginate, type NodeView, type Paging } from '../compat/cockroach';
 import { config } from '../config';
 import type { Member } from './member';
 import { listMembers } from './repository';
@@ -13,12 +13,13 @@ const view = (m: Member, now: number): NodeView => ({
   lastHeartbeatAt: m.lastHeartbeatAt,
   nodeStatus: health(m, now, config.autopilot.lastContactThresholdSeconds * 1000),
   drainState: m.drainState,
+  numCpus: m.numCpus,
+  totalSystemMemory: m.totalSystemMemory,
 });
 
 /** GET /api/v2/nodes/: members as CockroachDB nodeStatus, by node id, offset-paged. */
-export async function cockroachNodes(limit: number, offset: number) {
+export async function cockroachNodes(paging: Paging) {
   const now = Date.now();
-  const members = await listMembers();
-  const page = members.slice(offset, offset + limit);
-  return { nodes: page.map((m) => nodeStatus(view(m, now))), ...(offset + limit < members.length ? { next: offset + limit } : {}) };
+  const { page, next } = paginate(await listMembers(), paging);
+  return { nodes: page.map((m) => nodeStatus(view(m, now))), ...(next !== undefined ? { next } : {}) };
 }

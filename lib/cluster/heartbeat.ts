@@ -1,6 +1,7 @@
 import { config } from '../config';
 import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
+import type { Machine } from './member';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { recordHeartbeat } from './repository';
 import { leaseLapsed, mayLead } from './rules';
@@ -30,10 +31,15 @@ function remember(meta: ClusterMeta, now: number): ClusterMeta {
  * also checks the node credential), then keeps the leader lease: the leader renews it;
  * when it has lapsed, an active voter's heartbeat elects the healthiest active voter.
  */
-export async function heartbeat(input: { nodeId: number; caller: { nodeId: number; credentialHash: string }; requestId: string }) {
+export async function heartbeat(input: {
+  nodeId: number;
+  caller: { nodeId: number; credentialHash: string };
+  requestId: string;
+  machine?: Machine;
+}) {
   if (input.caller.nodeId !== input.nodeId) throw new Forbidden('A node may heartbeat only for its own id');
   const now = Date.now();
-  const member = await recordHeartbeat(input.nodeId, input.caller.credentialHash, now);
+  const member = await recordHeartbeat(input.nodeId, input.caller.credentialHash, now, input.machine);
   let meta = await clusterMeta(now);
   if (mayLead(member)) meta = remember(await keepLease(member.nodeId, meta, now, input.requestId), now);
   return {

@@ -44,6 +44,8 @@ export interface JoinInput {
   apiAddress: string;
   binaryVersion: string;
   certFingerprint: string;
+  numCpus?: number;
+  totalSystemMemory?: number;
   idempotencyKey?: string;
   requestId: string;
 }
@@ -114,6 +116,7 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
         now,
         peerURLs: existing?.peerURLs.length ? existing.peerURLs : [`https://${input.raftAddress}`],
         createdAt: existing?.createdAt,
+        machine: { numCpus: input.numCpus, totalSystemMemory: input.totalSystemMemory },
       }),
       ...(claim ? { origin: 'sensu' as const } : {}),
     };

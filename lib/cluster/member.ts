@@ -31,6 +31,9 @@ const base = z.object({
   /** Health as autopilot last persisted it (see lib/autopilot/rules), and when it last changed. */
   healthy: z.boolean().optional(),
   stableSince: epochMs.optional(),
+  /** What the node reported of its machine in its join or latest heartbeat (absent until it does). */
+  numCpus: z.number().int().nonnegative().optional(),
+  totalSystemMemory: z.number().int().nonnegative().optional(),
 });
 
 export const memberSchema = z.discriminatedUnion('drainState', [
@@ -75,6 +78,7 @@ export function joinedMember(input: {
   now: number;
   peerURLs: string[];
   createdAt?: number;
+  machine?: Machine;
 }): Member {
   return {
     nodeId: input.nodeId,
@@ -94,7 +98,15 @@ export function joinedMember(input: {
     origin: 'join',
     peerURLs: input.peerURLs,
     clientURLs: [asUrl(input.apiAddress)],
+    ...(input.machine?.numCpus !== undefined ? { numCpus: input.machine.numCpus } : {}),
+    ...(input.machine?.totalSystemMemory !== undefined ? { totalSystemMemory: input.machine.totalSystemMemory } : {}),
   };
+}
+
+/** A node's optional report of its machine (join and heartbeat bodies), shown as CockroachDB's num_cpus/total_system_memory. */
+export interface Machine {
+  numCpus?: number;
+  totalSystemMemory?: number;
 }
 
 /** An address (`host:port`) as the URL Sensu Go clients expect in peerURLs/clientURLs. */

@@ -5,7 +5,7 @@ import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
-import { memberFromItem, memberToItem, type Member } from './member';
+import { memberFromItem, memberToItem, type Machine, type Member } from './member';
 import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
 import { peerUrlConflict, peerUrlsBeyond, peerUrlTaken, releasePeerUrls, reservePeerUrls } from './peer-urls';
 
@@ -308,25 +308,28 @@ export async function setPeerUrls(seen: Member, peerURLs: string[], now: number,
 }
 
 /** The heartbeat's one write, as a command input (the benchmark sends this very write straight to the store). */
-export const heartbeatWrite = (table: string, nodeId: number, credentialHash: string, now: number) =>
-  ({
+export const heartbeatWrite = (table: string, nodeId: number, credentialHash: string, now: number, machine: Machine = {}) => {
+  // Only the fields a node may report, and only those it did report this time.
+  const reported = (['numCpus', 'totalSystemMemory'] as const).flatMap((k) => (machine[k] === undefined ? [] : [[k, machine[k]] as const]));
+  return {
     TableName: table,
     Key: keys.member(nodeId),
-    UpdateExpression: 'SET lastHeartbeatAt = :now',
+    UpdateExpression: ['SET lastHeartbeatAt = :now', ...reported.map(([k]) => `${k} = :${k}`)].join(', '),
     // The member exists and this is its current credential; the time never goes backwards.
     ConditionExpression: 'credentialHash = :hash AND (attribute_not_exists(lastHeartbeatAt) OR lastHeartbeatAt < :now)',
-    ExpressionAttributeValues: { ':now': now, ':hash': credentialHash },
+    ExpressionAttributeValues: { ':now': now, ':hash': credentialHash, ...Object.fromEntries(reported.map(([k, v]) => [`:${k}`, v])) },
     ReturnValues: 'ALL_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  }) as const;
+  } as const;
+};
 
 /**
  * A heartbeat: ONE conditional write that is also the credential check. A removed member
  * (no item) or a credential re-issued since (another hash) is 401.
  */
-export async function recordHeartbeat(nodeId: number, credentialHash: string, now: number): Promise<Member> {
+export async function recordHeartbeat(nodeId: number, credentialHash: string, now: number, machine?: Machine): Promise<Member> {
   try {
-    const { Attributes } = await documents.send(new UpdateCommand(heartbeatWrite(TABLE, nodeId, credentialHash, now)));
+    const { Attributes } = await documents.send(new UpdateCommand(heartbeatWrite(TABLE, nodeId, credentialHash, now, machine)));
     return memberFromItem(Attributes!);
   } catch (err) {
     const failed = conditionFailure(err);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crdbSessionsPage } from '../compat/cockroach-sessions';
-import { Unauthorized } from '../errors';
+import type { Paging } from '../compat/cockroach';
+import { BadRequest, Unauthorized } from '../errors';
 import { fromBasic } from './credentials';
 import { checkCredentials, issueAccessToken } from './login';
 import type { Principal } from './principal';
@@ -9,6 +10,8 @@ import {
   deleteSession,
   listSessions,
   newSessionSecret,
+  revokeSession,
+  sessionIdOf,
   rotateRefresh,
   SESSION_TTL_SECONDS,
   type SessionKind,
@@ -89,16 +92,21 @@ export async function crdbLogin(input: { username: string; password: string }, n
   return { session: secret };
 }
 
-export async function crdbLogout(principal: Principal) {
-  if (principal.kind === 'user' && principal.sessionId) await deleteSession(principal.sessionId);
+/**
+ * POST /api/v2/logout/ (public, as CockroachDB's): the X-Cockroach-API-Session header names
+ * the session. None, or one that was never issued, is 400; one already logged out is 200.
+ */
+export async function crdbLogout(secret: string | undefined, now = Date.now()) {
+  if (!secret) throw new BadRequest('invalid or unspecified session');
+  if ((await revokeSession(sessionIdOf(secret), now)) === 'unknown') throw new BadRequest('invalid session');
   return { logged_out: true };
 }
 
 /** GET /api/v2/sessions/: admins see every live session, others their own. */
-export async function crdbSessions(principal: Principal, query: { username?: string; start: number; limit: number }) {
+export async function crdbSessions(principal: Principal, query: { username?: string }, paging: Paging) {
   const own = principal.kind === 'user' && principal.role !== 'admin' ? principal.email : undefined;
   const sessions = (await listSessions()).filter(
-    (s) => (own === undefined || s.email === own) && (query.username === undefined || s.email === query.username.toLowerCase()),
+    (s) => (own === undefined || s.email === own) && (!query.username || s.email === query.username.toLowerCase()),
   );
-  return crdbSessionsPage(sessions, query.start, query.limit);
+  return crdbSessionsPage(sessions, paging);
 }

@@ -21,6 +21,8 @@ export interface Session {
   lastActiveAt: number;
   /** Sensu: the one refresh token (by jti) that may still be redeemed. */
   refreshJti?: string;
+  /** Set by a CockroachDB logout: the item stays (until its TTL) so a repeated logout is recognised. */
+  revokedAt?: number;
   expiresAt: number;
 }
 
@@ -40,10 +42,11 @@ const fromItem = (i: Record<string, unknown>): Session => ({
   startedAt: Number(i.startedAt),
   lastActiveAt: Number(i.lastActiveAt ?? i.startedAt),
   ...(typeof i.refreshJti === 'string' ? { refreshJti: i.refreshJti } : {}),
+  ...(typeof i.revokedAt === 'number' ? { revokedAt: i.revokedAt } : {}),
   expiresAt: Number(i.expiresAt),
 });
 
-const live = (s: Session, now: number) => s.expiresAt * 1000 > now;
+const live = (s: Session, now: number) => s.expiresAt * 1000 > now && s.revokedAt === undefined;
 
 export async function createSession(session: Session): Promise<void> {
   await documents.send(
@@ -64,6 +67,29 @@ export async function findSession(id: string, now = Date.now()): Promise<Session
 
 export async function deleteSession(id: string): Promise<void> {
   await documents.send(new DeleteCommand({ TableName: TABLE, Key: keys.session(id) }));
+}
+
+/**
+ * Revokes session `id` and keeps its item until the TTL takes it, as CockroachDB keeps a
+ * revoked web session: revoking it again is still 'revoked'; an id never issued is 'unknown'.
+ */
+export async function revokeSession(id: string, now = Date.now()): Promise<'revoked' | 'unknown'> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.session(id),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+        // Only an issued session can be revoked: an update must not create an item for an unknown id.
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+    return 'revoked';
+  } catch (err) {
+    if (conditionFailure(err)) return 'unknown';
+    throw err;
+  }
 }
 
 /**

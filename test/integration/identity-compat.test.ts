@@ -76,7 +76,7 @@ describe('CockroachDB', () => {
     expect(list.body.errors).toEqual([]);
     expect(list.body.sessions.some((s: { username: string }) => s.username === ADMIN.email)).toBe(true);
     expect(JSON.stringify(list.body)).not.toContain(login.body.session);
-    expect(typeof list.body.sessions[0].start).toBe('number');
+    expect(typeof list.body.sessions[0].start).toBe('string');
 
     const out = await client(rt.url, session).post('/api/v2/logout/');
     expect(out.body).toEqual({ logged_out: true });

@@ -84,6 +84,12 @@ export const createJoinToken = route({
   }),
 });
 
+/** What a node may report of its machine, at join and in heartbeats (CockroachDB's num_cpus, total_system_memory). */
+const machine = {
+  numCpus: z.number().int().min(0).max(1_000_000).optional(),
+  totalSystemMemory: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+};
+
 export const joinCluster = route({
   fn: 'cluster-join',
   method: 'POST',
@@ -99,6 +105,7 @@ export const joinCluster = route({
     apiAddress: address,
     binaryVersion: z.string().min(1).max(64),
     certFingerprint: z.string().regex(/^[A-Za-z0-9:+/=_.-]{1,256}$/, 'must be 1-256 characters of a fingerprint'),
+    ...machine,
   }),
 });
 
@@ -114,5 +121,6 @@ export const heartbeat = route({
   status: 200,
   summary: "A node's heartbeat for its own member; the leader's also renews the leader lease",
   params: idParams,
-  bodyKind: 'none',
+  // Optional: a node may report its machine (shown on the CockroachDB surface); no body is fine.
+  body: z.strictObject(machine),
 });

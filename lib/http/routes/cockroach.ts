@@ -1,9 +1,14 @@
 import * as z from 'zod';
 import { USERS } from '../../identity/principal';
 import { route } from '../route';
-import { intParam, nodeId } from '../schemas';
+import { nodeId } from '../schemas';
 
-const paging = { limit: intParam(1, 1000).default(100), offset: intParam(0, 1_000_000_000).default(0) };
+/**
+ * Paging values are read as CockroachDB reads them (lib/compat/cockroach `paging`): any
+ * string is accepted here, and one that is no usable number is ignored, never a 400.
+ */
+const loose = z.string().optional();
+const offsetPaging = z.object({ limit: loose, offset: loose });
 
 export const crdbNodes = route({
   fn: 'crdb-nodes',
@@ -14,7 +19,7 @@ export const crdbNodes = route({
   store: 'read',
   status: 200,
   summary: 'CockroachDB listNodes: members as nodeStatus',
-  query: z.object(paging),
+  query: offsetPaging,
 });
 
 export const crdbNodeRanges = route({
@@ -25,9 +30,9 @@ export const crdbNodeRanges = route({
   access: USERS,
   store: 'read',
   status: 200,
-  summary: 'CockroachDB listNodeRanges: the leases a member holds, as ranges',
+  summary: 'CockroachDB listNodeRanges: the leases a member holds, as ranges (404 for a node that is no member)',
   params: z.strictObject({ node_id: nodeId }),
-  query: z.object(paging),
+  query: offsetPaging.extend({ ranges: z.string().max(4096).optional() }),
 });
 
 export const crdbHotRanges = route({
@@ -38,8 +43,8 @@ export const crdbHotRanges = route({
   access: USERS,
   store: 'read',
   status: 200,
-  summary: 'CockroachDB listHotRanges: held leases by recent acquire and renew rate',
-  query: z.object({ node_id: nodeId.optional(), limit: intParam(1, 1000).default(100), start: intParam(0, 1_000_000_000).default(0) }),
+  summary: 'CockroachDB listHotRanges: held leases by recent acquire and renew rate, in both spec shapes',
+  query: z.object({ node_id: nodeId.optional(), limit: loose, start: loose }),
 });
 
 export const crdbRange = route({
@@ -50,6 +55,6 @@ export const crdbRange = route({
   access: USERS,
   store: 'read',
   status: 200,
-  summary: 'CockroachDB listRange: one lease as a range, by its range id',
+  summary: 'CockroachDB listRange: one lease as a range, by its range id ({} when no range has it)',
   params: z.strictObject({ range_id: nodeId }),
 });

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { USERS } from '../../identity/principal';
 import { route } from '../route';
-import { intParam } from '../schemas';
 
 /** Identity on the Sensu Go and CockroachDB surfaces, in their own wire formats. */
 
@@ -44,6 +43,9 @@ export const sensuLogout = route({
   body: z.strictObject({ refresh_token: z.string().min(1).max(4096).optional() }),
 });
 
+const username = z.string().min(1).max(254);
+const secret = z.string().max(256);
+
 export const crdbLogin = route({
   fn: 'crdb-login',
   method: 'POST',
@@ -53,9 +55,11 @@ export const crdbLogin = route({
   store: 'write',
   memorySize: HASHING_MEMORY_MB,
   status: 200,
-  summary: 'CockroachDB login (form username, password): a session for X-Cockroach-API-Session',
+  summary: 'CockroachDB login (username, password in a form, or in the query): a session for X-Cockroach-API-Session',
   bodyKind: 'form',
-  body: z.strictObject({ username: z.string().min(1).max(254), password: z.string().min(1).max(256) }),
+  // Go's r.ParseForm reads the form body and the query string alike; the handler takes the body's first.
+  body: z.strictObject({ username: username.optional(), password: secret.optional() }),
+  query: z.object({ username: username.optional(), password: secret.optional() }),
 });
 
 export const crdbLogout = route({
@@ -63,10 +67,10 @@ export const crdbLogout = route({
   method: 'POST',
   path: '/api/v2/logout',
   surface: 'crdb',
-  access: USERS,
+  access: 'public', // as CockroachDB's: the X-Cockroach-API-Session header names the session to end
   store: 'write',
   status: 200,
-  summary: 'CockroachDB logout: ends the X-Cockroach-API-Session session',
+  summary: 'CockroachDB logout: ends the X-Cockroach-API-Session session (400 when none or unknown)',
   bodyKind: 'none',
 });
 
@@ -79,9 +83,7 @@ export const crdbSessions = route({
   store: 'read',
   status: 200,
   summary: 'CockroachDB listSessions: the live login sessions (admins see all, others their own)',
-  query: z.object({
-    username: z.string().min(1).max(254).optional(),
-    limit: intParam(1, 1000).default(100),
-    start: intParam(0, 1_000_000_000).default(0),
-  }),
+  // limit/start as CockroachDB reads them (lib/compat/cockroach `paging`): an unusable one is ignored.
+  // An empty username is no filter, as in CockroachDB.
+  query: z.object({ username: z.string().max(254).optional(), limit: z.string().optional(), start: z.string().optional() }),
 });
