@@ -61,7 +61,7 @@ with the session cookie. ROSTER_URL and ROSTER_TOKEN override the saved context.
         if (values.email || values['password-stdin']) throw new UsageError('--api-token takes no --email or --password-stdin');
         const me = (await request(url, 'GET', '/api/v1/users/me', { token: apiToken })).result as { email?: string };
         await writeContext({ url, apiToken, ...(me?.email ? { email: me.email } : {}) });
-        return done(`logged in to ${url} as ${me?.email ?? 'the API token'}s owner`);
+        return done(`logged in to ${url} with an API token${me?.email ? ` of ${me.email}` : ''}`);
       }
       const email = str(values.email);
       if (!email) throw new UsageError('--email or --api-token is required');

@@ -156,6 +156,27 @@ describe('rosterctl', () => {
     expect(bad.stderr).toMatch(/401/);
   });
 
+  it('manages users and API tokens, and logs in with an API token', async () => {
+    const email = 'cli-operator@roster.test';
+    const create = await rosterctl(['user', 'create', email, '--role', 'operator', '--password-stdin'], { input: 'operator-password\n' });
+    expect(create.code, create.stderr).toBe(0);
+    expect((await rosterctl(['user', 'set-role', email, 'readonly'])).code).toBe(0);
+    const users = json(await rosterctl(['user', 'list', '-o', 'json']));
+    expect(users.items).toContainEqual({ email, role_id: 2 });
+    expect((await rosterctl(['user', 'create', 'x@roster.test', '--role', 'root'])).code).toBe(2);
+
+    const minted = json(await rosterctl(['api-token', 'create', 'ci', '-o', 'json']));
+    expect(minted.token).toEqual(expect.any(String));
+    expect(JSON.stringify(json(await rosterctl(['api-token', 'list', '-o', 'json'])))).toContain('"ci"');
+    const other = join(dir, 'xdg-token');
+    const viaToken = (args: string[]) => rosterctl(args, { env: { XDG_CONFIG_HOME: other } });
+    expect((await viaToken(['login', '--url', rt.url, '--api-token', minted.token])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(other, 'roster', 'config.json'), 'utf8'))).toMatchObject({ url: rt.url, apiToken: minted.token });
+    expect((await viaToken(['member', 'get', '1'])).code).toBe(0);
+    expect((await rosterctl(['user', 'delete', email])).code).toBe(0);
+    expect(json(await rosterctl(['user', 'list', '-o', 'json'])).items.map((u: { email: string }) => u.email)).not.toContain(email);
+  });
+
   it('logout forgets the context', async () => {
     expect((await rosterctl(['logout'])).code).toBe(0);
     expect(() => statSync(configFile)).toThrow();
