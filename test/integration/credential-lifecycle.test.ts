@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent';
 import { bearer } from '../support/auth';
@@ -21,6 +23,28 @@ afterAll(async () => {
   await rt?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The audit entries of `action` of today and yesterday (a run may span midnight, UTC), read straight from the runtime's table. */
+async function audited(action: string): Promise<Record<string, unknown>[]> {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: rt.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
+  const days = [0, 1].map((d) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10));
+  const pages = await Promise.all(
+    days.map((day) =>
+      db.send(
+        new QueryCommand({
+          TableName: rt.env.TABLE_NAME,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDIT#${day}` },
+          ConsistentRead: true,
+        }),
+      ),
+    ),
+  );
+  db.destroy();
+  return pages.flatMap((p) => p.Items ?? []).filter((i) => i.action === action);
+}
 
 const jtiOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti;
 
@@ -53,6 +77,10 @@ describe('join tokens have a lifecycle', () => {
     const used = await c.mint(23);
     expect((await c.anonymous.post('/api/v1/cluster/join', c.joinBody(used, 23))).status).toBe(201);
     expect((await c.admin.delete(`/api/v1/cluster/pki/join-tokens/${jtiOf(used)}`)).status).toBe(404);
+    // One entry: the failed revocations wrote none.
+    const entries = await audited('join-token.revoke');
+    expect(entries.filter((e) => e.target === `join-token:${jtiOf(token)}`)).toHaveLength(1);
+    expect(entries.filter((e) => e.target === `join-token:${jtiOf(used)}`)).toHaveLength(0);
   });
 
   it('only an admin lists or revokes, and a malformed id is 400', async () => {
@@ -74,6 +102,10 @@ describe('node credentials rotate', () => {
     expect((await c.beat(node, 30)).status).toBe(401);
     expect((await node.get('/api/v1/cluster/members/30')).status).toBe(401);
     expect((await c.beat(client(rt.url, bearer(res.body.result.nodeToken)), 30)).status).toBe(200);
+    const entries = (await audited('member.credential.rotate')).filter((e) => e.target === 'member:30');
+    expect(entries).toEqual([
+      expect.objectContaining({ actor: 'user:admin@roster.test', details: { credentialId: res.body.result.credentialId } }),
+    ]);
   });
 
   it('a node rotates its own, only its own, and only with its current credential', async () => {
@@ -87,6 +119,7 @@ describe('node credentials rotate', () => {
     expect((await node.post('/api/v1/cluster/members/31/credential')).status).toBe(401);
     expect(res.body.result.nodeToken).not.toBe(answer.nodeToken);
     expect((await c.beat(client(rt.url, bearer(res.body.result.nodeToken)), 31)).status).toBe(200);
+    expect((await audited('member.credential.rotate')).filter((e) => e.target === 'member:31').map((e) => e.actor)).toEqual(['node:31']);
   });
 
   it('is 404 for no member, 403 for an operator', async () => {
