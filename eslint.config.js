@@ -10,6 +10,7 @@ const ban = {
   functions: { group: ['**/functions/**'], message: 'Nothing imports an entry point.' },
   local: { group: ['**/infra/local/**', '**/local/*'], message: 'Deployed code never imports the local runtime.' },
   outside: { group: ['../*', '!./*', '@*/*', 'zod', 'jose'], message: 'roster/agent depends on nothing beyond Node: nodes embed it.' },
+  cli: { group: ['../*', '!./*', '@*/*', 'zod', 'jose'], message: 'rosterctl depends on nothing beyond Node: it must start fast.' },
   capabilities: {
     group: capabilities.flatMap((c) => [`**/${c}/**`, `../${c}`]),
     message: 'The store and the wire formats sit below the capabilities.',
@@ -56,6 +57,7 @@ export default tseslint.config(
   layer(['lib/identity/**/*.ts'], 'functions', 'local'),
   layer(['lib/store/**/*.ts'], 'capabilities', 'http', 'functions', 'local'),
   layer(['agent/**/*.ts'], 'outside'),
+  layer(['cli/**/*.ts'], 'cli'),
   layer(['lib/compat/**/*.ts'], 'sdk', 'capabilities', 'http', 'functions', 'local'),
   {
     // Tests assert on parsed JSON bodies of many shapes.

@@ -67,7 +67,7 @@ export class Agent extends EventTarget {
   #isLeader = false;
   #drainState: HeartbeatAnswer['drainState'] = 'active';
   readonly #options: AgentOptions;
-  readonly #token: string;
+  #token: string;
   readonly #leases = new Set<Lease>();
   readonly #stopped = new AbortController();
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
@@ -79,9 +79,13 @@ export class Agent extends EventTarget {
     this.#options = options;
     this.nodeId = nodeId;
     this.#token = token;
+    const current = () => this.#token;
     this.#leaseHost = {
       url: options.url,
-      token,
+      // Read at each renewal, so leases carry on with a rotated credential.
+      get token() {
+        return current();
+      },
       forget: (lease) => void this.#leases.delete(lease),
       report: (error) => this.#report(error),
     };
@@ -134,6 +138,22 @@ export class Agent extends EventTarget {
       // Poll a few times a lease's life, with jitter so campaigners do not move in step.
       await sleep(Math.min(2_000, (ttlSeconds * 1000) / 4) * (0.75 + Math.random() / 2), anySignal(signal, this.#stopped.signal));
     }
+  }
+
+  /**
+   * Asks for a new node credential (the old one stops at once on the server) and writes it
+   * to the state file; heartbeats carry on with it. A lease is bound to the credential it
+   * was taken under, so every lease held is released first (acquire them again after).
+   */
+  async rotateCredential(): Promise<void> {
+    await this.#releaseAll();
+    const answer = await call<JoinAnswer>(this.#options.url, {
+      method: 'POST',
+      path: `/api/v1/cluster/members/${this.nodeId}/credential`,
+      token: this.#token,
+    });
+    await writeState(this.#options.stateFile, { url: this.#options.url, nodeId: this.nodeId, nodeToken: answer.nodeToken });
+    this.#token = answer.nodeToken;
   }
 
   /** Releases every lease and stops heartbeating. The member stays; remove it to leave. */

@@ -12,6 +12,7 @@ import { startDynamoLocal } from '../infra/local/dynamodb';
 import { silenceSdkNodeVersionNotice } from '../infra/local/quiet';
 import { superviseRuntime } from '../infra/local/supervise';
 import { accessToken } from '../test/support/auth';
+import { cliStartup } from './cli-startup';
 import { coldStart } from './cold-start';
 import { ADMIN, calls, measureCosts, opsOf } from './cost';
 import { findEtcd, startEtcd, etcdOps } from './etcd';
@@ -69,6 +70,20 @@ async function main(): Promise<void> {
       const slowest = cold.rows.reduce((a, b) => (b.vsNode > a.vsNode ? b : a));
       judge('every bundle ≤ 400 KB (aim 250 KB)', `largest ${biggest.fn} ${biggest.kb.toFixed(0)} KB`, biggest.kb <= 400);
       judge('cold import ≤ 0.8× node -e 0', `slowest ${slowest.fn} ${slowest.vsNode.toFixed(2)}×`, slowest.vsNode <= 0.8);
+
+      const cli = cliStartup(dist);
+      results.cli = cli;
+      table(
+        '1b. rosterctl and roster/agent',
+        ['what', 'figure'],
+        [
+          ['node -e 0 (ms, median)', cli.nodeMs.toFixed(1)],
+          ['rosterctl --version (ms, median)', cli.versionMs.toFixed(1)],
+          ['roster/agent bundle (KB)', cli.agentKb.toFixed(1)],
+        ],
+      );
+      const extra = cli.versionMs - cli.nodeMs;
+      judge('rosterctl --version within 60 ms of node -e 0', `${extra.toFixed(1)} ms more`, extra <= 60);
     }
 
     silenceSdkNodeVersionNotice();

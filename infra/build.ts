@@ -1,6 +1,6 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,6 +61,7 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
   await mkdir(functionsDir, { recursive: true });
   const entries = (await readdir(join(root, 'functions'))).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'functions', f));
 
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
   const [functions, agent] = await Promise.all([
     build({
       ...common,
@@ -84,6 +85,18 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
       sourcemap: 'linked',
       metafile: true,
     }),
+    // rosterctl, the package's bin: no dependency, split so that `--version` loads one small file.
+    build({
+      ...common,
+      banner: { js: '#!/usr/bin/env node' },
+      entryPoints: { rosterctl: join(root, 'cli/main.ts') },
+      outdir: join(outDir, 'cli'),
+      outExtension: { '.js': '.mjs' },
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      minify: true,
+      define: { ROSTER_VERSION: JSON.stringify(version) },
+    }).then(() => chmod(join(outDir, 'cli', 'rosterctl.mjs'), 0o755)),
     build({
       ...common,
       entryPoints: [join(root, 'infra/local/start.ts')],

@@ -4,10 +4,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { actorOf } from '../audit/audit';
 import { recordAudit } from '../audit/audit';
 import { config } from '../config';
-import { Conflict, Unauthorized } from '../errors';
+import { Conflict, NotFound, Unauthorized } from '../errors';
 import type { Principal } from '../identity/principal';
 import { signToken, verifyToken } from '../identity/tokens';
-import { getJoinToken, redeem, reissueCredential, storeJoinToken, type JoinTokenRecord } from './join-store';
+import {
+  getJoinToken,
+  redeem,
+  reissueCredential,
+  revokeJoinToken as revokeRecord,
+  storeJoinToken,
+  unusedJoinTokens,
+  type JoinTokenRecord,
+} from './join-store';
 import { joinedMember, type Member } from './member';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { mintNodeCredential } from './node-credentials';
@@ -27,7 +35,7 @@ export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number;
     now,
   );
   const expiresAt = now + input.ttlSeconds;
-  await storeJoinToken({ jti, nodeId: input.nodeId, expiresAt });
+  await storeJoinToken({ jti, nodeId: input.nodeId, expiresAt, createdBy: actorOf(input.by) });
   await recordAudit({
     actor: actorOf(input.by),
     action: 'join-token.create',
@@ -36,6 +44,23 @@ export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number;
     details: { jti, expiresAt },
   });
   return { token, expiresAt };
+}
+
+/** GET /cluster/pki/join-tokens: the tokens that can still join, by id (the tokens themselves are never stored). */
+export async function listJoinTokens() {
+  const records = await unusedJoinTokens(Math.floor(Date.now() / 1000));
+  return records.map((r) => ({ id: r.jti, nodeID: r.nodeId, expiresAt: r.expiresAt, createdBy: r.createdBy ?? null }));
+}
+
+/** DELETE /cluster/pki/join-tokens/{id}: a revoked token's join fails; audited. */
+export async function revokeJoinToken(input: { id: string; by: Principal; requestId: string }): Promise<void> {
+  const revoked = await revokeRecord(input.id, {
+    actor: actorOf(input.by),
+    action: 'join-token.revoke',
+    target: `join-token:${input.id}`,
+    requestId: input.requestId,
+  });
+  if (!revoked) throw new NotFound(`No unused join token ${input.id}`);
 }
 
 export interface JoinInput {

@@ -27,6 +27,14 @@ export const keys = {
   peerUrl: (canonicalUrl: string) => ({ PK: `PEERURL#${canonicalUrl}`, SK: 'PEERURL' }),
   /** A join token's jti: written at minting (TTL at its expiry), consumed once by the join transaction. */
   joinToken: (jti: string) => ({ PK: `JOIN#${jti}`, SK: 'JOIN' }),
+  /**
+   * Unused join tokens sit in one index partition ordered by expiry, for the list: the join
+   * transaction that consumes one removes it from the index (and a revoked one is deleted).
+   */
+  joinTokenIndex: (expiresAt: number, jti: string) => ({ GSI1PK: 'JOINTOKENS', GSI1SK: `${padId(expiresAt)}#${jti}` }),
+  joinTokensPartition: 'JOINTOKENS',
+  /** Index sort keys of tokens expiring after `expiresAt` sort after this one. */
+  joinTokensAfter: (expiresAt: number) => `${padId(expiresAt)}#~`,
   /** Audit entries, one partition per UTC day, ordered by time; the TTL drops them after 90 days. */
   audit: (at: Date, id: string) => ({ PK: `AUDIT#${at.toISOString().slice(0, 10)}`, SK: `${at.toISOString()}#${id}` }),
   /**

@@ -11,6 +11,9 @@ export const clusterExamples: Record<string, { path: string; body?: unknown; hea
   'member-heartbeat': { path: '/api/v1/cluster/members/1/heartbeat' },
   autopilot: { path: '/api/v1/cluster/autopilot' },
   'join-token-create': { path: '/api/v1/cluster/pki/join-tokens', body: { nodeID: 424242, ttlSeconds: 300 } },
+  'join-tokens-list': { path: '/api/v1/cluster/pki/join-tokens' },
+  'join-token-revoke': { path: '/api/v1/cluster/pki/join-tokens/00000000-0000-4000-8000-000000000000' },
+  'member-credential': { path: '/api/v1/cluster/members/424242/credential' },
   // Public: the token is the credential, so a bad one is 401 for everybody.
   'cluster-join': {
     path: '/api/v1/cluster/join',

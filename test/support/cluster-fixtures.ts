@@ -20,6 +20,17 @@ export const clusterFixtures: Record<string, Fixture> = {
   'member-promote': async (ctx) => ({ path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/promote` }),
   'member-drain': async (ctx) => ({ path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/drain`, body: { deadlineSeconds: 0 } }),
   'member-resume': async (ctx) => ({ path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/resume` }),
+  'join-token-revoke': async (ctx) => {
+    const res = await ctx.admin.post('/api/v1/cluster/pki/join-tokens', { nodeID: ctx.unique(), ttlSeconds: 300 });
+    const jti = JSON.parse(Buffer.from(String(res.body.result.token).split('.')[1]!, 'base64url').toString()).jti;
+    return { path: `/api/v1/cluster/pki/join-tokens/${jti}` };
+  },
+  // A node is admitted, but for its own id only: the matrix's node (whose credential later cells
+  // use) asks for another member's and is refused; an admin rotates a fresh member's.
+  'member-credential': async (ctx) => ({
+    path: `/api/v1/cluster/members/${(await ctx.join()).nodeId}/credential`,
+    ...(ctx.caller === 'node' ? { status: 403 } : {}),
+  }),
   'sensu-member-add': async (ctx) => ({ path: `/api/core/v2/cluster/members?peer-addrs=${peer(ctx)}` }),
   'sensu-member-update': async (ctx) => ({
     path: `/api/core/v2/cluster/members/${(await ctx.join()).nodeId.toString(16)}?peer-addrs=${peer(ctx)}`,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
-import { route } from '../route';
+import { route, type Access } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';
 
 /** `host:port` or a URL: it must parse, with a host. */
@@ -89,6 +89,48 @@ const machine = {
   numCpus: z.number().int().min(0).max(1_000_000).optional(),
   totalSystemMemory: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 };
+
+export const listJoinTokens = route({
+  fn: 'join-tokens-list',
+  method: 'GET',
+  path: '/api/v1/cluster/pki/join-tokens',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'read',
+  status: 200,
+  summary: 'The join tokens that can still join (unused, unexpired): ids, never the tokens',
+});
+
+export const revokeJoinToken = route({
+  fn: 'join-token-revoke',
+  method: 'DELETE',
+  path: '/api/v1/cluster/pki/join-tokens/{id}',
+  surface: 'ella',
+  access: ADMIN,
+  store: 'write',
+  status: 204,
+  summary: 'Revoke an unused join token: a join with it fails from then on',
+  params: z.strictObject({ id: z.uuid('must be a join token id (a UUID)') }),
+  bodyKind: 'none',
+});
+
+/** An admin for any member; a node for its own (the handler checks which). */
+const ADMIN_OR_NODE = ['admin', 'node'] as const satisfies Access;
+
+export const rotateCredential = route({
+  fn: 'member-credential',
+  method: 'POST',
+  path: '/api/v1/cluster/members/{id}/credential',
+  surface: 'ella',
+  access: ADMIN_OR_NODE,
+  // The rotation's one write checks the caller's credential hash: no read before it.
+  nodeCredential: 'checked-in-write',
+  store: 'write',
+  status: 200,
+  summary: "Rotate a node's credential (an admin any member's, a node its own): the old one stops at once",
+  params: idParams,
+  bodyKind: 'none',
+});
 
 export const joinCluster = route({
   fn: 'cluster-join',

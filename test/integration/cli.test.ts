@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Agent } from '../../agent';
+import { bearer } from '../support/auth';
+import { clusterClients } from '../support/cluster';
+import { client } from '../support/http';
+import { startRuntime, type Runtime } from '../support/runtime';
+
+let rt: Runtime;
+let c: Awaited<ReturnType<typeof clusterClients>>;
+const dir = mkdtempSync(join(tmpdir(), 'roster-cli-'));
+const config = join(dir, 'xdg');
+const configFile = join(config, 'roster', 'config.json');
+const ADMIN = { email: 'cli-admin@roster.test', password: 'correct-horse-battery' };
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The built CLI, as `npx rosterctl` runs it, with its own config directory and no ROSTER_* from outside. */
+function rosterctl(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const env: Record<string, string | undefined> = { ...process.env, XDG_CONFIG_HOME: config, ...options.env };
+  if (!options.env?.ROSTER_URL) delete env.ROSTER_URL;
+  if (!options.env?.ROSTER_TOKEN) delete env.ROSTER_TOKEN;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(inject('distDir'), 'cli', 'rosterctl.mjs'), ...args], { env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+const json = (run: Run) => {
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+};
+
+beforeAll(async () => {
+  rt = await startRuntime({ HEARTBEAT_INTERVAL_SECONDS: '1' });
+  c = await clusterClients(rt);
+  expect((await c.anonymous.post('/api/v1/init', ADMIN)).status).toBe(201);
+  await c.join(1);
+});
+afterAll(async () => {
+  await rt?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rosterctl', () => {
+  it('logs in with --password-stdin and keeps the context readable by its user only', async () => {
+    const run = await rosterctl(['login', '--url', rt.url, '--email', ADMIN.email, '--password-stdin'], { input: `${ADMIN.password}\n` });
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(readFileSync(configFile, 'utf8'));
+    expect(saved).toMatchObject({ url: rt.url, email: ADMIN.email, session: expect.stringMatching(/^roster_session=./) });
+  });
+
+  it('member list -o json parses, with the members', async () => {
+    const members = json(await rosterctl(['member', 'list', '-o', 'json']));
+    expect(members.map((m: { nodeId: number }) => m.nodeId)).toContain(1);
+    const table = await rosterctl(['member', 'list', '-o', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NODEID\s+SUFFRAGE/);
+  });
+
+  it('renews an access token the server turns down with the session cookie', async () => {
+    const saved = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, JSON.stringify({ ...saved, accessToken: 'expired.or.garbage' }), { mode: 0o600 });
+    expect(json(await rosterctl(['member', 'get', '1', '-o', 'json'])).nodeId).toBe(1);
+    expect(JSON.parse(readFileSync(configFile, 'utf8')).accessToken).not.toBe('expired.or.garbage');
+  });
+
+  it('member drain --deadline 20s --wait exits 0 once the agent has handed off and released its lease', async () => {
+    let handedOff = false;
+    const agent = await Agent.start({
+      url: rt.url,
+      joinToken: await c.mint(5),
+      stateFile: join(dir, 'node-5.json'),
+      raftAddress: '10.5.0.5:7000',
+      apiAddress: '10.5.0.5:5002',
+      binaryVersion: 'v1',
+      certFingerprint: 'sha256:05',
+      onDrain: () => void (handedOff = true),
+    });
+    try {
+      await agent.acquire('cli.lease', { ttlSeconds: 30 });
+      const run = await rosterctl(['member', 'drain', '5', '--deadline', '20s', '--wait', '--timeout', '2m']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(handedOff).toBe(true);
+      // Piped: plain lines, the first while draining, the last once drained.
+      expect(run.stdout).not.toContain('\r');
+      expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^member 5: drained, 0 lease\(s\) held/);
+      expect(json(await rosterctl(['member', 'get', '5'])).drainState).toBe('drained');
+    } finally {
+      await agent.stop();
+    }
+  }, 120_000);
+
+  it('join-token create, list and revoke: a revoked token cannot join', async () => {
+    const created = json(await rosterctl(['join-token', 'create', '--node-id', '6', '--ttl', '10m', '-o', 'json']));
+    expect(created).toMatchObject({ nodeID: 6, token: expect.any(String), expiresAt: expect.any(Number) });
+    const listed = json(await rosterctl(['join-token', 'list', '-o', 'json']));
+    const entry = listed.find((t: { nodeID: number }) => t.nodeID === 6);
+    expect(entry).toMatchObject({ id: expect.any(String), createdBy: `user:${ADMIN.email}` });
+    expect(JSON.stringify(listed)).not.toContain(created.token);
+    const revoke = await rosterctl(['join-token', 'revoke', entry.id]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect((await c.anonymous.post('/api/v1/cluster/join', c.joinBody(created.token, 6))).status).toBe(401);
+    const human = await rosterctl(['join-token', 'create', '--node-id', '7', '-o', 'table']);
+    expect(human.stdout).toContain('ROSTER_JOIN_TOKEN=');
+  });
+
+  it('member rotate-credential: the old credential is 401, the new one works', async () => {
+    const { answer, node } = await c.join(8);
+    const rotated = json(await rosterctl(['member', 'rotate-credential', '8', '-o', 'json']));
+    expect((await c.beat(node, 8)).status).toBe(401);
+    expect(rotated.nodeToken).not.toBe(answer.nodeToken);
+    expect((await c.beat(client(rt.url, bearer(rotated.nodeToken)), 8)).status).toBe(200);
+  });
+
+  it('a usage error exits 2 with the usage; --help exits 0', async () => {
+    for (const args of [
+      ['member', 'get', 'abc'],
+      ['member', 'drain'],
+      ['member', 'list', '--bogus'],
+      ['frobnicate'],
+      ['member', 'drain', '5', '--deadline', 'soon'],
+    ]) {
+      const run = await rosterctl(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/^rosterctl: /);
+    }
+    const help = await rosterctl(['member', 'drain', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--wait');
+  });
+
+  it("a server error exits 1 with the server's message on stderr", async () => {
+    const direct = await c.admin.get('/api/v1/cluster/members/999');
+    const run = await rosterctl(['member', 'get', '999']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`404: ${direct.body.error}`);
+    const bad = await rosterctl(['member', 'list'], { env: { ROSTER_URL: rt.url, ROSTER_TOKEN: 'garbage' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/401/);
+  });
+
+  it('manages users and API tokens, and logs in with an API token', async () => {
+    const email = 'cli-operator@roster.test';
+    const create = await rosterctl(['user', 'create', email, '--role', 'operator', '--password-stdin'], { input: 'operator-password\n' });
+    expect(create.code, create.stderr).toBe(0);
+    expect((await rosterctl(['user', 'set-role', email, 'readonly'])).code).toBe(0);
+    const users = json(await rosterctl(['user', 'list', '-o', 'json']));
+    expect(users.items).toContainEqual({ email, role_id: 2 });
+    expect((await rosterctl(['user', 'create', 'x@roster.test', '--role', 'root'])).code).toBe(2);
+
+    const minted = json(await rosterctl(['api-token', 'create', 'ci', '-o', 'json']));
+    expect(minted.token).toEqual(expect.any(String));
+    expect(JSON.stringify(json(await rosterctl(['api-token', 'list', '-o', 'json'])))).toContain('"ci"');
+    const other = join(dir, 'xdg-token');
+    const viaToken = (args: string[]) => rosterctl(args, { env: { XDG_CONFIG_HOME: other } });
+    expect((await viaToken(['login', '--url', rt.url, '--api-token', minted.token])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(other, 'roster', 'config.json'), 'utf8'))).toMatchObject({ url: rt.url, apiToken: minted.token });
+    expect((await viaToken(['member', 'get', '1'])).code).toBe(0);
+    expect((await rosterctl(['user', 'delete', email])).code).toBe(0);
+    expect(json(await rosterctl(['user', 'list', '-o', 'json'])).items.map((u: { email: string }) => u.email)).not.toContain(email);
+  });
+
+  it('logout forgets the context', async () => {
+    expect((await rosterctl(['logout'])).code).toBe(0);
+    expect(() => statSync(configFile)).toThrow();
+    const run = await rosterctl(['member', 'list']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('not logged in');
+  });
+});
