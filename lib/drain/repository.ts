@@ -4,6 +4,7 @@ import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
+import { AGAIN, withContention, type Attempt } from '../store/retry';
 
 export type DrainState = 'active' | 'draining' | 'drained';
 
@@ -31,13 +32,25 @@ export async function readDrain(nodeId: number): Promise<DrainStatus> {
 
 export type BeginOutcome = { kind: 'began'; status: DrainStatus } | { kind: 'already'; status: DrainStatus } | { kind: 'leads' };
 
+const CONTENTION = { attempts: 4, message: 'The member changed concurrently while its drain state was written; retry' };
+
 /**
  * active → draining in one transaction, under a new epoch (the writer picks it: now, above
  * the last, like fencing tokens). Refused while the member holds the leader lease, so
  * leadership is handed over first.
  */
 export async function beginDrain(nodeId: number, deadline: number, now: number, audit: AuditEntry): Promise<BeginOutcome> {
-  const epoch = now;
+  let epoch = now;
+  return withContention(async () => {
+    const outcome = await tryBegin(nodeId, deadline, epoch, now, audit);
+    if (typeof outcome !== 'number') return outcome;
+    epoch = outcome; // the clock is behind the last epoch: go above it
+    return AGAIN;
+  }, CONTENTION);
+}
+
+/** One attempt at beginDrain under `epoch`; a number is the epoch to try next. */
+async function tryBegin(nodeId: number, deadline: number, epoch: number, now: number, audit: AuditEntry): Promise<BeginOutcome | number> {
   try {
     await documents.send(
       new TransactWriteCommand({
@@ -82,7 +95,7 @@ export async function beginDrain(nodeId: number, deadline: number, now: number, 
       if (!member.item) throw new NotFound('Cluster member not found');
       const status = toStatus(nodeId, member.item);
       if (status.drainState !== 'active') return { kind: 'already', status };
-      return beginDrain(nodeId, deadline, Math.max(now + 1, status.drainEpoch + 1), audit); // clock behind the last epoch
+      return Math.max(epoch + 1, status.drainEpoch + 1);
     }
     if (meta?.code === 'ConditionalCheckFailed') return { kind: 'leads' };
     throw err;
@@ -117,6 +130,10 @@ export async function completeDrain(nodeId: number, epoch: number, now: number, 
  * resume is noticed). Returns the state it left, or undefined when it was active already.
  */
 export async function resume(nodeId: number, now: number, audit: AuditEntry): Promise<DrainStatus | undefined> {
+  return withContention(() => tryResume(nodeId, now, audit), CONTENTION);
+}
+
+async function tryResume(nodeId: number, now: number, audit: AuditEntry): Promise<Attempt<DrainStatus | undefined>> {
   const before = await readDrain(nodeId);
   if (before.drainState === 'active') return undefined;
   try {
@@ -135,7 +152,7 @@ export async function resume(nodeId: number, now: number, audit: AuditEntry): Pr
     );
     return before;
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return resume(nodeId, now, audit); // it moved: look again
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return AGAIN; // it moved: look again
     throw err;
   }
 }

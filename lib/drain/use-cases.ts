@@ -1,6 +1,7 @@
 import { abdicate, transferLeadership } from '../cluster/leader';
 import { Conflict } from '../errors';
 import * as leases from '../leases/repository';
+import { AGAIN, withContention } from '../store/retry';
 import { check, entry, finish, type Caller } from './completion';
 import { startDeadline, stopDeadline } from './deadline';
 import * as drains from './repository';
@@ -23,16 +24,17 @@ export async function startDrain(input: {
   const now = Date.now();
   const deadline = now + input.deadlineSeconds * 1000;
   const audit = entry(caller, 'member.draining', nodeId, { deadlineSeconds: input.deadlineSeconds, force: input.force });
-  let outcome = await drains.beginDrain(nodeId, deadline, now, audit);
-  for (let attempt = 0; outcome.kind === 'leads' && attempt < 3; attempt++) {
-    await handOffLeadership(nodeId, input.force, now, caller);
-    outcome = await drains.beginDrain(nodeId, deadline, now, audit);
-  }
+  const outcome = await withContention(
+    async (attempt) => {
+      if (attempt > 0) await handOffLeadership(nodeId, input.force, now, caller);
+      const began = await drains.beginDrain(nodeId, deadline, now, audit);
+      return began.kind === 'leads' ? AGAIN : began;
+    },
+    { attempts: 4, message: 'Leadership kept returning to this member while it was handed over; retry' },
+  );
   switch (outcome.kind) {
     case 'already':
       return { drainState: outcome.status.drainState };
-    case 'leads':
-      throw new Conflict('Leadership kept returning to this member while it was handed over; retry', 1);
     case 'began': {
       const epoch = outcome.status.drainEpoch;
       const { result, names } = await check(nodeId, deadline, now);
