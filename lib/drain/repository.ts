@@ -1,5 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditedUpdate, auditPut, type AuditEntry } from '../audit/audit';
+import { fromItem as leaseFromItem, type Lease } from '../leases/lease';
+import { revokeItem } from '../leases/repository';
 import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, type Item } from '../store/conditions';
@@ -102,26 +104,90 @@ async function tryBegin(nodeId: number, deadline: number, epoch: number, now: nu
   }
 }
 
-/** draining → drained, only for the epoch that began it: a stale check or a resumed drain changes nothing. */
-export async function completeDrain(nodeId: number, epoch: number, now: number, audit: AuditEntry): Promise<boolean> {
+/** Leases revoked in the completing transaction itself (it also holds the member and the audit entry). */
+export const LEASES_IN_COMPLETION = 98;
+
+export type CompleteOutcome =
+  | { kind: 'drained' }
+  /** Not this drain any more (resumed, or drained and drained again): nothing was written. */
+  | { kind: 'stale' }
+  /** Leases that changed since they were read (released, taken), as they stand now (undefined: gone). */
+  | { kind: 'lease-moved'; moved: Map<string, Lease | undefined> };
+
+/**
+ * draining → drained, only for the epoch that began it, with the revocation of `held`
+ * (at most LEASES_IN_COMPLETION) in the SAME transaction: a stale check or a resume that
+ * won changes nothing, not even the leases.
+ */
+export async function completeDrain(
+  nodeId: number,
+  epoch: number,
+  now: number,
+  audit: AuditEntry,
+  held: readonly Lease[],
+  lapsedOnly = false,
+): Promise<CompleteOutcome> {
   try {
     await documents.send(
-      auditedUpdate(
-        {
-          Key: keys.member(nodeId),
-          UpdateExpression: 'SET drainState = :drained, drainUpdatedAt = :now REMOVE drainDeadline',
-          // The epoch guard: timers are advisory, this condition is the authority.
-          ConditionExpression: 'drainState = :draining AND drainEpoch = :epoch',
-          ExpressionAttributeValues: { ':drained': 'drained', ':draining': 'draining', ':epoch': epoch, ':now': now },
-        },
-        { ...audit, details: { ...audit.details, drainEpoch: epoch } },
-        now,
-      ),
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              UpdateExpression: 'SET drainState = :drained, drainUpdatedAt = :now REMOVE drainDeadline',
+              // The epoch guard: timers are advisory, this condition is the authority.
+              ConditionExpression: 'drainState = :draining AND drainEpoch = :epoch',
+              ExpressionAttributeValues: { ':drained': 'drained', ':draining': 'draining', ':epoch': epoch, ':now': now },
+            },
+          },
+          auditPut({ ...audit, details: { ...audit.details, drainEpoch: epoch } }, now),
+          ...held.slice(0, LEASES_IN_COMPLETION).map((lease) => revokeItem(lease, nodeId, now, { returnOld: true, lapsedOnly })),
+        ],
+      }),
+    );
+    return { kind: 'drained' };
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    if (reasons[0]?.code === 'ConditionalCheckFailed') return { kind: 'stale' };
+    const moved = new Map<string, Lease | undefined>();
+    reasons.slice(2).forEach((r, i) => {
+      if (r.code === 'ConditionalCheckFailed') moved.set(held[i]!.name, r.item ? leaseFromItem(r.item) : undefined);
+    });
+    if (moved.size > 0) return { kind: 'lease-moved', moved };
+    throw err;
+  }
+}
+
+/**
+ * A lease beyond the completing transaction's share, revoked after that transaction won:
+ * only while the member is still drained in that epoch (a resume since keeps it). False
+ * when the member moved on; a lease that moved on is left alone.
+ */
+export async function revokeAfterDrained(nodeId: number, epoch: number, lease: Lease, now: number): Promise<boolean> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.member(nodeId),
+              // Only the completion that won, and only while nothing resumed the member since.
+              ConditionExpression: 'drainState = :drained AND drainEpoch = :epoch',
+              ExpressionAttributeValues: { ':drained': 'drained', ':epoch': epoch },
+            },
+          },
+          revokeItem(lease, nodeId, now),
+        ],
+      }),
     );
     return true;
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return false;
-    throw err;
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    return reasons[0]?.code !== 'ConditionalCheckFailed';
   }
 }
 

@@ -39,15 +39,17 @@ export async function startDrain(input: {
       const epoch = outcome.status.drainEpoch;
       const { result, names } = await check(nodeId, deadline, now);
       if (result.done) {
-        if (await finish(nodeId, epoch, now, caller, input.deadlineSeconds === 0 ? 'no deadline' : 'no live lease'))
+        const noDeadline = input.deadlineSeconds === 0;
+        if (await finish(nodeId, epoch, now, caller, noDeadline ? 'no deadline' : 'no live lease', !noDeadline))
           return { drainState: 'drained' };
         // A resume (or another drain) overtook this one between its two writes.
         const now2 = await drains.readDrain(nodeId);
         if (now2.drainState === 'active') throw new Conflict('The drain was interrupted by a resume; drain again if it is still wanted');
-        return { drainState: now2.drainState };
+        if (now2.drainState !== 'draining' || now2.drainEpoch !== epoch) return { drainState: now2.drainState };
+        // Still this drain: a live lease the index had not shown yet. The deadline execution finishes it.
       }
       await leases.markHolderDraining(nodeId, epoch, names);
-      await startDeadline(nodeId, epoch, result.wakeAt);
+      await startDeadline(nodeId, epoch, result.done ? now + 1000 : result.wakeAt);
       return { drainState: 'draining' };
     }
   }

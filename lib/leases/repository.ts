@@ -325,25 +325,31 @@ export async function heldBy(from: number, to: number, now: number): Promise<Lea
 }
 
 /**
- * Takes every lease `holder` still has away from it (drain completion, removal): each is
- * cleared with a conditional write and its fencing token moves on, so the old holder's
- * renewals, releases and fenced writes fail from now on. Returns the names revoked.
+ * A transaction item that takes `lease` away from `holder`: it is cleared and its fencing
+ * token moves on, so the old holder's renewals, releases and fenced writes fail from now on.
+ */
+export const revokeItem = (lease: Lease, holder: number, now: number, how: { returnOld?: boolean; lapsedOnly?: boolean } = {}) => ({
+  Update: {
+    TableName: TABLE,
+    Key: keys.lease(lease.name),
+    UpdateExpression:
+      'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK, holderDrainEpoch',
+    // Only if it is still this holder's; the token only ever grows; with lapsedOnly, never a lease renewed since it was read.
+    ConditionExpression: `holder = :holder AND fencingToken < :token${how.lapsedOnly ? ' AND leaseExpiresAt <= :now' : ''}`,
+    ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
+    ...(how.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+  },
+});
+
+/**
+ * Takes every lease `holder` still has away from it (removal), each with its own
+ * conditional write (see revokeItem). Returns the names revoked.
  */
 export async function revokeAll(holder: number, now: number): Promise<string[]> {
   const revoked: string[] = [];
   for (const lease of await heldBy(holder, holder, 0)) {
     try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: TABLE,
-          Key: keys.lease(lease.name),
-          UpdateExpression:
-            'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK, holderDrainEpoch',
-          // Only if it is still this holder's; the token only ever grows.
-          ConditionExpression: 'holder = :holder AND fencingToken < :token',
-          ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
-        }),
-      );
+      await documents.send(new UpdateCommand(revokeItem(lease, holder, now).Update));
       revoked.push(lease.name);
     } catch (err) {
       if (!conditionFailure(err)) throw err; // released or taken meanwhile: nothing to revoke
