@@ -2,6 +2,7 @@ import { config } from '../config';
 import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
 import { getClusterMeta, type ClusterMeta } from './meta';
+import { verifyNodeCredential } from './node-credentials';
 import { recordHeartbeat } from './repository';
 import { leaseLapsed, mayLead } from './rules';
 
@@ -31,7 +32,10 @@ function remember(meta: ClusterMeta, now: number): ClusterMeta {
  * when it has lapsed, an active voter's heartbeat elects the healthiest active voter.
  */
 export async function heartbeat(input: { nodeId: number; caller: { nodeId: number; credentialHash: string }; requestId: string }) {
-  if (input.caller.nodeId !== input.nodeId) throw new Forbidden('A node may heartbeat only for its own id');
+  if (input.caller.nodeId !== input.nodeId) {
+    await verifyNodeCredential(input.caller); // an invalid credential is 401, not told whose id this is
+    throw new Forbidden('A node may heartbeat only for its own id');
+  }
   const now = Date.now();
   const member = await recordHeartbeat(input.nodeId, input.caller.credentialHash, now);
   let meta = await clusterMeta(now);

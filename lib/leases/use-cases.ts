@@ -1,3 +1,4 @@
+import { verifyNodeCredential } from '../cluster/node-credentials';
 import { config } from '../config';
 import { afterDrainingRelease } from '../drain/completion';
 import { Conflict, NotFound } from '../errors';
@@ -24,12 +25,14 @@ export async function putLease(input: {
   const now = Date.now();
   if (fencingToken !== undefined) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now, fencingToken), now);
 
+  // Nothing read here is told before a write has checked the credential: a lease held by
+  // someone else is refused by the acquire transaction (after its member check), the
+  // lease limit after a credential check of its own.
   const [current, mine] = await Promise.all([leases.get(name, true), leases.heldBy(nodeId, nodeId, now)]);
-  if (current && isHeld(current, now)) {
-    if (current.holder === nodeId) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
-    throw new Conflict(`Lease ${name} is held by node ${current.holder}`);
-  }
+  if (current && isHeld(current, now) && current.holder === nodeId)
+    return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
   if (mine.length >= config.maxLeasesPerNode) {
+    await verifyNodeCredential({ nodeId, credentialHash });
     throw new Conflict(`Node ${nodeId} already holds ${mine.length} leases (MAX_LEASES_PER_NODE is ${config.maxLeasesPerNode})`);
   }
   return leaseView(await acquireOrCreate(name, nodeId, credentialHash, ttlMs, now, current), now);

@@ -20,7 +20,15 @@ const ddb = mockClient(DynamoDBDocumentClient);
 afterEach(() => ddb.reset());
 
 const NOW = Date.now();
-const meta = { ...keys.clusterMeta(), clusterId: 7, leaderNodeId: 1, leaderExpiresAt: NOW + 60_000, raftTerm: 3, memberCount: 2, voterCount: 2 };
+const meta = {
+  ...keys.clusterMeta(),
+  clusterId: 7,
+  leaderNodeId: 1,
+  leaderExpiresAt: NOW + 60_000,
+  raftTerm: 3,
+  memberCount: 2,
+  voterCount: 2,
+};
 const members = [1, 2].map((id) => memberToItem(memberAt(id, NOW - 600_000, { suffrage: 'voter', lastHeartbeatAt: NOW })));
 
 /** The cluster item's condition failed: someone raised the term, and node 1 still holds the lease. */
@@ -62,7 +70,9 @@ describe('bounded retries under contention', () => {
 
   it('returns the first settled answer and lets other errors through untouched', async () => {
     let calls = 0;
-    await expect(withContention(async () => (++calls < 3 ? AGAIN : 'won'), { attempts: 3, message: 'x', baseDelayMs: 1 })).resolves.toBe('won');
+    await expect(withContention(async () => (++calls < 3 ? AGAIN : 'won'), { attempts: 3, message: 'x', baseDelayMs: 1 })).resolves.toBe(
+      'won',
+    );
     const boom = new Error('store down');
     await expect(withContention(async () => Promise.reject(boom), { attempts: 3, message: 'x' })).rejects.toBe(boom);
   });
