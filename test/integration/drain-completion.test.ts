@@ -9,6 +9,7 @@ import { CREDENTIAL, createTable, documents, dynamodb, keys, member, seed, TABLE
 const leases = await import('../../lib/leases/repository');
 const { beginDrain, resume } = await import('../../lib/drain/repository');
 const { finish } = await import('../../lib/drain/completion');
+const { startDrain } = await import('../../lib/drain/use-cases');
 
 beforeAll(createTable);
 
@@ -92,5 +93,38 @@ describe('a resume racing the completion of a drain', () => {
     for (const n of names) expect(await holderOf(n)).toBeUndefined();
     // A resume now finds it drained: active again, with no lease back.
     expect((await resume(13, now + 2, { ...audit, action: 'member.resumed' }))?.drainState).toBe('drained');
+  });
+
+  it('never leaves a resumed member without its leases when drain(0) and resume race', async () => {
+    const caller = { actor: 'user:test', requestId: 'r' };
+    for (let round = 0; round < 8; round++) {
+      const nodeId = 20 + round;
+      const now = Date.now();
+      const voters = [1, 2, 3].map((id) => member(id, now - 600 * S, { suffrage: 'voter', lastHeartbeatAt: now }));
+      await seed([...voters, member(nodeId, now - 600 * S, { lastHeartbeatAt: now })], { leaderNodeId: 1, leaderExpiresAt: now + 60 * S });
+      const names = [0, 1, 2].map((i) => `race-${nodeId}-${i}-${now}`);
+      for (const n of names)
+        await leases.create(n, nodeId, CREDENTIAL, 600 * S, now, await leases.nextRangeId(), leases.nextFencingToken(now));
+      // The resume is sent a moment after the drain began, so that it lands inside its completion as often as not.
+      const drained = startDrain({ nodeId, deadlineSeconds: 0, force: false, caller }).then(
+        (r) => r.drainState,
+        (e: Error) => e.message,
+      );
+      const resumed = (async () => {
+        for (let i = 0; i < 50 && (await drainState(nodeId)) === 'active'; i++);
+        await resume(nodeId, Date.now(), { ...audit, action: 'member.resumed' }); // the store half of POST …/resume
+      })();
+      const [answer] = await Promise.all([drained, resumed]);
+      const holders = await Promise.all(names.map(holderOf));
+      const state = await drainState(nodeId);
+      if (answer !== 'drained') {
+        // The resume won: the member is active and keeps every lease.
+        expect(state).toBe('active');
+        expect(holders).toEqual(names.map(() => nodeId));
+      } else {
+        // The completion won: every lease was revoked with the flip (a later resume gives none back).
+        expect(holders).toEqual(names.map(() => undefined));
+      }
+    }
   });
 });
