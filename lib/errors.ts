@@ -64,6 +64,16 @@ export class Conflict extends DomainError {
   }
 }
 
+/**
+ * A write kept losing to concurrent changes and its bounded retries ran out: 409 with
+ * `Retry-After`, on every surface. The client's retry is the next round, not our bug.
+ */
+export class Contention extends Conflict {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message, retryAfterSeconds);
+  }
+}
+
 export class PayloadTooLarge extends DomainError {
   constructor(limit: number) {
     super(413, `Request body is larger than ${limit} bytes`);

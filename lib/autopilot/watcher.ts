@@ -5,7 +5,7 @@ import { getClusterMeta, type ClusterMeta } from '../cluster/meta';
 import { listMembers, promote, remove } from '../cluster/repository';
 import { leaseLapsed } from '../cluster/rules';
 import { config } from '../config';
-import { completeOverdueDrains } from '../drain/completion';
+import { completeDueDrains } from '../drain/completion';
 import { DomainError } from '../errors';
 import { translateStoreError } from '../store/errors';
 import { recordHealth } from './repository';
@@ -19,7 +19,7 @@ import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './
  *   2. promotes nonvoters healthy for the stabilization time;
  *   3. elects a leader when the leader lease has lapsed;
  *   4. removes dead servers, never below the minimum quorum nor a healthy quorum;
- *   5. completes overdue drains.
+ *   5. completes drains past their deadline or with no live lease left.
  * Each change is a conditional write that checks what this pass saw, with its audit
  * entry; two passes at once (overlapping schedules) therefore never promote twice,
  * remove twice or elect two leaders: the loser's write fails, and it moves on.
@@ -130,8 +130,8 @@ export async function watcherPass(now: number, requestId: string, settings = con
     report.removed.push(m.nodeId);
   }
 
-  // 5. Overdue drains (their executions lost, failed or never started).
-  report.drained = await completeOverdueDrains(members, now, requestId);
+  // 5. Due drains: past the deadline, or no live lease left (their executions lost, failed or never started).
+  report.drained = await completeDueDrains(members, now, requestId);
   return report;
 }
 

@@ -3,6 +3,7 @@ import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
 import type { Machine } from './member';
 import { getClusterMeta, type ClusterMeta } from './meta';
+import { verifyNodeCredential } from './node-credentials';
 import { recordHeartbeat } from './repository';
 import { leaseLapsed, mayLead } from './rules';
 
@@ -37,7 +38,10 @@ export async function heartbeat(input: {
   requestId: string;
   machine?: Machine;
 }) {
-  if (input.caller.nodeId !== input.nodeId) throw new Forbidden('A node may heartbeat only for its own id');
+  if (input.caller.nodeId !== input.nodeId) {
+    await verifyNodeCredential(input.caller); // an invalid credential is 401, not told whose id this is
+    throw new Forbidden('A node may heartbeat only for its own id');
+  }
   const now = Date.now();
   const member = await recordHeartbeat(input.nodeId, input.caller.credentialHash, now, input.machine);
   let meta = await clusterMeta(now);

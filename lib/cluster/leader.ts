@@ -1,9 +1,11 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut } from '../audit/audit';
 import { config } from '../config';
+import { Contention } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { AGAIN, withContention } from '../store/retry';
 import type { Member } from './member';
 import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
 import { readMintedCluster } from './repository';
@@ -44,15 +46,23 @@ export async function electLeader(
   requestId = 'election',
   seen?: { meta: ClusterMeta; members: readonly Member[] },
 ): Promise<Election> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { meta, members } = attempt === 0 && seen ? seen : await readMintedCluster(true);
-    if (!leaseLapsed(meta, now)) return { kind: 'held', meta };
-    const candidate = healthiestVoter(members, now, thresholdMs());
-    if (!candidate) return { kind: 'none' };
-    const taken = await takeLease(candidate, meta, now, { expected: 'lapsed', actor, requestId });
-    if (taken.kind !== 'retry') return taken;
+  try {
+    return await withContention<Election>(
+      async (attempt) => {
+        const { meta, members } = attempt === 0 && seen ? seen : await readMintedCluster(true);
+        if (!leaseLapsed(meta, now)) return { kind: 'held', meta };
+        const candidate = healthiestVoter(members, now, thresholdMs());
+        if (!candidate) return { kind: 'none' };
+        const taken = await takeLease(candidate, meta, now, { expected: 'lapsed', actor, requestId });
+        return taken.kind === 'retry' ? AGAIN : taken;
+      },
+      { attempts: 3, message: 'The leader election kept losing to concurrent changes; retry' },
+    );
+  } catch (err) {
+    // Every round lost to someone raising the term: whoever won holds it now.
+    if (err instanceof Contention) return { kind: 'held', meta: await getClusterMeta(true) };
+    throw err;
   }
-  return { kind: 'held', meta: await getClusterMeta(true) };
 }
 
 /**
@@ -60,16 +70,19 @@ export async function electLeader(
  * when the leader starts draining), with a new term.
  */
 export async function transferLeadership(fromNodeId: number, now: number, actor = 'system', requestId = 'transfer'): Promise<Transfer> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { meta, members } = await readMintedCluster(true);
-    if (meta.leaderNodeId !== fromNodeId) return { kind: 'not-leader', meta };
-    const candidate = healthiestVoter(members, now, thresholdMs(), fromNodeId);
-    if (!candidate) return { kind: 'no-candidate' };
-    const taken = await takeLease(candidate, meta, now, { expected: 'holder', actor, requestId });
-    if (taken.kind === 'elected') return { kind: 'transferred', leaderNodeId: taken.leaderNodeId, raftTerm: taken.raftTerm };
-    if (taken.kind === 'held' && taken.meta.leaderNodeId !== fromNodeId) return { kind: 'not-leader', meta: taken.meta };
-  }
-  throw new Error(`Leadership of node ${fromNodeId} could not be transferred under contention`);
+  return withContention<Transfer>(
+    async () => {
+      const { meta, members } = await readMintedCluster(true);
+      if (meta.leaderNodeId !== fromNodeId) return { kind: 'not-leader', meta };
+      const candidate = healthiestVoter(members, now, thresholdMs(), fromNodeId);
+      if (!candidate) return { kind: 'no-candidate' };
+      const taken = await takeLease(candidate, meta, now, { expected: 'holder', actor, requestId });
+      if (taken.kind === 'elected') return { kind: 'transferred', leaderNodeId: taken.leaderNodeId, raftTerm: taken.raftTerm };
+      if (taken.kind === 'held' && taken.meta.leaderNodeId !== fromNodeId) return { kind: 'not-leader', meta: taken.meta };
+      return AGAIN;
+    },
+    { attempts: 3, message: `Leadership of node ${fromNodeId} could not be transferred under contention; retry` },
+  );
 }
 
 /**

@@ -1,8 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Forbidden, Unauthorized } from '../errors';
 import type { Principal } from '../identity/principal';
 import { documents, TABLE } from '../store/client';
+import { cancellationReasons } from '../store/conditions';
 import { keys } from '../store/keys';
 
 /**
@@ -65,4 +66,33 @@ export async function authenticateNode(token: string, options: { checkedInWrite?
 export function claimedNode(principal: Principal): { nodeId: number; credentialHash: string } {
   if (principal.kind !== 'node-claim') throw new Forbidden('Only a node credential may do this');
   return { nodeId: principal.nodeId, credentialHash: principal.credentialHash };
+}
+
+/**
+ * For a `checked-in-write` route about to refuse before its own write (a heartbeat for
+ * another id, a node over its lease limit): the credential is checked first, in a
+ * transaction of one condition check on the member's hash, so an invalid credential is
+ * 401 and learns nothing from the refusal.
+ */
+export async function verifyNodeCredential(caller: { nodeId: number; credentialHash: string }): Promise<void> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.member(caller.nodeId),
+              // The caller's credential is its member's current one (a removed member has none).
+              ConditionExpression: 'credentialHash = :cred',
+              ExpressionAttributeValues: { ':cred': caller.credentialHash },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Unauthorized('Invalid node credential');
+    throw err;
+  }
 }

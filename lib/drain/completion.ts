@@ -1,5 +1,7 @@
 import type { AuditEntry } from '../audit/audit';
+import { NotFound } from '../errors';
 import * as leases from '../leases/repository';
+import { AGAIN, withContention } from '../store/retry';
 import * as drains from './repository';
 import { drainCheck, type DrainCheck } from './rules';
 
@@ -22,13 +24,58 @@ export const entry = (caller: Caller, action: string, nodeId: number, details: R
   details,
 });
 
-/** Revokes what the member still holds, then flips it to drained — for this epoch only. */
-export async function finish(nodeId: number, epoch: number, now: number, caller: Caller, reason: string): Promise<boolean> {
-  // Still this drain? A resume (or a newer drain) since the caller looked must keep the leases.
-  const current = await drains.readDrain(nodeId).catch(() => undefined);
-  if (current?.drainState !== 'draining' || current.drainEpoch !== epoch) return false;
-  const revoked = await leases.revokeAll(nodeId, now);
-  return drains.completeDrain(nodeId, epoch, now, entry(caller, 'member.drained', nodeId, { reason, revokedLeases: revoked }));
+/**
+ * The drain of `nodeId`, or undefined when there is no such member (removed: nothing left
+ * to drain). Any store fault propagates, so a deadline task fails and is retried rather
+ * than taken for done.
+ */
+async function drainOf(nodeId: number): Promise<drains.DrainStatus | undefined> {
+  try {
+    return await drains.readDrain(nodeId);
+  } catch (err) {
+    if (err instanceof NotFound) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Flips the member to drained — for this epoch only — and revokes what it still holds in
+ * the same transaction: a resume that wins keeps every lease. A lease that moved between
+ * the read and the write makes the round read again (bounded; then 409).
+ */
+export async function finish(
+  nodeId: number,
+  epoch: number,
+  now: number,
+  caller: Caller,
+  reason: string,
+  /** Done because no lease is live (not the deadline): refuse if one turns out live after all (the index lags). */
+  lapsedOnly = false,
+): Promise<boolean> {
+  // The index is eventually consistent: a lease that moved is corrected from the write's own answer, not read again.
+  let held = await leases.heldBy(nodeId, nodeId, 0);
+  return withContention(
+    async () => {
+      const audit = entry(caller, 'member.drained', nodeId, { reason, revokedLeases: held.map((l) => l.name) });
+      const outcome = await drains.completeDrain(nodeId, epoch, now, audit, held, lapsedOnly);
+      if (outcome.kind === 'stale') return false;
+      if (outcome.kind === 'lease-moved') {
+        const live = [...outcome.moved.values()].some((l) => l?.holder === nodeId && l.expiresAt > now);
+        if (lapsedOnly && live) return false; // still holds a live lease: not done yet
+        held = held.flatMap((l) => {
+          if (!outcome.moved.has(l.name)) return [l];
+          const current = outcome.moved.get(l.name);
+          return current?.holder === nodeId ? [current] : []; // released or taken meanwhile: not ours to revoke
+        });
+        return AGAIN;
+      }
+      for (const lease of held.slice(drains.LEASES_IN_COMPLETION)) {
+        if (!(await drains.revokeAfterDrained(nodeId, epoch, lease, now))) break;
+      }
+      return true;
+    },
+    { attempts: 4, message: `The leases of node ${nodeId} kept changing while its drain completed; retry` },
+  );
 }
 
 /** Where a drain stands: done, or when to look again (from the member's live leases). */
@@ -56,19 +103,17 @@ export async function checkDrain(input: {
   released?: string;
 }): Promise<{ done: boolean; wakeAt: string }> {
   const now = Date.now();
-  const status = await drains.readDrain(input.nodeId).catch(() => undefined);
+  const status = await drainOf(input.nodeId);
   if (!status || status.drainState !== 'draining' || status.drainEpoch !== input.drainEpoch)
     return { done: true, wakeAt: new Date(now).toISOString() };
   const { result } = await check(input.nodeId, status.drainDeadline ?? now, now, input.released);
   if (result.done) {
-    await finish(
-      input.nodeId,
-      input.drainEpoch,
-      now,
-      system('drain-deadline', input.requestId),
-      (status.drainDeadline ?? now) <= now ? 'deadline' : 'last lease gone',
-    );
-    return { done: true, wakeAt: new Date(now).toISOString() };
+    const overdue = (status.drainDeadline ?? now) <= now;
+    const caller = system('drain-deadline', input.requestId);
+    if (await finish(input.nodeId, input.drainEpoch, now, caller, overdue ? 'deadline' : 'last lease gone', !overdue))
+      return { done: true, wakeAt: new Date(now).toISOString() };
+    // A live lease the index had not shown yet: look again shortly.
+    return { done: false, wakeAt: new Date(now + 1000).toISOString() };
   }
   return { done: false, wakeAt: new Date(result.wakeAt).toISOString() };
 }
@@ -79,16 +124,23 @@ export async function afterDrainingRelease(nodeId: number, drainEpoch: number, r
 }
 
 /**
- * The watcher's backstop: completes every drain whose deadline has passed, whether its
- * execution was lost, failed or never started, among the members the pass read. No
- * member stays draining for ever.
+ * The watcher's backstop, among the members the pass read: completes every drain whose
+ * deadline has passed, and every drain whose member holds no live lease (one Query of the
+ * held-lease index for all of them), whether its execution was lost, failed or never
+ * started. So a member is drained when its last lease goes or at its deadline, whichever
+ * is first, even with its timer lost.
  */
-export async function completeOverdueDrains(members: readonly drains.DrainStatus[], now: number, requestId: string): Promise<number[]> {
+export async function completeDueDrains(members: readonly drains.DrainStatus[], now: number, requestId: string): Promise<number[]> {
+  const draining = members.filter((m) => m.drainState === 'draining');
+  if (draining.length === 0) return [];
+  const ids = draining.map((m) => m.nodeId);
+  const holders = new Set((await leases.heldBy(Math.min(...ids), Math.max(...ids), now)).map((l) => l.holder));
   const completed: number[] = [];
-  for (const status of members) {
-    if (status.drainState !== 'draining' || (status.drainDeadline ?? 0) > now) continue;
-    if (await finish(status.nodeId, status.drainEpoch, now, system('watcher', requestId), 'deadline (watcher)'))
-      completed.push(status.nodeId);
+  for (const status of draining) {
+    const overdue = (status.drainDeadline ?? 0) <= now;
+    if (!overdue && holders.has(status.nodeId)) continue;
+    const reason = overdue ? 'deadline (watcher)' : 'no live lease (watcher)';
+    if (await finish(status.nodeId, status.drainEpoch, now, system('watcher', requestId), reason, !overdue)) completed.push(status.nodeId);
   }
   return completed;
 }

@@ -1,6 +1,7 @@
 import { abdicate, transferLeadership } from '../cluster/leader';
 import { Conflict } from '../errors';
 import * as leases from '../leases/repository';
+import { AGAIN, withContention } from '../store/retry';
 import { check, entry, finish, type Caller } from './completion';
 import { startDeadline, stopDeadline } from './deadline';
 import * as drains from './repository';
@@ -23,29 +24,32 @@ export async function startDrain(input: {
   const now = Date.now();
   const deadline = now + input.deadlineSeconds * 1000;
   const audit = entry(caller, 'member.draining', nodeId, { deadlineSeconds: input.deadlineSeconds, force: input.force });
-  let outcome = await drains.beginDrain(nodeId, deadline, now, audit);
-  for (let attempt = 0; outcome.kind === 'leads' && attempt < 3; attempt++) {
-    await handOffLeadership(nodeId, input.force, now, caller);
-    outcome = await drains.beginDrain(nodeId, deadline, now, audit);
-  }
+  const outcome = await withContention(
+    async (attempt) => {
+      if (attempt > 0) await handOffLeadership(nodeId, input.force, now, caller);
+      const began = await drains.beginDrain(nodeId, deadline, now, audit);
+      return began.kind === 'leads' ? AGAIN : began;
+    },
+    { attempts: 4, message: 'Leadership kept returning to this member while it was handed over; retry' },
+  );
   switch (outcome.kind) {
     case 'already':
       return { drainState: outcome.status.drainState };
-    case 'leads':
-      throw new Conflict('Leadership kept returning to this member while it was handed over; retry', 1);
     case 'began': {
       const epoch = outcome.status.drainEpoch;
       const { result, names } = await check(nodeId, deadline, now);
       if (result.done) {
-        if (await finish(nodeId, epoch, now, caller, input.deadlineSeconds === 0 ? 'no deadline' : 'no live lease'))
+        const noDeadline = input.deadlineSeconds === 0;
+        if (await finish(nodeId, epoch, now, caller, noDeadline ? 'no deadline' : 'no live lease', !noDeadline))
           return { drainState: 'drained' };
         // A resume (or another drain) overtook this one between its two writes.
         const now2 = await drains.readDrain(nodeId);
         if (now2.drainState === 'active') throw new Conflict('The drain was interrupted by a resume; drain again if it is still wanted');
-        return { drainState: now2.drainState };
+        if (now2.drainState !== 'draining' || now2.drainEpoch !== epoch) return { drainState: now2.drainState };
+        // Still this drain: a live lease the index had not shown yet. The deadline execution finishes it.
       }
       await leases.markHolderDraining(nodeId, epoch, names);
-      await startDeadline(nodeId, epoch, result.wakeAt);
+      await startDeadline(nodeId, epoch, result.done ? now + 1000 : result.wakeAt);
       return { drainState: 'draining' };
     }
   }

@@ -230,9 +230,8 @@ export async function renew(
     );
     return fromItem(Attributes!);
   } catch (err) {
-    const failed = conditionFailure(err);
-    if (!failed) throw err;
-    throw refusal(name, holder, credentialHash, now, failed.item, fencingToken);
+    if (!conditionFailure(err)) throw err;
+    throw refusal(name, holder, credentialHash, now, await leaseSeenBy(name, holder, credentialHash), fencingToken);
   }
 }
 
@@ -254,13 +253,54 @@ export async function release(name: string, holder: number, credentialHash: stri
     );
     return fromItem(Attributes!);
   } catch (err) {
-    const failed = conditionFailure(err);
-    if (!failed) throw err;
+    if (!conditionFailure(err)) throw err;
+    const item = await leaseSeenBy(name, holder, credentialHash);
     // The SDK retried a release whose answer was lost: it already went through, under this token.
-    if (failed.item && failed.item.holder === undefined && failed.item.releasedBy === holder && failed.item.fencingToken === fencingToken) {
-      return fromItem(failed.item);
-    }
-    throw refusal(name, holder, credentialHash, now, failed.item, fencingToken);
+    if (item && item.holder === undefined && item.releasedBy === holder && item.fencingToken === fencingToken) return fromItem(item);
+    throw refusal(name, holder, credentialHash, now, item, fencingToken);
+  }
+}
+
+/**
+ * The lease as it stands, told only to a verified credential: after a holder's renew or
+ * release was refused (the lease's own credential hash did not match, or the lease moved),
+ * one transaction of two condition checks — the member's credential hash, and a check
+ * built to fail on an existing lease so that it hands the lease back. An invalid
+ * credential is 401 and learns nothing. Undefined: there is no such lease.
+ */
+export async function leaseSeenBy(name: string, holder: number, credentialHash: string): Promise<Item | undefined> {
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.member(holder),
+              // Nothing about the lease is told to a credential that is not the member's current one.
+              ConditionExpression: 'credentialHash = :cred',
+              ExpressionAttributeValues: { ':cred': credentialHash },
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.lease(name),
+              // Fails whenever the lease exists: that failure returns it, in the same transaction as the credential check.
+              ConditionExpression: 'attribute_not_exists(PK)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+        ],
+      }),
+    );
+    return undefined;
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    if (reasons[0]?.code === 'ConditionalCheckFailed') throw new Unauthorized('Invalid node credential');
+    if (reasons[1]?.code === 'ConditionalCheckFailed') return reasons[1].item;
+    throw err;
   }
 }
 
@@ -325,25 +365,31 @@ export async function heldBy(from: number, to: number, now: number): Promise<Lea
 }
 
 /**
- * Takes every lease `holder` still has away from it (drain completion, removal): each is
- * cleared with a conditional write and its fencing token moves on, so the old holder's
- * renewals, releases and fenced writes fail from now on. Returns the names revoked.
+ * A transaction item that takes `lease` away from `holder`: it is cleared and its fencing
+ * token moves on, so the old holder's renewals, releases and fenced writes fail from now on.
+ */
+export const revokeItem = (lease: Lease, holder: number, now: number, how: { returnOld?: boolean; lapsedOnly?: boolean } = {}) => ({
+  Update: {
+    TableName: TABLE,
+    Key: keys.lease(lease.name),
+    UpdateExpression:
+      'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK, holderDrainEpoch',
+    // Only if it is still this holder's; the token only ever grows; with lapsedOnly, never a lease renewed since it was read.
+    ConditionExpression: `holder = :holder AND fencingToken < :token${how.lapsedOnly ? ' AND leaseExpiresAt <= :now' : ''}`,
+    ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
+    ...(how.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+  },
+});
+
+/**
+ * Takes every lease `holder` still has away from it (removal), each with its own
+ * conditional write (see revokeItem). Returns the names revoked.
  */
 export async function revokeAll(holder: number, now: number): Promise<string[]> {
   const revoked: string[] = [];
   for (const lease of await heldBy(holder, holder, 0)) {
     try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: TABLE,
-          Key: keys.lease(lease.name),
-          UpdateExpression:
-            'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK, holderDrainEpoch',
-          // Only if it is still this holder's; the token only ever grows.
-          ConditionExpression: 'holder = :holder AND fencingToken < :token',
-          ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
-        }),
-      );
+      await documents.send(new UpdateCommand(revokeItem(lease, holder, now).Update));
       revoked.push(lease.name);
     } catch (err) {
       if (!conditionFailure(err)) throw err; // released or taken meanwhile: nothing to revoke

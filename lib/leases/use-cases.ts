@@ -1,6 +1,8 @@
+import { verifyNodeCredential } from '../cluster/node-credentials';
 import { config } from '../config';
 import { afterDrainingRelease } from '../drain/completion';
 import { Conflict, NotFound } from '../errors';
+import { AGAIN, withContention } from '../store/retry';
 import { isHeld, leaseView, recentRate, type Lease, type LeaseView } from './lease';
 import * as leases from './repository';
 
@@ -23,12 +25,14 @@ export async function putLease(input: {
   const now = Date.now();
   if (fencingToken !== undefined) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now, fencingToken), now);
 
+  // Nothing read here is told before a write has checked the credential: a lease held by
+  // someone else is refused by the acquire transaction (after its member check), the
+  // lease limit after a credential check of its own.
   const [current, mine] = await Promise.all([leases.get(name, true), leases.heldBy(nodeId, nodeId, now)]);
-  if (current && isHeld(current, now)) {
-    if (current.holder === nodeId) return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
-    throw new Conflict(`Lease ${name} is held by node ${current.holder}`);
-  }
+  if (current && isHeld(current, now) && current.holder === nodeId)
+    return leaseView(await leases.renew(name, nodeId, credentialHash, ttlMs, now), now);
   if (mine.length >= config.maxLeasesPerNode) {
+    await verifyNodeCredential({ nodeId, credentialHash });
     throw new Conflict(`Node ${nodeId} already holds ${mine.length} leases (MAX_LEASES_PER_NODE is ${config.maxLeasesPerNode})`);
   }
   return leaseView(await acquireOrCreate(name, nodeId, credentialHash, ttlMs, now, current), now);
@@ -44,36 +48,31 @@ async function acquireOrCreate(
   seen: Lease | undefined,
 ): Promise<Lease> {
   let current = seen;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (!current) {
-      const created = await leases.create(
-        name,
-        nodeId,
-        credentialHash,
-        ttlMs,
-        now,
-        await leases.nextRangeId(),
-        leases.nextFencingToken(now),
-      );
-      if (created !== 'exists') return created;
-      current = await leases.get(name, true); // created concurrently by another node: compete for it as an existing lease
-      continue;
-    }
-    const outcome = await leases.acquire(name, nodeId, credentialHash, ttlMs, now, leases.nextFencingToken(now, current.fencingToken));
-    switch (outcome.kind) {
-      case 'acquired':
-        return { ...outcome.lease, rangeId: current.rangeId };
-      case 'held-by-me':
-        return leases.renew(name, nodeId, credentialHash, ttlMs, now);
-      case 'token-behind':
-        current = outcome.lease;
-        continue;
-      case 'missing':
-        current = undefined;
-        continue;
-    }
-  }
-  throw new Conflict(`Lease ${name} is contended; retry`, 1);
+  return withContention<Lease>(
+    async () => {
+      if (!current) {
+        const token = leases.nextFencingToken(now);
+        const created = await leases.create(name, nodeId, credentialHash, ttlMs, now, await leases.nextRangeId(), token);
+        if (created !== 'exists') return created;
+        current = await leases.get(name, true); // created concurrently by another node: compete for it as an existing lease
+        return AGAIN;
+      }
+      const outcome = await leases.acquire(name, nodeId, credentialHash, ttlMs, now, leases.nextFencingToken(now, current.fencingToken));
+      switch (outcome.kind) {
+        case 'acquired':
+          return { ...outcome.lease, rangeId: current.rangeId };
+        case 'held-by-me':
+          return leases.renew(name, nodeId, credentialHash, ttlMs, now);
+        case 'token-behind':
+          current = outcome.lease;
+          return AGAIN;
+        case 'missing':
+          current = undefined;
+          return AGAIN;
+      }
+    },
+    { attempts: 3, message: `Lease ${name} is contended; retry` },
+  );
 }
 
 export async function releaseLease(input: {

@@ -14,6 +14,8 @@ import {
   watcherPass,
 } from '../support/autopilot-store';
 
+const leases = await import('../../lib/leases/repository');
+
 /**
  * Each rule of the watcher's pass, on a fake clock against DynamoDB Local: the test
  * passes `now`, so every deadline is asserted just before and just after it.
@@ -213,9 +215,12 @@ describe('dead servers', () => {
 });
 
 describe('overdue drains', () => {
-  it('completes a drain whose deadline passed, and not before', async () => {
+  it('completes a drain whose deadline passed, and not before, while the member holds a live lease', async () => {
     const t = nextDay();
     await seed([...voters(t, 1), member(7, t)], held(t));
+    // A live lease keeps it draining until the deadline (with none left, it would be drained at once).
+    const name = `job-${t}`;
+    expect(await leases.create(name, 7, CREDENTIAL, 60 * S, t, await leases.nextRangeId(), leases.nextFencingToken(t))).not.toBe('exists');
     const began = await beginDrain(7, t + 5 * S, t, { actor: 'test', action: 'member.drain', target: 'member:7', requestId: 'r' });
     expect(began.kind).toBe('began');
     await beat(t + 4 * S, 1, 7);
@@ -224,6 +229,7 @@ describe('overdue drains', () => {
     await beat(t + 6 * S, 1, 7);
     expect((await pass(t + 6 * S)).drained).toEqual([7]);
     expect((await byId(7))!.drainState).toBe('drained');
+    expect((await leases.get(name, true))?.holder).toBeUndefined(); // revoked with the flip
   });
 });
 
