@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { config } from '../../config';
-import { BadRequest, PayloadTooLarge } from '../../errors';
-import type { RouteSpec } from '../route';
+import { BadRequest, DomainError, PayloadTooLarge } from '../../errors';
+import type { JsonCodec, RouteSpec } from '../route';
 import { stateOf, type HttpRequest } from '../state';
 
 /** Enforces the body limit and parses JSON or a form; an empty body is `undefined`. */
@@ -16,15 +16,16 @@ export function parseBody(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV
       const kind = route.bodyKind ?? 'json';
       if (kind === 'none') return;
       const text = raw.toString('utf8');
-      stateOf(request.event).body = kind === 'form' ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text);
+      stateOf(request.event).body = kind === 'form' ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text, route.json);
     },
   };
 }
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, codec: Pick<JsonCodec, 'parse'> = JSON): unknown {
   try {
-    return JSON.parse(text);
+    return codec.parse(text);
   } catch (err) {
+    if (err instanceof DomainError) throw err;
     throw new BadRequest(`Malformed JSON body: ${(err as Error).message}`);
   }
 }
