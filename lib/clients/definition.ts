@@ -1,14 +1,20 @@
 import * as z from 'zod';
-import { depthOf, MAX_DEFINITION_BYTES, MAX_DEPTH, NAME } from './rules';
+import { definitionJson } from './json';
+import { MAX_DEFINITION_BYTES, NAME } from './rules';
 
 /**
  * A Sensu 1.x client definition at the edge. Sensu's validator checks the types of the
  * attributes it knows (sensu-settings' client validator); everything else is free-form
  * and kept as given, so each object here is loose. Unlike Sensu, `address` and
  * `subscriptions` may be left out (a proxy client often has neither).
+ *
+ * It validates a body parsed by lib/clients/json.ts, which has already refused nesting
+ * deeper than MAX_DEPTH. A known integer attribute must be written as a plain integer a
+ * double holds exactly: `1.0`, `1e3` or `9007199254740993` stay kept numbers, not
+ * numbers, and are refused (Sensu's Ruby validator refuses a Float there too).
  */
 const strings = z.array(z.string());
-const integer = z.number().int();
+const integer = z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' });
 const handlers = { handler: z.string().optional(), handlers: strings.optional() };
 
 const definitionShape = z.looseObject({
@@ -42,7 +48,8 @@ const definitionShape = z.looseObject({
   deregistration: z.looseObject({ ...handlers, status: integer.optional() }).optional(),
 });
 
-/** The whole definition: its known attributes typed, no deeper than MAX_DEPTH, small enough for one item. */
-export const clientDefinition = definitionShape
-  .refine((d) => depthOf(d) <= MAX_DEPTH, `must nest at most ${MAX_DEPTH} levels deep`)
-  .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= MAX_DEFINITION_BYTES, `must be at most ${MAX_DEFINITION_BYTES} bytes`);
+/** The whole definition: its known attributes typed, small enough for one item as it is stored. */
+export const clientDefinition = definitionShape.refine(
+  (d) => Buffer.byteLength(definitionJson(d)) <= MAX_DEFINITION_BYTES,
+  `must be at most ${MAX_DEFINITION_BYTES} bytes`,
+);

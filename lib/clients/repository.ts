@@ -4,12 +4,13 @@ import { documents, TABLE } from '../store/client';
 import { conditionFailure, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
+import { definitionJson, parseDefinitionJson } from './json';
 import type { ClientDefinition } from './rules';
 
 /**
  * The client registry on the shared table. A live client item holds its definition as a
- * JSON string (kept exactly as given: DynamoDB's own maps would refuse deep nesting and
- * numbers out of its range) and its `timestamp` apart, so a keepalive is one small update.
+ * JSON string (kept exactly as given, numbers digit for digit: DynamoDB's own maps would
+ * refuse deep nesting, and its numbers hold 38 digits and no 1e400) and its `timestamp` apart, so a keepalive is one small update.
  * A removal with invalidate_expire leaves a tombstone in its place (`invalidatedUntil`,
  * with the TTL at the same time) that refuses keepalives and re-registrations until then.
  */
@@ -22,7 +23,7 @@ export interface StoredClient {
 const LIVE = 'attribute_exists(clientJson)';
 
 function definitionOf(item: Item): ClientDefinition {
-  const parsed = JSON.parse(String(item.clientJson)) as ClientDefinition;
+  const parsed = parseDefinitionJson(String(item.clientJson)) as ClientDefinition;
   return { ...parsed, timestamp: Number(item.timestamp) };
 }
 
@@ -47,7 +48,7 @@ export async function putClient(namespace: string, definition: ClientDefinition,
           ...keys.clientIndex(namespace, definition.name),
           namespace,
           name: definition.name,
-          clientJson: JSON.stringify(rest),
+          clientJson: definitionJson(rest),
           timestamp,
         },
         // An invalidated client may not register again until its tombstone's time has passed (TTL deletes late).

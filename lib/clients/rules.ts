@@ -27,7 +27,7 @@ export const DEFAULT_REDACT = [
 /** Sensu's keepalive thresholds, in seconds, when a client sets none. */
 export const DEFAULT_THRESHOLDS = { warning: 120, critical: 180 } as const;
 
-/** The deepest nesting a definition may have: redaction walks it, and no real client nests this deep. */
+/** The deepest nesting a definition may have: redaction walks it, and no real client nests this deep (checked on the raw text). */
 export const MAX_DEPTH = 64;
 
 /** A definition must fit one store item (400 KB) with its keys. */
@@ -35,19 +35,12 @@ export const MAX_DEFINITION_BYTES = 350_000;
 
 export const NAME = /^[\w.-]{1,255}$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** How deeply objects and arrays nest in `value`, counting stops just past `limit`. */
-export function depthOf(value: unknown, limit = MAX_DEPTH): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  if (limit < 0) return 1;
-  let deepest = 0;
-  for (const child of Object.values(value)) {
-    deepest = Math.max(deepest, depthOf(child, limit - 1));
-    if (deepest > limit) break;
-  }
-  return deepest + 1;
-}
+/**
+ * A plain JSON object. A number kept as written (lib/clients/json.ts) is an object of its
+ * own class: a value to keep, never an object to walk into.
+ */
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * A copy of `value` with every key in `keys` replaced by "REDACTED", at any depth,

@@ -57,7 +57,12 @@ export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R
       });
       const out = result instanceof Reply ? result : new Reply(result);
       // A bare reply is plain JSON, which is what the CockroachDB surface sends on success.
-      const response = surfaces[out.bare ? 'crdb' : route.surface].success(out.status ?? route.status, out.body, out.headers);
+      const response = surfaces[out.bare ? 'crdb' : route.surface].success(
+        out.status ?? route.status,
+        out.body,
+        out.headers,
+        route.json?.stringify,
+      );
       return out.cookies.length > 0 ? { ...response, cookies: [...out.cookies] } : response;
     });
   // Every AWS call the invocation makes is counted into its usage, logged with the request.

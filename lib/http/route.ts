@@ -20,6 +20,12 @@ export type StoreAccess = 'none' | 'read' | 'write';
 /** How the request body is read: strict JSON, free-form JSON object, an HTML form, or none. */
 export type BodyKind = 'json' | 'form' | 'none';
 
+/** How a route reads JSON bodies and writes its answers, when JSON.parse/stringify would lose something. */
+export interface JsonCodec {
+  parse(text: string): unknown;
+  stringify(value: unknown): string;
+}
+
 export interface RouteSpec {
   /** functions/<fn>.ts serves it; also the Lambda's name. */
   readonly fn: string;
@@ -52,6 +58,11 @@ export interface RouteSpec {
    * create the first admin: the one-off bootstrap function does it with a password from SSM.
    */
   readonly deployed?: false;
+  /**
+   * JSON in and out when the built-in JSON would lose something (the client registry keeps
+   * numbers as written); slower than JSON.parse, so only the routes that need it name one.
+   */
+  readonly json?: JsonCodec;
 }
 
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */

@@ -19,35 +19,43 @@ export const CLASSIC_CORS = {
  */
 const SENSU_CODES: Record<number, number> = { 400: 1, 401: 5, 403: 4, 404: 2, 405: 1, 409: 3, 413: 1, 415: 1 };
 
-const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): Response => ({
+type Stringify = (value: unknown) => string;
+
+const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  stringify: Stringify = JSON.stringify,
+): Response => ({
   statusCode,
   headers: { ...JSON_TYPE, ...headers },
-  body: JSON.stringify(body),
+  body: stringify(body),
 });
 
 /** Each surface's envelope for success bodies and for errors. */
 export const surfaces: Record<
   Surface,
   {
-    success(status: number, body: unknown, headers?: Record<string, string>): Response;
+    /** `stringify` is the route's own (RouteSpec.json) when it has one. */
+    success(status: number, body: unknown, headers?: Record<string, string>, stringify?: Stringify): Response;
     error(status: number, message: string, headers?: Record<string, string>): Response;
   }
 > = {
   ella: {
-    success: (status, body, headers) =>
-      status === 204 ? { statusCode: 204, headers: { ...headers }, body: '' } : json(status, { result: body }, headers),
+    success: (status, body, headers, stringify) =>
+      status === 204 ? { statusCode: 204, headers: { ...headers }, body: '' } : json(status, { result: body }, headers, stringify),
     error: (status, message, headers) => json(status, { error: message }, headers),
   },
   sensu: {
-    success: (status, body, headers) =>
-      body === undefined ? { statusCode: status, headers: { ...headers }, body: '' } : json(status, body, headers),
+    success: (status, body, headers, stringify) =>
+      body === undefined ? { statusCode: status, headers: { ...headers }, body: '' } : json(status, body, headers, stringify),
     error: (status, message, headers) => json(status, { message, code: SENSU_CODES[status] ?? 0 }, headers),
   },
   classic: {
-    success: (status, body, headers) =>
+    success: (status, body, headers, stringify) =>
       body === undefined
         ? { statusCode: status, headers: { ...CLASSIC_CORS, ...headers }, body: '' }
-        : json(status, body, { ...CLASSIC_CORS, ...headers }),
+        : json(status, body, { ...CLASSIC_CORS, ...headers }, stringify),
     // Sensu 1.x answers a missing resource with an empty body.
     error: (status, message, headers) =>
       status === 404
@@ -55,7 +63,7 @@ export const surfaces: Record<
         : json(status, { error: message }, { ...CLASSIC_CORS, ...headers }),
   },
   crdb: {
-    success: (status, body, headers) => json(status, body, headers),
+    success: (status, body, headers, stringify) => json(status, body, headers, stringify),
     // CockroachDB's API v2 answers errors with http.Error: plain text and a newline.
     error: (status, message, headers) => ({
       statusCode: status,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientDefinition } from '../../lib/clients/definition';
-import { depthOf, keepaliveStatus, page, redact, redactKeysOf, registration, viewOf, MAX_DEPTH } from '../../lib/clients/rules';
+import { definitionJson, nestsDeeper, parseDefinitionJson } from '../../lib/clients/json';
+import { keepaliveStatus, page, redact, redactKeysOf, registration, viewOf, MAX_DEPTH } from '../../lib/clients/rules';
 
 const NOW = 1_700_000_000;
 
@@ -105,11 +106,46 @@ describe('the client definition at the edge', () => {
     expect(ok(['c'])).toBe(false);
   });
 
-  it('refuses nesting deeper than the limit', () => {
-    let nested: unknown = 1;
-    for (let i = 0; i < MAX_DEPTH + 1; i++) nested = [nested];
-    expect(ok({ name: 'c', nested })).toBe(false);
-    expect(depthOf({ a: { b: [1] } })).toBe(3);
+  it('refuses a known integer written so that a double would change it, or as a float', () => {
+    for (const text of [
+      '{"name":"c","timestamp":9007199254740993}',
+      '{"name":"c","socket":{"port":1e400}}',
+      '{"name":"c","socket":{"port":80.0}}',
+    ])
+      expect(ok(parseDefinitionJson(text)), text).toBe(false);
+    expect(ok(parseDefinitionJson('{"name":"c","socket":{"port":80},"free":80.0}'))).toBe(true);
+  });
+});
+
+describe('definitions as JSON text', () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  it('writes back every number as it was written, and plain numbers as numbers', () => {
+    const text = '{"a":9007199254740993,"b":1e400,"c":-0,"d":1.50,"e":[1E5,0.1,-1e-400],"f":42,"g":{"h":5e-324}}';
+    const value = parseDefinitionJson(text) as Record<string, unknown>;
+    expect(definitionJson(value)).toBe(text);
+    expect(value.f).toBe(42);
+    expect(definitionJson(redact(value, new Set(['a'])))).toBe(text.replace('9007199254740993', '"REDACTED"'));
+  });
+
+  it('keeps the last of a duplicate key, as JSON.parse does', () => {
+    expect(definitionJson(parseDefinitionJson('{"a":1,"a":{"b":2}}'))).toBe('{"a":{"b":2}}');
+  });
+
+  it('counts nesting by a loop over the text, brackets inside strings excepted', () => {
+    expect(nestsDeeper(nested(MAX_DEPTH), MAX_DEPTH)).toBe(false);
+    expect(nestsDeeper(nested(MAX_DEPTH + 1), MAX_DEPTH)).toBe(true);
+    expect(nestsDeeper('{"a":{"b":[1]}}', 2)).toBe(true);
+    // A string ending in an escaped backslash, then one starting with an escaped quote.
+    expect(nestsDeeper(String.raw`{"s":"[[[[\\","t":"\"[[["}`, 1)).toBe(false);
+    expect(nestsDeeper(String.raw`{"s":"\\"}[[`, 1)).toBe(true);
+    expect(nestsDeeper(nested(1_000_000), MAX_DEPTH)).toBe(true);
+  });
+
+  it('refuses a definition nested deeper than the limit with a 400, before parsing', () => {
+    expect(() => parseDefinitionJson(`{"name":"c","nested":${nested(MAX_DEPTH)}}`)).toThrow(/64 levels/);
+    expect(() => parseDefinitionJson(nested(1_000_000))).toThrow(expect.objectContaining({ statusCode: 400 }));
+    expect(parseDefinitionJson(`{"name":"c","nested":${nested(MAX_DEPTH - 1)}}`)).toMatchObject({ name: 'c' });
   });
 });
 

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { config } from '../../config';
-import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../../errors';
-import { NOT_FOUND_FN, type RouteSpec } from '../route';
+import { BadRequest, DomainError, PayloadTooLarge, UnsupportedMediaType } from '../../errors';
+import { NOT_FOUND_FN, type JsonCodec, type RouteSpec } from '../route';
 import { stateOf, type HttpRequest } from '../state';
 
 /** `application/json` or a `+json` type, with or without parameters. */
@@ -35,15 +35,16 @@ export function parseBody(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV
       const kind = route.bodyKind ?? 'json';
       if (kind === 'none') return;
       const text = raw.toString('utf8');
-      stateOf(request.event).body = kind === 'form' ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text);
+      stateOf(request.event).body = kind === 'form' ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text, route.json);
     },
   };
 }
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, codec: Pick<JsonCodec, 'parse'> = JSON): unknown {
   try {
-    return JSON.parse(text);
+    return codec.parse(text);
   } catch (err) {
+    if (err instanceof DomainError) throw err;
     throw new BadRequest(`Malformed JSON body: ${(err as Error).message}`);
   }
 }

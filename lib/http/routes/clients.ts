@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { clientDefinition } from '../../clients/definition';
+import { exactJson } from '../../clients/json';
 import { ADMIN, USERS } from '../../identity/principal';
 import { route } from '../route';
 import { boolParam, intParam, sensuName } from '../schemas';
@@ -7,7 +8,8 @@ import { boolParam, intParam, sensuName } from '../schemas';
 /**
  * The client registry: Sensu 1.x's `/clients` (the `default` namespace) and the same
  * registry per namespace on the Sensu Go surface. Client bodies are free-form (see
- * lib/clients/definition.ts). A classic path names its client with any string: a name
+ * lib/clients/definition.ts), read and answered with `exactJson` so that their numbers stay
+ * as written (lib/clients/json.ts). A classic path names its client with any string: a name
  * Sensu's routes would not match is a 404 there, as in Sensu.
  */
 
@@ -37,6 +39,7 @@ export const listClassicClients = route({
   status: 200,
   summary: 'Sensu classic: the clients (limit/offset with X-Pagination; keepalive_status filters)',
   query: listQuery,
+  json: exactJson,
 });
 
 export const registerClassicClient = route({
@@ -50,6 +53,7 @@ export const registerClassicClient = route({
   status: 201,
   summary: 'Sensu classic: create or update a client (free-form definition with a valid name)',
   body: clientDefinition,
+  json: exactJson,
 });
 
 export const getClassicClient = route({
@@ -63,6 +67,7 @@ export const getClassicClient = route({
   status: 200,
   summary: 'Sensu classic: one client, redacted, with its keepalive status',
   params: classicClient,
+  json: exactJson,
 });
 
 export const removeClassicClient = route({
@@ -92,6 +97,7 @@ export const classicClientKeepalive = route({
   summary: 'Sensu classic: record a keepalive of a registered client (409 while invalidated)',
   params: classicClient,
   bodyKind: 'none',
+  json: exactJson,
 });
 
 const preflight = (path: string) =>
@@ -122,6 +128,7 @@ export const listNamespaceClients = route({
   summary: "Sensu Go: a namespace's clients (limit/offset with X-Pagination; keepalive_status filters)",
   params: namespace,
   query: listQuery,
+  json: exactJson,
 });
 
 export const registerNamespaceClient = route({
@@ -135,6 +142,7 @@ export const registerNamespaceClient = route({
   summary: 'Sensu Go: create or update a client in a namespace',
   params: namespace,
   body: clientDefinition,
+  json: exactJson,
 });
 
 export const getNamespaceClient = route({
@@ -147,6 +155,7 @@ export const getNamespaceClient = route({
   status: 200,
   summary: 'Sensu Go: one client of a namespace',
   params: namespacedClient,
+  json: exactJson,
 });
 
 export const removeNamespaceClient = route({
@@ -174,6 +183,7 @@ export const namespaceClientKeepalive = route({
   summary: 'Sensu Go: record a keepalive of a client of a namespace',
   params: namespacedClient,
   bodyKind: 'none',
+  json: exactJson,
 });
 
 export const listEveryClient = route({
@@ -186,4 +196,5 @@ export const listEveryClient = route({
   status: 200,
   summary: 'Sensu Go: the clients of every namespace, each naming its namespace (admins only)',
   query: listQuery,
+  json: exactJson,
 });
