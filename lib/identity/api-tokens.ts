@@ -2,7 +2,7 @@ import { BadRequest } from '../errors';
 import type { Principal } from './principal';
 import { pageOf } from './rules';
 import { deleteApiToken, listApiTokens, mintApiToken, putApiToken, type ApiToken } from './api-token-store';
-import { selfOf } from './users';
+import { selfIdOf, selfOf } from './users';
 
 /** The caller's own API tokens. Times are RFC 3339, as Ella writes them. */
 
@@ -11,7 +11,7 @@ const rfc3339 = (seconds: number | undefined) =>
 const view = (t: ApiToken) => ({ id: t.id, name: t.name, expires_at: rfc3339(t.expiresAt) });
 
 export async function listTokens(principal: Principal, page: number, perPage: number) {
-  const tokens = (await listApiTokens(selfOf(principal))).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  const tokens = (await listApiTokens(selfIdOf(principal))).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   return pageOf(tokens.map(view), page, perPage);
 }
 
@@ -22,6 +22,7 @@ export async function createToken(principal: Principal, input: { name: string; e
   const minted = mintApiToken();
   const token: ApiToken = {
     id: minted.id,
+    userId: selfIdOf(principal),
     email: selfOf(principal),
     name: input.name,
     createdAt: now,
@@ -32,6 +33,6 @@ export async function createToken(principal: Principal, input: { name: string; e
 }
 
 export async function revokeToken(principal: Principal, id: string) {
-  await deleteApiToken(selfOf(principal), id);
+  await deleteApiToken(selfIdOf(principal), id);
   return { message: 'API token deleted' };
 }
