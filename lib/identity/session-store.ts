@@ -72,7 +72,17 @@ export async function openSession(user: SessionUser, kind: SessionKind, now = Da
   const { secret, id } = newSessionSecret();
   const expiresAt = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
   const { userId, email, role } = user;
-  const session = { id, userId, email, roleId: ROLE_IDS[role], kind, startedAt: now, lastActiveAt: now, ...(refreshJti ? { refreshJti } : {}), expiresAt };
+  const session = {
+    id,
+    userId,
+    email,
+    roleId: ROLE_IDS[role],
+    kind,
+    startedAt: now,
+    lastActiveAt: now,
+    ...(refreshJti ? { refreshJti } : {}),
+    expiresAt,
+  };
   try {
     await documents.send(
       new TransactWriteCommand({

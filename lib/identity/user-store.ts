@@ -70,7 +70,9 @@ export async function listUsers(): Promise<User[]> {
         ExclusiveStartKey: start,
       }),
     );
-    users.push(...(out.Items ?? []).map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' })));
+    users.push(
+      ...(out.Items ?? []).map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' })),
+    );
     start = out.LastEvaluatedKey;
   } while (start);
   return users;

@@ -82,9 +82,9 @@ describe('deleting a user', () => {
     const held = await credentialsOf(email);
     // A deleted admin's token must not create an admin: try it after the delete.
     expect((await admin.delete(`/api/v1/users/${email}`)).status).toBe(200);
-    expect((await client(rt.url, bearer(held.ella)).post('/api/v1/users', { email: 'x@roster.test', password: PASSWORD, role_id: 1 })).status).toBe(
-      401,
-    );
+    expect(
+      (await client(rt.url, bearer(held.ella)).post('/api/v1/users', { email: 'x@roster.test', password: PASSWORD, role_id: 1 })).status,
+    ).toBe(401);
     expect(await whoAmI(held)).toEqual(everyCredential([401, undefined]));
 
     // Another person under the same email, with another role: none of the old credentials is theirs.
@@ -101,12 +101,17 @@ describe('demoting a user', () => {
     const held = await credentialsOf(email);
     expect((await admin.put(`/api/v1/users/${email}`, { role_id: 2 })).status).toBe(200);
     expect(await whoAmI(held)).toEqual(everyCredential([200, 2]));
-    expect((await client(rt.url, bearer(held.ella)).post('/api/v1/users', { email: 'y@roster.test', password: PASSWORD, role_id: 1 })).status).toBe(
-      403,
-    );
     expect(
-      (await client(rt.url, { 'x-cockroach-api-session': held.crdb }).post('/api/v1/users', { email: 'z@roster.test', password: PASSWORD, role_id: 1 }))
-        .status,
+      (await client(rt.url, bearer(held.ella)).post('/api/v1/users', { email: 'y@roster.test', password: PASSWORD, role_id: 1 })).status,
+    ).toBe(403);
+    expect(
+      (
+        await client(rt.url, { 'x-cockroach-api-session': held.crdb }).post('/api/v1/users', {
+          email: 'z@roster.test',
+          password: PASSWORD,
+          role_id: 1,
+        })
+      ).status,
     ).toBe(403);
   });
 });

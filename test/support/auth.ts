@@ -33,7 +33,18 @@ async function testSession(env: Record<string, string>, role: Role, email: strin
   await documents.send(
     new PutCommand({
       TableName,
-      Item: { ...keys.session(id), ...keys.sessionIndex(now, id), id, userId, email, roleId: ROLE_IDS[role], kind: 'ella', startedAt: now, lastActiveAt: now, expiresAt },
+      Item: {
+        ...keys.session(id),
+        ...keys.sessionIndex(now, id),
+        id,
+        userId,
+        email,
+        roleId: ROLE_IDS[role],
+        kind: 'ella',
+        startedAt: now,
+        lastActiveAt: now,
+        expiresAt,
+      },
     }),
   );
   return id;
