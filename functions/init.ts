@@ -2,4 +2,4 @@ import { httpRoute } from '../lib/http/handler';
 import { init } from '../lib/http/routes/identity';
 import { initialize } from '../lib/identity/ella-auth';
 
-export const handler = httpRoute(init, ({ body, requestId }) => initialize({ ...body, requestId }));
+export const handler = httpRoute(init, ({ body, headers, requestId }) => initialize({ ...body, headers, requestId }));

@@ -41,6 +41,8 @@ export function toEvent(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway tells the function the scheme; this server speaks plain http, unless a proxy in front says otherwise.
+  headers['x-forwarded-proto'] ??= 'http';
   const query: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(target.query)) query[name] = name in query ? `${query[name]},${value}` : value;
   const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);

@@ -12,6 +12,8 @@ import { keys } from '../store/keys';
  */
 export interface ApiToken {
   id: string;
+  /** The owner as created: a later account of the same email is not the owner. */
+  userId: string;
   email: string;
   name: string;
   /** Unix seconds, or undefined: never expires. */
@@ -32,6 +34,7 @@ export function mintApiToken(): { id: string; secret: string; token: string; sec
 
 const fromItem = (i: Record<string, unknown>): ApiToken => ({
   id: String(i.id),
+  userId: String(i.userId),
   email: String(i.email),
   name: String(i.name),
   ...(typeof i.expiresAt === 'number' ? { expiresAt: i.expiresAt } : {}),
@@ -44,7 +47,7 @@ export async function putApiToken(token: ApiToken, secretHash: string): Promise<
   await documents.send(
     new PutCommand({
       TableName: TABLE,
-      Item: { ...keys.apiToken(token.id), ...keys.apiTokenIndex(token.email, token.id), ...token, secretHash },
+      Item: { ...keys.apiToken(token.id), ...keys.apiTokenIndex(token.userId, token.id), ...token, secretHash },
       // 64 random bits of id: a collision would be a bug, never overwrite another's token.
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
@@ -64,8 +67,8 @@ export async function checkApiToken(bearer: string, now = Date.now()): Promise<A
   return live(token, now) ? token : undefined;
 }
 
-/** A user's live tokens, by id (one index Query). */
-export async function listApiTokens(email: string, now = Date.now()): Promise<ApiToken[]> {
+/** A user's live tokens, by id (one index Query of the user id's partition). */
+export async function listApiTokens(userId: string, now = Date.now()): Promise<ApiToken[]> {
   const tokens: ApiToken[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -74,7 +77,7 @@ export async function listApiTokens(email: string, now = Date.now()): Promise<Ap
         TableName: TABLE,
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.apiTokensOf(email) },
+        ExpressionAttributeValues: { ':pk': keys.apiTokensOf(userId) },
         ExclusiveStartKey: start,
       }),
     );
@@ -84,15 +87,15 @@ export async function listApiTokens(email: string, now = Date.now()): Promise<Ap
   return tokens;
 }
 
-export async function deleteApiToken(email: string, id: string): Promise<void> {
+export async function deleteApiToken(userId: string, id: string): Promise<void> {
   try {
     await documents.send(
       new DeleteCommand({
         TableName: TABLE,
         Key: keys.apiToken(id),
         // A user revokes only their own tokens; anyone else's is as good as missing.
-        ConditionExpression: 'email = :email',
-        ExpressionAttributeValues: { ':email': email },
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
       }),
     );
   } catch (err) {

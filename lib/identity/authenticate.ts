@@ -1,7 +1,7 @@
 import type { RouteSpec } from '../http/route';
 import { Unauthorized } from '../errors';
 import { authenticateNode, isNodeCredential } from '../cluster/node-credentials';
-import { checkSessionClaim, fromApiToken, fromBasic, fromSessionSecret } from './credentials';
+import { fromApiToken, fromBasic, fromSessionClaim, fromSessionSecret } from './credentials';
 import type { Principal } from './principal';
 import { roleOf } from './roles';
 import { verifyToken } from './tokens';
@@ -16,17 +16,15 @@ export interface Credentials {
 /** The role an access token's `role_id` claim names (Ella's claim), or undefined. */
 export { roleOf };
 
-/** An access JWT (`typ` at+jwt): `sub` is the user's email, `role_id` the role. */
+/**
+ * An access JWT (`typ` at+jwt): valid only while the session it names (`sid`) lives, and
+ * acting as that session's user with the role the session holds now (a demotion or a
+ * deletion rewrites or ends the session). A token without a session is not accepted.
+ */
 async function fromAccessToken(token: string): Promise<Principal> {
   const claims = await verifyToken('access', token);
-  const role = roleOf(claims.role_id);
-  if (typeof claims.sub !== 'string' || !role) throw new Unauthorized('Invalid token');
-  if (claims.sid !== undefined) {
-    if (typeof claims.sid !== 'string') throw new Unauthorized('Invalid token');
-    await checkSessionClaim(claims.sid);
-    return { kind: 'user', email: claims.sub, role, via: 'access-token', sessionId: claims.sid };
-  }
-  return { kind: 'user', email: claims.sub, role, via: 'access-token' };
+  if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !roleOf(claims.role_id)) throw new Unauthorized('Invalid token');
+  return fromSessionClaim(claims.sid);
 }
 
 /**

@@ -3,7 +3,7 @@ import { findClusterMeta } from '../cluster/meta';
 import { Forbidden } from '../errors';
 import { email, password } from '../http/schemas';
 import { readSecureParameter } from '../store/parameters';
-import { initialize } from './ella-auth';
+import { createFirstAdminUser } from './ella-auth';
 
 const input = z.object({ email, password });
 
@@ -27,7 +27,7 @@ export async function bootstrapAdmin(event: { email?: string; password?: string 
     throw new Error(`bootstrap needs a valid admin email and a password of 8 to 256 characters (invalid: ${fields})`);
   }
   try {
-    await initialize({ ...parsed.data, requestId });
+    await createFirstAdminUser({ ...parsed.data, requestId });
     return { created: true, initialized: true, email: parsed.data.email.toLowerCase() };
   } catch (err) {
     if (err instanceof Forbidden) return { created: false, initialized: true };

@@ -6,39 +6,23 @@ import { fromBasic } from './credentials';
 import { checkCredentials, issueAccessToken } from './login';
 import type { Principal } from './principal';
 import {
-  createSession,
   deleteSession,
   listSessions,
-  newSessionSecret,
+  openSession,
   revokeSession,
-  sessionIdOf,
   rotateRefresh,
+  sessionIdOf,
   SESSION_TTL_SECONDS,
-  type SessionKind,
+  type SessionUser,
 } from './session-store';
 import { signToken, verifyToken } from './tokens';
-import { findUser, type User } from './user-store';
 
 /** Logins of the Sensu Go and CockroachDB surfaces. */
-
-async function openSession(user: User, kind: SessionKind, now: number, refreshJti?: string) {
-  const { secret, id } = newSessionSecret();
-  await createSession({
-    id,
-    email: user.email,
-    kind,
-    startedAt: now,
-    lastActiveAt: now,
-    ...(refreshJti ? { refreshJti } : {}),
-    expiresAt: Math.floor(now / 1000) + SESSION_TTL_SECONDS,
-  });
-  return { secret, id };
-}
 
 const newJti = () => randomBytes(16).toString('hex');
 
 /** Sensu's token pair: the access token is bound to the session, the refresh token names its one redeemable jti. */
-async function sensuPair(user: User, sid: string, jti: string) {
+async function sensuPair(user: SessionUser, sid: string, jti: string) {
   const access = await issueAccessToken(user, sid);
   const refresh = await signToken('refresh', { sub: user.email, sid, jti }, SESSION_TTL_SECONDS);
   return { access_token: access.token, expires_at: access.expiresAt, refresh_token: refresh };
@@ -64,10 +48,9 @@ async function refreshClaims(token: string): Promise<{ sub: string; sid: string;
 export async function sensuRefresh(refreshToken: string, now = Date.now()) {
   const { sid, jti } = await refreshClaims(refreshToken);
   const next = newJti();
+  // The session carries its user's current role; a deleted user's sessions are gone.
   const session = await rotateRefresh(sid, jti, next, now);
-  const user = await findUser(session.email);
-  if (!user) throw new Unauthorized('User no longer exists');
-  return sensuPair(user, sid, next);
+  return sensuPair(session, sid, next);
 }
 
 /** POST /auth/logout: ends the caller's session, and the refresh token's if it is theirs. */

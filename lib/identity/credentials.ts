@@ -8,25 +8,30 @@ import { findUser } from './user-store';
 
 /** Resolvers of the user credentials other than a stateless access JWT. */
 
-/** A session-bound access token lives only as long as its session (logout revokes it at once). */
-export async function checkSessionClaim(sid: string): Promise<void> {
-  if (!(await findSession(sid))) throw new Unauthorized('Session ended');
+/**
+ * An access token's session (Ella's login or init, Sensu's): the token lives only as long
+ * as it (logout, or deleting the user, revokes it at once) and acts with its current role.
+ */
+export async function fromSessionClaim(sid: string): Promise<Principal> {
+  const session = await findSession(sid, ['ella', 'sensu']);
+  if (!session) throw new Unauthorized('Session ended');
+  return { kind: 'user', userId: session.userId, email: session.email, role: session.role, via: 'access-token', sessionId: sid };
 }
 
-/** `roster_<id>_<secret>`: a live token whose owner still exists, with the owner's current role. */
+/** `roster_<id>_<secret>`: a live token whose owner still exists as created, with the owner's current role. */
 export async function fromApiToken(bearer: string): Promise<Principal> {
   const token = await checkApiToken(bearer);
   const user = token ? await findUser(token.email) : undefined;
-  if (!user) throw new Unauthorized('Invalid API token');
-  return { kind: 'user', email: user.email, role: user.role, via: 'api-token' };
+  // The same email re-created later is another user: the token names the id it was minted for.
+  if (!token || !user || user.userId !== token.userId) throw new Unauthorized('Invalid API token');
+  return { kind: 'user', userId: user.userId, email: user.email, role: user.role, via: 'api-token' };
 }
 
-/** `X-Cockroach-API-Session`: a live session whose user still exists. */
+/** `X-Cockroach-API-Session`: a live CockroachDB session (no other kind), with its user's current role. */
 export async function fromSessionSecret(secret: string): Promise<Principal> {
-  const session = secret.length <= 512 ? await findSession(sessionIdOf(secret)) : undefined;
-  const user = session ? await findUser(session.email) : undefined;
-  if (!session || !user) throw new Unauthorized('Invalid or expired session');
-  return { kind: 'user', email: user.email, role: user.role, via: 'session', sessionId: session.id };
+  const session = secret.length <= 512 ? await findSession(sessionIdOf(secret), ['crdb']) : undefined;
+  if (!session) throw new Unauthorized('Invalid or expired session');
+  return { kind: 'user', userId: session.userId, email: session.email, role: session.role, via: 'session', sessionId: session.id };
 }
 
 /** Basic, only where the modelled system takes it (RouteSpec.basicAuth): each costs a password hash. */
@@ -35,5 +40,5 @@ export async function fromBasic(authorization: string, allowed: boolean): Promis
   const basic = parseBasic(authorization);
   if (!basic) throw new Unauthorized('Malformed Basic credentials');
   const user = await checkCredentials(basic.username, basic.password);
-  return { kind: 'user', email: user.email, role: user.role, via: 'basic' };
+  return { kind: 'user', userId: user.userId, email: user.email, role: user.role, via: 'basic' };
 }

@@ -30,12 +30,15 @@ export async function checkCredentials(email: string, password: string): Promise
     throw new Unauthorized('Invalid email or password');
   }
   await release(held);
-  return { email: user.email, role: user.role };
+  return { userId: user.userId, email: user.email, role: user.role };
 }
 
-/** An access JWT for `user`; with `sid`, it is valid only while that session lives. */
-export async function issueAccessToken(user: User, sid?: string, now = Math.floor(Date.now() / 1000)) {
+/**
+ * An access JWT for `user`, valid only while session `sid` lives; it acts with the role the
+ * session holds at each request (`role_id` is what it was at issue, for clients to read).
+ */
+export async function issueAccessToken(user: Omit<User, 'userId'>, sid: string, now = Math.floor(Date.now() / 1000)) {
   const ttl = config.accessTokenTtlSeconds;
-  const token = await signToken('access', { sub: user.email, role_id: ROLE_IDS[user.role], ...(sid ? { sid } : {}) }, ttl, now);
+  const token = await signToken('access', { sub: user.email, email: user.email, role_id: ROLE_IDS[user.role], sid }, ttl, now);
   return { token, expiresAt: now + ttl };
 }

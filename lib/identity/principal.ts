@@ -4,7 +4,7 @@ import { Forbidden, Unauthorized } from '../errors';
 /** Who is calling, once their credential has been checked. */
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'user'; email: string; role: Role; via: 'access-token' | 'api-token' | 'session' | 'basic'; sessionId?: string }
+  | { kind: 'user'; userId: string; email: string; role: Role; via: 'access-token' | 'api-token' | 'session' | 'basic'; sessionId?: string }
   | { kind: 'node'; nodeId: number; credentialId: string }
   /** A node credential not yet checked: the route's own conditional write checks its hash (RouteSpec.nodeCredential). */
   | { kind: 'node-claim'; nodeId: number; credentialHash: string };

@@ -41,10 +41,18 @@ export function lockedFor(slots: LoginSlots, now: number): number {
 
 export const SESSION_COOKIE = 'roster_session';
 
-export const sessionCookie = (secret: string, maxAgeSeconds: number): string =>
-  `${SESSION_COOKIE}=${secret}; Path=/api/v1/auth; Max-Age=${maxAgeSeconds}; HttpOnly; Secure; SameSite=Strict`;
+/**
+ * Whether the request came over HTTPS: API Gateway (HTTPS only) sets `X-Forwarded-Proto:
+ * https`; the local runtime sets `http` unless a proxy in front of it said otherwise.
+ */
+export const overHttps = (headers: Readonly<Record<string, string | undefined>>): boolean =>
+  (headers['x-forwarded-proto'] ?? 'https').split(',')[0]!.trim().toLowerCase() !== 'http';
 
-export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/api/v1/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
+/** The session cookie: `Secure` only over HTTPS, or a browser on plain http would never send it back. */
+export const sessionCookie = (secret: string, maxAgeSeconds: number, headers: Readonly<Record<string, string | undefined>>): string =>
+  `${SESSION_COOKIE}=${secret}; Path=/api/v1/auth; Max-Age=${maxAgeSeconds}; HttpOnly;${overHttps(headers) ? ' Secure;' : ''} SameSite=Strict`;
+
+export const clearedSessionCookie = (headers: Readonly<Record<string, string | undefined>>): string => sessionCookie('', 0, headers);
 
 /** The session secret among the request's cookies (`name=value` each), if any. */
 export function sessionFromCookies(cookies: readonly string[]): string | undefined {

@@ -1,21 +1,30 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { Unauthorized } from '../errors';
+import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
-import { conditionFailure } from '../store/conditions';
+import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { roleOf } from './roles';
 
 /**
  * Login sessions. The client holds a random secret (the Ella cookie, the CockroachDB
  * session); the table holds only its SHA-256, which is also the session's id (`sid`) in
  * the tokens minted under it. Deleting the item revokes the session and every token that
  * names it, at the next request.
+ *
+ * A session carries its user as created (the user id minted at creation, never only the
+ * email) and the user's current role: changing a user's role rewrites it on their sessions,
+ * deleting the user deletes them (both through the per-user pointer partition), so every
+ * credential resolved from a session acts with the current role or not at all.
  */
 export type SessionKind = 'ella' | 'sensu' | 'crdb';
 
 export interface Session {
   id: string;
+  userId: string;
   email: string;
+  role: Role;
   kind: SessionKind;
   startedAt: number;
   lastActiveAt: number;
@@ -37,7 +46,9 @@ export function newSessionSecret(): { secret: string; id: string } {
 
 const fromItem = (i: Record<string, unknown>): Session => ({
   id: String(i.id),
+  userId: String(i.userId),
   email: String(i.email),
+  role: roleOf(i.roleId) ?? 'readonly',
   kind: i.kind as SessionKind,
   startedAt: Number(i.startedAt),
   lastActiveAt: Number(i.lastActiveAt ?? i.startedAt),
@@ -48,21 +59,120 @@ const fromItem = (i: Record<string, unknown>): Session => ({
 
 const live = (s: Session, now: number) => s.expiresAt * 1000 > now && s.revokedAt === undefined;
 
-export async function createSession(session: Session): Promise<void> {
-  await documents.send(
-    new PutCommand({
-      TableName: TABLE,
-      Item: { ...keys.session(session.id), ...keys.sessionIndex(session.startedAt, session.id), ...session },
-      // The id is a hash of 32 random bytes: a collision would be a bug, never overwrite.
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+/** The user a session is opened for, as they are now. */
+export interface SessionUser {
+  userId: string;
+  email: string;
+  role: Role;
 }
 
-export async function findSession(id: string, now = Date.now()): Promise<Session | undefined> {
+/**
+ * Opens a session of `kind` for `user`: the session, its pointer in the user's partition and
+ * a check that the user is still the one (same id, same role) that logged in, in one
+ * transaction — a login racing a delete or a role change cannot leave a session behind.
+ */
+export async function openSession(user: SessionUser, kind: SessionKind, now = Date.now(), refreshJti?: string) {
+  const { secret, id } = newSessionSecret();
+  const expiresAt = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
+  const { userId, email, role } = user;
+  const session = {
+    id,
+    userId,
+    email,
+    roleId: ROLE_IDS[role],
+    kind,
+    startedAt: now,
+    lastActiveAt: now,
+    ...(refreshJti ? { refreshJti } : {}),
+    expiresAt,
+  };
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.user(user.email),
+              // The account that logged in still exists, as created and with this role.
+              ConditionExpression: 'userId = :userId AND roleId = :roleId',
+              ExpressionAttributeValues: { ':userId': user.userId, ':roleId': ROLE_IDS[role] },
+            },
+          },
+          {
+            Put: {
+              TableName: TABLE,
+              Item: { ...keys.session(id), ...keys.sessionIndex(now, id), ...session },
+              // The id is a hash of 32 random bytes: a collision would be a bug, never overwrite.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName: TABLE, Item: { ...keys.userSession(user.userId, id), expiresAt } } },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Unauthorized('The account changed; log in again');
+    throw err;
+  }
+  return { secret, id };
+}
+
+/** The live session `id` of one of `kinds` (each session kind is accepted only where it is issued). */
+export async function findSession(id: string, kinds: readonly SessionKind[], now = Date.now()): Promise<Session | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.session(id), ConsistentRead: true }));
-  const session = Item ? fromItem(Item) : undefined;
-  return session && live(session, now) ? session : undefined;
+  // A session without a user id predates user ids: it names no account as created.
+  const session = Item && typeof Item.userId === 'string' ? fromItem(Item) : undefined;
+  return session && kinds.includes(session.kind) && live(session, now) ? session : undefined;
+}
+
+/** The ids of a user's sessions (one consistent Query of their pointer partition). */
+async function sessionIdsOf(userId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.userSessionsPartition(userId) },
+        ProjectionExpression: 'SK',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    ids.push(...(out.Items ?? []).map((i) => String(i.SK).slice('SESSION#'.length)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
+
+/** Ends every session of a deleted user, with their pointers: no token bound to one works after. */
+export async function revokeSessionsOf(userId: string): Promise<void> {
+  for (const id of await sessionIdsOf(userId)) {
+    await deleteSession(id);
+    await documents.send(new DeleteCommand({ TableName: TABLE, Key: keys.userSession(userId, id) }));
+  }
+}
+
+/** Gives every session of a user their new role: the next request of each of their tokens acts with it. */
+export async function setSessionsRole(userId: string, role: Role): Promise<void> {
+  for (const id of await sessionIdsOf(userId)) {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: keys.session(id),
+          UpdateExpression: 'SET roleId = :roleId',
+          // An ended session stays ended: never recreate it as a bare item.
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':roleId': ROLE_IDS[role] },
+        }),
+      );
+    } catch (err) {
+      if (!conditionFailure(err)) throw err;
+    }
+  }
 }
 
 export async function deleteSession(id: string): Promise<void> {

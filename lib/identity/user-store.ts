@@ -9,10 +9,13 @@ import { getItems } from '../store/batch';
 import { slotsFromItem } from './login-failures';
 import type { LoginSlots } from './rules';
 import { roleOf } from './roles';
+import { randomBytes } from 'node:crypto';
 
 /** Users: one partition, ordered by email. Emails are kept lower-case: one person, one key. */
 
 export interface User {
+  /** Minted at creation: credentials are bound to it, so a re-created email is another user. */
+  userId: string;
   email: string;
   role: Role;
 }
@@ -22,8 +25,10 @@ export interface StoredUser extends User {
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 const userNotFound = () => new NotFound('User not found');
+export const newUserId = (): string => randomBytes(16).toString('hex');
 
 const fromItem = (item: Record<string, unknown>): StoredUser => ({
+  userId: String(item.userId),
   email: String(item.email),
   role: roleOf(item.roleId) ?? 'readonly',
   passwordHash: String(item.passwordHash),
@@ -31,6 +36,7 @@ const fromItem = (item: Record<string, unknown>): StoredUser => ({
 
 const userItem = (user: StoredUser, now: number) => ({
   ...keys.user(user.email),
+  userId: user.userId,
   email: user.email,
   roleId: ROLE_IDS[user.role],
   passwordHash: user.passwordHash,
@@ -59,12 +65,14 @@ export async function listUsers(): Promise<User[]> {
         TableName: TABLE,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.usersPartition, ':prefix': keys.userPrefix },
-        ProjectionExpression: 'email, roleId',
+        ProjectionExpression: 'userId, email, roleId',
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
     );
-    users.push(...(out.Items ?? []).map((i) => ({ email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' })));
+    users.push(
+      ...(out.Items ?? []).map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' })),
+    );
     start = out.LastEvaluatedKey;
   } while (start);
   return users;
@@ -135,11 +143,11 @@ export async function createFirstAdmin(user: StoredUser, audit: AuditEntry, now 
   }
 }
 
-/** Sets attributes of an existing user; 404 when there is none. */
-async function updateUser(email: string, set: Record<string, unknown>): Promise<void> {
+/** Sets attributes of an existing user; 404 when there is none. Answers the user's id. */
+async function updateUser(email: string, set: Record<string, unknown>): Promise<string> {
   const names = Object.keys(set);
   try {
-    await documents.send(
+    const out = await documents.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: keys.user(normalizeEmail(email)),
@@ -148,8 +156,10 @@ async function updateUser(email: string, set: Record<string, unknown>): Promise<
         ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, set[n]])),
         // Updating must not create a user out of nothing.
         ConditionExpression: 'attribute_exists(PK)',
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return String(out.Attributes?.userId);
   } catch (err) {
     if (conditionFailure(err)) throw userNotFound();
     throw err;
@@ -160,16 +170,19 @@ export const setRole = (email: string, role: Role) => updateUser(email, { roleId
 export const setPasswordHash = (email: string, passwordHash: string, now = Date.now()) =>
   updateUser(email, { passwordHash, passwordChangedAt: new Date(now).toISOString() });
 
-export async function deleteUser(email: string): Promise<void> {
+/** Deletes a user; answers the deleted user's id (whose credentials are to be revoked). */
+export async function deleteUser(email: string): Promise<string> {
   try {
-    await documents.send(
+    const out = await documents.send(
       new DeleteCommand({
         TableName: TABLE,
         Key: keys.user(normalizeEmail(email)),
         // A missing user is a 404, not a silent success.
         ConditionExpression: 'attribute_exists(PK)',
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    return String(out.Attributes?.userId);
   } catch (err) {
     if (conditionFailure(err)) throw userNotFound();
     throw err;

@@ -6,6 +6,7 @@ import { hashPassword } from './passwords';
 import type { Principal } from './principal';
 import { roleOf } from './roles';
 import { pageOf } from './rules';
+import { revokeSessionsOf, setSessionsRole } from './session-store';
 import * as store from './user-store';
 
 /** Ella's users API. Roles travel as role_id (1 admin, 2 read-only, 3 operator). */
@@ -17,6 +18,12 @@ const role = (roleId: number): Role => roleOf(roleId)!;
 export function selfOf(principal: Principal): string {
   if (principal.kind !== 'user') throw new Forbidden('Only a user has a profile');
   return store.normalizeEmail(principal.email);
+}
+
+/** The signed-in user's id, minted at their creation: what their credentials are bound to. */
+export function selfIdOf(principal: Principal): string {
+  if (principal.kind !== 'user') throw new Forbidden('Only a user has a profile');
+  return principal.userId;
 }
 
 export async function listUsers(page: number, perPage: number) {
@@ -33,7 +40,7 @@ export async function createUser(input: { email: string; password: string; roleI
   const email = store.normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   await store.createUser(
-    { email, role: role(input.roleId), passwordHash },
+    { userId: store.newUserId(), email, role: role(input.roleId), passwordHash },
     {
       actor: actorOf(input.by),
       action: 'user.create',
@@ -48,13 +55,15 @@ export async function createUser(input: { email: string; password: string; roleI
 /** As Ella: an admin never changes or deletes their own account (403), so none can lock the cluster out of its admins. */
 export async function updateRole(email: string, roleId: number, by: Principal) {
   if (store.normalizeEmail(email) === selfOf(by)) throw new Forbidden('Cannot modify your own account');
-  await store.setRole(email, role(roleId));
+  const userId = await store.setRole(email, role(roleId));
+  await setSessionsRole(userId, role(roleId));
   return { message: 'User updated' };
 }
 
 export async function deleteUser(email: string, by: Principal) {
   if (store.normalizeEmail(email) === selfOf(by)) throw new Forbidden('Cannot delete your own account');
-  await store.deleteUser(email);
+  // API tokens name the user id, which no re-created account has: they die with the user item.
+  await revokeSessionsOf(await store.deleteUser(email));
   return { message: 'User deleted' };
 }
 

@@ -91,10 +91,16 @@ export const keys = {
     GSI1SK: `${startedAt.toString().padStart(15, '0')}#${hash.slice(0, 16)}`,
   }),
   sessionsPartition: 'SESSIONS',
-  /** An API token by its public id; its owner's tokens are one index Query. */
+  /**
+   * A user's sessions, one pointer item each in a partition per user id (the id minted at
+   * the user's creation, never the email): deleting or demoting a user is one Query of it.
+   */
+  userSession: (userId: string, hash: string) => ({ PK: `USERSESSIONS#${userId}`, SK: `SESSION#${hash}` }),
+  userSessionsPartition: (userId: string) => `USERSESSIONS#${userId}`,
+  /** An API token by its public id; its owner's tokens (by user id) are one index Query. */
   apiToken: (id: string) => ({ PK: `APITOKEN#${id}`, SK: 'APITOKEN' }),
-  apiTokenIndex: (email: string, id: string) => ({ GSI1PK: `APITOKENS#${email}`, GSI1SK: id }),
-  apiTokensOf: (email: string) => `APITOKENS#${email}`,
+  apiTokenIndex: (userId: string, id: string) => ({ GSI1PK: `APITOKENS#${userId}`, GSI1SK: id }),
+  apiTokensOf: (userId: string) => `APITOKENS#${userId}`,
   /** Consecutive failed logins of one email (known or not), dropped by the TTL after the window. */
   loginFailures: (email: string) => ({ PK: `LOGINFAIL#${email}`, SK: 'LOGINFAIL' }),
   /** The signing keys' ids: the current one and those that still verify. */

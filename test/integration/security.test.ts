@@ -10,6 +10,8 @@ import { startRuntime, type Runtime } from '../support/runtime';
 
 let rt: Runtime;
 let c: Awaited<ReturnType<typeof clusterClients>>;
+/** A live admin session the hand-made tokens below name: every access token needs one. */
+let sid: string;
 /** Every secret the run hands out; none may appear in the logs. */
 const issued: string[] = [];
 
@@ -17,6 +19,7 @@ beforeAll(async () => {
   rt = await startRuntime();
   c = await clusterClients(rt);
   issued.push(rt.env.TOKEN_SECRET!);
+  sid = JSON.parse(Buffer.from((await accessToken(rt, 'admin')).split('.')[1]!, 'base64url').toString('utf8')).sid;
 });
 afterAll(() => rt?.stop());
 
@@ -24,7 +27,7 @@ const secret = () => new TextEncoder().encode(rt.env.TOKEN_SECRET);
 const kid = () => createHash('sha256').update(secret()).digest('hex').slice(0, 16);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
-const claims = (exp = now() + 600) => ({ sub: 'admin@roster.test', role_id: 1, iss: 'roster', aud: 'roster', iat: now() - 10, exp });
+const claims = (exp = now() + 600) => ({ sub: 'admin@roster.test', role_id: 1, sid, iss: 'roster', aud: 'roster', iat: now() - 10, exp });
 const members = (token: string) => client(rt.url, bearer(token)).get('/api/v1/cluster/members');
 
 describe('token negatives', () => {
@@ -59,6 +62,15 @@ describe('token negatives', () => {
     const sign = (exp: number) => new SignJWT(claims(exp)).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: kid() }).sign(secret());
     expect((await members(await sign(now() - 60))).status).toBe(401);
     expect((await members(await sign(now() - 2))).status).toBe(200);
+  });
+
+  it('refuses a well-signed token that names no session: none is stateless', async () => {
+    const sign = (c: Record<string, unknown>) =>
+      new SignJWT(c).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: kid() }).sign(secret());
+    expect((await members(await sign(claims()))).status).toBe(200);
+    const { sid: _named, ...unbound } = claims();
+    expect((await members(await sign(unbound))).status).toBe(401);
+    expect((await members(await sign({ ...claims(), sid: 'f'.repeat(64) }))).status).toBe(401);
   });
 
   it('refuses a tampered token', async () => {

@@ -30,11 +30,18 @@ describe('login throttling', () => {
 
 describe('session cookies', () => {
   it('are HttpOnly, SameSite=Strict and read back from the request', () => {
-    const cookie = sessionCookie('s3cret', 60);
+    const cookie = sessionCookie('s3cret', 60, {});
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(sessionFromCookies(['other=1', cookie.split(';')[0]!])).toBe('s3cret');
     expect(sessionFromCookies(['roster_session='])).toBeUndefined();
+  });
+
+  it('are Secure only when the request came over HTTPS', () => {
+    expect(sessionCookie('s', 60, {})).toMatch(/; Secure;/); // API Gateway: HTTPS only
+    expect(sessionCookie('s', 60, { 'x-forwarded-proto': 'https' })).toMatch(/; Secure;/);
+    expect(sessionCookie('s', 60, { 'x-forwarded-proto': 'http' })).not.toMatch(/Secure/);
+    expect(sessionCookie('s', 60, { 'x-forwarded-proto': 'HTTP, https' })).not.toMatch(/Secure/);
   });
 });
 
