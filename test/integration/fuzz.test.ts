@@ -4,6 +4,7 @@ import { routes } from '../../lib/http/routes';
 import type { RouteSpec } from '../../lib/http/route';
 import { keys } from '../../lib/store/keys';
 import { clusterClients } from '../support/cluster';
+import { client } from '../support/http';
 import { examples } from '../support/examples';
 import { hostileRequests, type Hostile } from '../support/hostile';
 import { accessToken, bearer } from '../support/auth';
@@ -23,7 +24,10 @@ beforeAll(async () => {
   const c = await clusterClients(rt);
   const { answer } = await c.join(1);
   credentials.node = bearer(answer.nodeToken);
-  credentials.user = bearer(await accessToken(rt, 'admin'));
+  // A real admin (init's own), so routes that read the caller's account (/users/me) reach their handler.
+  const init = await client(rt.url).post('/api/v1/init', { email: 'fuzz-admin@roster.test', password: 'fuzz-admin-password' });
+  if (init.status !== 201) throw new Error(`init: ${init.status} ${init.text}`);
+  credentials.user = bearer(init.body.result.token);
   store = new DynamoDBClient({
     endpoint: inject('dynamodbEndpoint'),
     region: 'us-east-1',
