@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEntry } from '../audit/audit';
-import { BadRequest, Forbidden, NotFound } from '../errors';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../errors';
 import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
@@ -169,6 +169,51 @@ async function updateUser(email: string, set: Record<string, unknown>): Promise<
 export const setRole = (email: string, role: Role) => updateUser(email, { roleId: ROLE_IDS[role] });
 export const setPasswordHash = (email: string, passwordHash: string, now = Date.now()) =>
   updateUser(email, { passwordHash, passwordChangedAt: new Date(now).toISOString() });
+
+/**
+ * Recovery (the bootstrap function's `reset`): `user` becomes an admin with this password,
+ * and the email's failed logins are forgotten, in one transaction with its audit entry. An
+ * existing account keeps its id (`seen`: the id read, so a delete and re-create in between
+ * is not reset blindly); a missing one is created. Answers the account's id.
+ */
+export async function resetToAdmin(user: StoredUser, seen: string | undefined, audit: AuditEntry, now = Date.now()): Promise<string> {
+  const account = seen
+    ? {
+        Update: {
+          TableName: TABLE,
+          Key: keys.user(user.email),
+          UpdateExpression: 'SET passwordHash = :hash, roleId = :admin, passwordChangedAt = :at',
+          // The account read is the one reset: not one deleted and re-created since.
+          ConditionExpression: 'userId = :seen',
+          ExpressionAttributeValues: {
+            ':hash': user.passwordHash,
+            ':admin': ROLE_IDS.admin,
+            ':at': new Date(now).toISOString(),
+            ':seen': seen,
+          },
+        },
+      }
+    : {
+        Put: {
+          TableName: TABLE,
+          Item: userItem({ ...user, role: 'admin' }, now),
+          // Created only if still missing: never overwrite an account made since the read.
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      };
+  try {
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [account, { Delete: { TableName: TABLE, Key: keys.loginFailures(user.email) } }, auditPut(audit, now)],
+      }),
+    );
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed')
+      throw new Conflict('The account changed during the reset; run it again');
+    throw err;
+  }
+  return seen ?? user.userId;
+}
 
 /** Deletes a user; answers the deleted user's id (whose credentials are to be revoked). */
 export async function deleteUser(email: string): Promise<string> {
