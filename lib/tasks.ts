@@ -10,6 +10,8 @@ export interface TaskSpec {
   readonly schedule?: string;
   /** Lambda timeout in seconds, when the provider's default is too short. */
   readonly timeout?: number;
+  /** A one-off that reads the whole table (no request path ever may): its role alone may Scan. */
+  readonly scans?: true;
   /** SSM parameters (names under /<service>/<stage>/) it reads beyond the token secret, each as an env var. */
   readonly parameters?: Readonly<Record<string, string>>;
 }
@@ -33,5 +35,14 @@ export const tasks: readonly TaskSpec[] = [
     store: 'write',
     parameters: { ADMIN_PASSWORD_PARAMETER: 'admin-password' },
     summary: 'One-off: creates the first admin (email in the event, password from SSM) unless Roster is initialized',
+  },
+  {
+    fn: 'migrate',
+    store: 'write',
+    scans: true,
+    // Resumable: a run stops before its timeout and the next one goes on where it stopped.
+    timeout: 60,
+    summary:
+      "One-off: upgrades a table written before this round's item shapes (user ids, API tokens by user id, audit indexes, peer URL reservations)",
   },
 ];

@@ -11,7 +11,7 @@ import { deployedRoutes as routes, NOT_FOUND_FN } from '../../lib/http/routes';
 import { tasks, type TaskSpec } from '../../lib/tasks';
 import { tableDefinition } from '../../lib/store/table';
 
-type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & Pick<TaskSpec, 'parameters'> & { memorySize?: number; timeout?: number };
+type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & Pick<TaskSpec, 'parameters' | 'scans'> & { memorySize?: number; timeout?: number };
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
@@ -20,8 +20,10 @@ const STORE_ACTIONS: Record<StoreAccess, string[]> = { none: [], read: READ_ACTI
 const pascal = (s: string) => s.replace(/(^|[-_])(\w)/g, (_, _sep, c: string) => c.toUpperCase());
 
 /** The IAM role a function gets: one per access class, shared by the functions in it. */
-export const roleOf = (fn: Pick<Fn, 'store' | 'states' | 'parameters'>): string =>
-  `Roster${pascal(fn.store)}${(fn.states ?? []).map((s) => s.replace('Execution', '')).join('')}${Object.values(fn.parameters ?? {})
+export const roleOf = (fn: Pick<Fn, 'store' | 'states' | 'parameters' | 'scans'>): string =>
+  `Roster${pascal(fn.store)}${fn.scans ? 'Scan' : ''}${(fn.states ?? []).map((s) => s.replace('Execution', '')).join('')}${Object.values(
+    fn.parameters ?? {},
+  )
     .map(pascal)
     .join('')}Role`;
 
@@ -103,7 +105,7 @@ function iamYaml(): Record<string, unknown> {
   for (const f of all) classes.set(roleOf(f), [...(classes.get(roleOf(f)) ?? []), f]);
   const Resources: Record<string, unknown> = {};
   for (const [role, fns] of classes) {
-    const { store, states = [], parameters = {} } = fns[0]!;
+    const { store, states = [], parameters = {}, scans } = fns[0]!;
     const names = [...new Set(fns.map((f) => f.fn))].sort();
     const statements: unknown[] = [
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: names.map(logGroupArn) },
@@ -113,7 +115,7 @@ function iamYaml(): Record<string, unknown> {
     if (store !== 'none') {
       statements.push({
         Effect: 'Allow',
-        Action: STORE_ACTIONS[store],
+        Action: scans ? [...STORE_ACTIONS[store], 'dynamodb:Scan'] : STORE_ACTIONS[store],
         Resource: [
           { 'Fn::GetAtt': ['RosterTable', 'Arn'] },
           ...INDEXES.map((i) => arn({ 'Fn::GetAtt': ['RosterTable', 'Arn'] }, `/index/${i}`)),

@@ -27,12 +27,14 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 const userNotFound = () => new NotFound('User not found');
 export const newUserId = (): string => randomBytes(16).toString('hex');
 
-const fromItem = (item: Record<string, unknown>): StoredUser => ({
-  userId: String(item.userId),
-  email: String(item.email),
-  role: roleOf(item.roleId) ?? 'readonly',
-  passwordHash: String(item.passwordHash),
-});
+/**
+ * A user as created. An item without the id minted at creation predates ids (run the
+ * migration): it is no account anyone can act as, or every such user would share one id.
+ */
+const fromItem = (item: Record<string, unknown> | undefined): StoredUser | undefined =>
+  item && typeof item.userId === 'string'
+    ? { userId: item.userId, email: String(item.email), role: roleOf(item.roleId) ?? 'readonly', passwordHash: String(item.passwordHash) }
+    : undefined;
 
 const userItem = (user: StoredUser, now: number) => ({
   ...keys.user(user.email),
@@ -45,14 +47,14 @@ const userItem = (user: StoredUser, now: number) => ({
 
 export async function findUser(email: string): Promise<StoredUser | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.user(normalizeEmail(email)), ConsistentRead: true }));
-  return Item ? fromItem(Item) : undefined;
+  return fromItem(Item);
 }
 
 /** The user and the email's login slots (known email or not) in one consistent read: what a login decides on. */
 export async function findUserForLogin(email: string): Promise<{ user?: StoredUser; slots: LoginSlots }> {
   const key = normalizeEmail(email);
   const [user, failures] = await getItems([keys.user(key), keys.loginFailures(key)]);
-  return { user: user ? fromItem(user) : undefined, slots: slotsFromItem(failures) };
+  return { user: fromItem(user), slots: slotsFromItem(failures) };
 }
 
 /** Every user by email: one Query of the users partition (paged through by the SDK's LastEvaluatedKey). */
