@@ -22,7 +22,8 @@ export async function call<T>(base: string, c: Call): Promise<T> {
         ...c.headers,
       },
       body: c.body === undefined ? undefined : JSON.stringify(c.body),
-      signal: AbortSignal.timeout(c.timeoutMs ?? 10_000),
+      // AbortSignal.timeout takes whole milliseconds only.
+      signal: AbortSignal.timeout(Math.ceil(c.timeoutMs ?? 10_000)),
     });
   } catch (err) {
     throw new RosterError(0, `no answer from ${base}: ${(err as Error).message}`);
