@@ -120,6 +120,18 @@ describe('rosterctl', () => {
     expect(human.stdout).toContain('ROSTER_JOIN_TOKEN=');
   });
 
+  it('audit reads the audit log, filtered by action and time', async () => {
+    const all = json(await rosterctl(['audit', '--since', '1h', '-o', 'json']));
+    expect(all.items.length).toBeGreaterThan(0);
+    const revokes = json(await rosterctl(['audit', '--action', 'join-token.revoke', '-o', 'json']));
+    expect(revokes.items.length).toBeGreaterThan(0);
+    expect(revokes.items.every((e: { action: string; user: string }) => e.action === 'join-token.revoke' && e.user === ADMIN.email)).toBe(
+      true,
+    );
+    const none = json(await rosterctl(['audit', '--user', 'nobody@roster.test', '-o', 'json']));
+    expect(none.items).toEqual([]);
+  });
+
   it('member rotate-credential: the old credential is 401, the new one works', async () => {
     const { answer, node } = await c.join(8);
     const rotated = json(await rosterctl(['member', 'rotate-credential', '8', '-o', 'json']));
