@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 
 /**
  * API tokens: `roster_<id>_<secret>`. The id (16 hex) is public and keys the item; the
@@ -69,22 +70,12 @@ export async function checkApiToken(bearer: string, now = Date.now()): Promise<A
 
 /** A user's live tokens, by id (one index Query of the user id's partition). */
 export async function listApiTokens(userId: string, now = Date.now()): Promise<ApiToken[]> {
-  const tokens: ApiToken[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.apiTokensOf(userId) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    tokens.push(...(out.Items ?? []).map(fromItem).filter((t) => live(t, now)));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return tokens;
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.apiTokensOf(userId) },
+  });
+  return items.map(fromItem).filter((t) => live(t, now));
 }
 
 export async function deleteApiToken(userId: string, id: string): Promise<void> {

@@ -1,10 +1,11 @@
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { Unauthorized } from '../errors';
 import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 import { roleOf } from './roles';
 
 /**
@@ -128,23 +129,13 @@ export async function findSession(id: string, kinds: readonly SessionKind[], now
 
 /** The ids of a user's sessions (one consistent Query of their pointer partition). */
 async function sessionIdsOf(userId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.userSessionsPartition(userId) },
-        ProjectionExpression: 'SK',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    ids.push(...(out.Items ?? []).map((i) => String(i.SK).slice('SESSION#'.length)));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.userSessionsPartition(userId) },
+    ProjectionExpression: 'SK',
+    ConsistentRead: true,
+  });
+  return items.map((i) => String(i.SK).slice('SESSION#'.length));
 }
 
 /** Ends every session of a deleted user, with their pointers: no token bound to one works after. */
@@ -235,20 +226,10 @@ export async function rotateRefresh(id: string, jti: string, next: string, now =
 
 /** Live sessions, oldest first (one index Query; the TTL deletes late, so expiry is filtered). */
 export async function listSessions(now = Date.now()): Promise<Session[]> {
-  const sessions: Session[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.sessionsPartition },
-        ExclusiveStartKey: start,
-      }),
-    );
-    sessions.push(...(out.Items ?? []).map(fromItem).filter((s) => live(s, now)));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return sessions;
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.sessionsPartition },
+  });
+  return items.map(fromItem).filter((s) => live(s, now));
 }

@@ -1,10 +1,11 @@
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEntry } from '../audit/audit';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../errors';
 import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 import { getItems } from '../store/batch';
 import { slotsFromItem } from './login-failures';
 import type { LoginSlots } from './rules';
@@ -59,25 +60,13 @@ export async function findUserForLogin(email: string): Promise<{ user?: StoredUs
 
 /** Every user by email: one Query of the users partition (paged through by the SDK's LastEvaluatedKey). */
 export async function listUsers(): Promise<User[]> {
-  const users: User[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.usersPartition, ':prefix': keys.userPrefix },
-        ProjectionExpression: 'userId, email, roleId',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    users.push(
-      ...(out.Items ?? []).map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' })),
-    );
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return users;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.usersPartition, ':prefix': keys.userPrefix },
+    ProjectionExpression: 'userId, email, roleId',
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' }));
 }
 
 export async function createUser(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<void> {
