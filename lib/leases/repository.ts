@@ -1,11 +1,14 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
 import { Conflict, NotFound, Unauthorized } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure, type Item } from '../store/conditions';
-import { keys, padId } from '../store/keys';
-import { queryAll } from '../store/query';
+import { keys } from '../store/keys';
 import { fromItem, minuteOf, staleMinutes, type Lease } from './lease';
+import { heldBy } from './reads';
+
+// The read half lives apart; callers of this module keep one import.
+export { get, getByRange, heldBy, page } from './reads';
 
 /**
  * A fencing token the writer chooses: microseconds since the epoch, so it exceeds every
@@ -324,44 +327,6 @@ function refusal(name: string, holder: number, credentialHash: string, now: numb
     return new Conflict(lease.holder === undefined ? `Lease ${name} is not held` : `Lease ${name} is held by node ${lease.holder}`);
   if (lease.expiresAt <= now) return new Conflict(`Lease ${name} has expired`);
   return new Conflict(`Lease ${name} changed concurrently; retry`);
-}
-
-export async function get(name: string, consistent = false): Promise<Lease | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.lease(name), ConsistentRead: consistent }));
-  return Item ? fromItem(Item) : undefined;
-}
-
-export async function getByRange(rangeId: number): Promise<Lease | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.range(rangeId) }));
-  return Item ? get(String(Item.name)) : undefined;
-}
-
-/** One page of all leases, by name. */
-export async function page(limit: number, after?: string): Promise<{ leases: Lease[]; next?: string }> {
-  const { Items = [], LastEvaluatedKey } = await documents.send(
-    new QueryCommand({
-      TableName: TABLE,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.leasesPartition, ':prefix': keys.leasePrefix },
-      Limit: limit,
-      ...(after ? { ExclusiveStartKey: keys.lease(after) } : {}),
-    }),
-  );
-  return { leases: Items.map(fromItem), next: LastEvaluatedKey ? String(LastEvaluatedKey.SK).slice(keys.leasePrefix.length) : undefined };
-}
-
-/**
- * Unexpired leases held by nodes `from..to`, from the held-lease index (one Query stream,
- * however many members the range spans). The index is eventually consistent.
- */
-export async function heldBy(from: number, to: number, now: number): Promise<Lease[]> {
-  const items = await queryAll({
-    IndexName: 'GSI1',
-    KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
-    FilterExpression: 'leaseExpiresAt > :now',
-    ExpressionAttributeValues: { ':held': keys.heldPartition, ':from': keys.heldByPrefix(from), ':to': `${padId(to)}#\uffff`, ':now': now },
-  });
-  return items.map(fromItem);
 }
 
 /**
