@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NODE_ENDPOINT_FN, nodeEndpointRoutes } from '../../lib/http/node-endpoint';
 import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/tasks';
@@ -37,6 +38,17 @@ function packageTemplate(dir: string, params: string[] = []): typeof template {
 }
 afterAll(() => rmSync(service, { recursive: true, force: true }));
 
+/** The same service packaged once with every optional deploy parameter set. */
+let optioned: typeof template | undefined;
+const withParams = () =>
+  (optioned ??= packageTemplate(join(service, 'with-params'), [
+    'passwordConcurrency=20',
+    'alarmEmail=ops@example.com',
+    'nodeEndpoint=true',
+    'readCapacity=5',
+    'writeCapacity=25',
+  ]));
+
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const lambdas = () => ofType('AWS::Lambda::Function').map(([, r]) => r.Properties);
 const shortName = (fullName: string) => fullName.replace(/^roster-dev-/, '');
@@ -60,7 +72,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('has one Lambda per function of the table, each on nodejs22.x arm64 with its own bundle', () => {
-    const expected = [...new Set([...deployedRoutes.map((r) => r.fn), NOT_FOUND_FN, ...tasks.map((t) => t.fn)])].sort();
+    const expected = [...new Set([...deployedRoutes.map((r) => r.fn), NOT_FOUND_FN, NODE_ENDPOINT_FN, ...tasks.map((t) => t.fn)])].sort();
     const fns = lambdas();
     expect(fns.map((f) => shortName(f.FunctionName)).sort()).toEqual(expected);
     for (const f of fns) {
@@ -73,10 +85,16 @@ describe('the packaged CloudFormation template', () => {
   it('declares the table with on-demand billing, PK/SK, GSI1, TTL on expiresAt and point-in-time recovery', () => {
     const table = resources.RosterTable!.Properties;
     const local = tableDefinition('x');
-    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    const onDemand = { 'Fn::If': ['ProvisionedCapacity', expect.anything(), { Ref: 'AWS::NoValue' }] };
+    expect(table.BillingMode).toEqual({ 'Fn::If': ['ProvisionedCapacity', 'PROVISIONED', 'PAY_PER_REQUEST'] });
+    expect(template.Conditions.ProvisionedCapacity).toEqual({
+      'Fn::Or': [{ 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] }, { 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] }],
+    });
+    expect(table.ProvisionedThroughput).toEqual(onDemand);
     expect(table.KeySchema).toEqual(local.KeySchema);
     expect(table.AttributeDefinitions).toEqual(local.AttributeDefinitions);
-    expect(table.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(table.GlobalSecondaryIndexes.map(({ ProvisionedThroughput: _, ...index }: any) => index)).toEqual(local.GlobalSecondaryIndexes);
+    for (const index of table.GlobalSecondaryIndexes) expect(index.ProvisionedThroughput).toEqual(onDemand);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
@@ -185,10 +203,10 @@ describe('operating the packaged stack', () => {
     expect(template.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] });
     expect(template.Conditions.HasAlarmEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
 
-    const withParams = packageTemplate(join(service, 'with-params'), ['passwordConcurrency=20', 'alarmEmail=ops@example.com']);
-    expect(withParams.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', '0'] }] });
-    expect(withParams.Resources.AuthDashloginLambdaFunction!.Properties.ReservedConcurrentExecutions['Fn::If'][1]).toBe('20');
-    expect(withParams.Resources.AlarmEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
+    const optioned = withParams();
+    expect(optioned.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', '0'] }] });
+    expect(optioned.Resources.AuthDashloginLambdaFunction!.Properties.ReservedConcurrentExecutions['Fn::If'][1]).toBe('20');
+    expect(optioned.Resources.AlarmEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
   }, 120_000);
 
   it('alarms on 5xx, Lambda errors and throttles, table throttles, failed drain deadlines and a stalled watcher, to one topic', () => {
@@ -231,7 +249,54 @@ describe('operating the packaged stack', () => {
     expect(policies).not.toContain('cloudwatch:PutMetricData');
   });
 
-  it('outputs the API URL', () => {
+  it('outputs the API URL and the console under it', () => {
     expect(template.Outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
+    expect(template.Outputs.ConsoleUrl.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, '/ui/']] });
   });
+
+  it('provisions the table and every index only when a deploy parameter asks for it', () => {
+    const optioned = withParams();
+    expect(optioned.Conditions.ProvisionedCapacity).toEqual({
+      'Fn::Or': [{ 'Fn::Not': [{ 'Fn::Equals': ['5', '0'] }] }, { 'Fn::Not': [{ 'Fn::Equals': ['25', '0'] }] }],
+    });
+    const table = optioned.Resources.RosterTable!.Properties;
+    const capacity = { 'Fn::If': ['ProvisionedCapacity', { ReadCapacityUnits: '5', WriteCapacityUnits: '25' }, { Ref: 'AWS::NoValue' }] };
+    expect(table.ProvisionedThroughput).toEqual(capacity);
+    for (const index of table.GlobalSecondaryIndexes) expect(index.ProvisionedThroughput, index.IndexName).toEqual(capacity);
+  }, 120_000);
+});
+
+describe('the optional node endpoint', () => {
+  const nodeResources = (t: typeof template) => Object.entries(t.Resources).filter(([name]) => name.startsWith('NodeDashendpoint'));
+
+  it("is a Function URL on one Lambda serving the heartbeat and lease routes, with the routes' own role", () => {
+    expect(nodeEndpointRoutes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/v1/cluster/members/{id}/heartbeat',
+      'PUT /api/v1/leases/{name}',
+      'DELETE /api/v1/leases/{name}',
+    ]);
+    const fn = resources.NodeDashendpointLambdaFunction!.Properties;
+    expect(fn.Handler).toBe(`dist/functions/${NODE_ENDPOINT_FN}.handler`);
+    for (const r of nodeEndpointRoutes) expect(fn.Role).toEqual({ 'Fn::GetAtt': [roleOf(r), 'Arn'] });
+    const url = resources.NodeDashendpointLambdaFunctionUrl!;
+    expect(url.Type).toBe('AWS::Lambda::Url');
+    // Public: each route checks the node credential in its own conditional write, as behind API Gateway.
+    expect(url.Properties.AuthType).toBe('NONE');
+    const permissions = ofType('AWS::Lambda::Permission').filter(([name]) => name.startsWith('NodeDashendpoint'));
+    expect(permissions.map(([, p]) => p.Properties.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    expect(permissions.find(([, p]) => p.Properties.Action === 'lambda:InvokeFunction')![1].Properties.InvokedViaFunctionUrl).toBe(true);
+  });
+
+  it('exists only when deployed with nodeEndpoint=true, and then outputs its URL', () => {
+    expect(nodeResources(template).length).toBeGreaterThanOrEqual(5);
+    for (const [name, r] of nodeResources(template)) expect(r.Condition, name).toBe('NodeEndpoint');
+    expect(template.Conditions.NodeEndpoint).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    expect(template.Outputs.NodeUrl).toEqual({
+      Condition: 'NodeEndpoint',
+      Description: expect.stringContaining('nodeUrl'),
+      Value: { 'Fn::GetAtt': ['NodeDashendpointLambdaFunctionUrl', 'FunctionUrl'] },
+    });
+    expect(withParams().Conditions.NodeEndpoint).toEqual({ 'Fn::Equals': ['true', 'true'] });
+    expect(resources.NodeDashendpointLogGroup!.Properties.RetentionInDays).toBe(30);
+  }, 120_000);
 });
