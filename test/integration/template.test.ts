@@ -300,3 +300,138 @@ describe('the optional node endpoint', () => {
     expect(resources.NodeDashendpointLogGroup!.Properties.RetentionInDays).toBe(30);
   }, 120_000);
 });
+
+describe('the deployer policy (infra/deployer-policy.json)', () => {
+  type Statement = { Effect: string; Action: string[]; Resource: string | string[] };
+  const policy = JSON.parse(readFileSync(join(root, 'infra/deployer-policy.json'), 'utf8')) as { Statement: Statement[] };
+  // Actions match regardless of case, ARNs exactly.
+  const glob = (pattern: string, flags = '') =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      flags,
+    );
+  const allows = (action: string, arn: string) =>
+    policy.Statement.some(
+      (s) => s.Effect === 'Allow' && s.Action.some((a) => glob(a, 'i').test(action)) && [s.Resource].flat().some((r) => glob(r).test(arn)),
+    );
+
+  // What CloudFormation does on the deployer's behalf for each resource type, on the ARN the
+  // resource gets in stack roster-dev (names CloudFormation generates are <stack>-<logical id>-<suffix>).
+  const at = 'us-east-1:123456789012';
+  const generated = (id: string) => `roster-dev-${id}-ABC123`;
+  const fnArn = (ref: any) => `arn:aws:lambda:${at}:function:${resources[ref['Fn::GetAtt']?.[0] ?? ref.Ref]!.Properties.FunctionName}`;
+  const needs: Record<string, (r: Resource, id: string) => [string, string][]> = {
+    'AWS::Lambda::Function': (r) =>
+      ['CreateFunction', 'PutFunctionConcurrency', 'TagResource'].map((a) => [
+        `lambda:${a}`,
+        `arn:aws:lambda:${at}:function:${r.Properties.FunctionName}`,
+      ]),
+    'AWS::Lambda::Permission': (r) => [['lambda:AddPermission', fnArn(r.Properties.FunctionName)]],
+    'AWS::Lambda::Url': (r) => [['lambda:CreateFunctionUrlConfig', fnArn(r.Properties.TargetFunctionArn)]],
+    'AWS::Lambda::EventInvokeConfig': (r) => [['lambda:PutFunctionEventInvokeConfig', fnArn(r.Properties.FunctionName)]],
+    'AWS::Logs::LogGroup': (r) =>
+      ['CreateLogGroup', 'PutRetentionPolicy', 'DeleteLogGroup'].map((a) => [
+        `logs:${a}`,
+        `arn:aws:logs:${at}:log-group:${r.Properties.LogGroupName}`,
+      ]),
+    'AWS::IAM::Role': (_, id) =>
+      ['CreateRole', 'PutRolePolicy', 'PassRole', 'DeleteRole'].map((a) => [`iam:${a}`, `arn:aws:iam::123456789012:role/${generated(id)}`]),
+    'AWS::IAM::Policy': (r) =>
+      r.Properties.Roles.map((role: any) => ['iam:PutRolePolicy', `arn:aws:iam::123456789012:role/${generated(role.Ref)}`]),
+    'AWS::DynamoDB::Table': (r) =>
+      ['CreateTable', 'UpdateTable', 'UpdateTimeToLive', 'UpdateContinuousBackups', 'DescribeTable', 'DeleteTable'].map((a) => [
+        `dynamodb:${a}`,
+        `arn:aws:dynamodb:${at}:table/${r.Properties.TableName}`,
+      ]),
+    'AWS::StepFunctions::StateMachine': (r) =>
+      ['CreateStateMachine', 'UpdateStateMachine', 'DeleteStateMachine'].map((a) => [
+        `states:${a}`,
+        `arn:aws:states:${at}:stateMachine:${r.Properties.StateMachineName}`,
+      ]),
+    'AWS::Events::Rule': (_, id) =>
+      ['PutRule', 'PutTargets', 'DeleteRule'].map((a) => [`events:${a}`, `arn:aws:events:${at}:rule/${generated(id)}`]),
+    'AWS::CloudWatch::Alarm': (_, id) => [
+      ['cloudwatch:PutMetricAlarm', `arn:aws:cloudwatch:${at}:alarm:${generated(id)}`],
+      ['cloudwatch:DeleteAlarms', `arn:aws:cloudwatch:${at}:alarm:${generated(id)}`],
+    ],
+    'AWS::SNS::Topic': (r) => ['CreateTopic', 'DeleteTopic'].map((a) => [`sns:${a}`, `arn:aws:sns:${at}:${r.Properties.TopicName}`]),
+    'AWS::SNS::Subscription': () => [['sns:Subscribe', `arn:aws:sns:${at}:${resources.AlarmTopic!.Properties.TopicName}`]],
+    'AWS::SQS::Queue': (r) =>
+      ['CreateQueue', 'SetQueueAttributes', 'DeleteQueue'].map((a) => [`sqs:${a}`, `arn:aws:sqs:${at}:${r.Properties.QueueName}`]),
+    'AWS::S3::Bucket': (_, id) =>
+      ['CreateBucket', 'PutEncryptionConfiguration', 'PutObject', 'DeleteBucket'].map((a) => [
+        `s3:${a}`,
+        `arn:aws:s3:::${generated(id).toLowerCase()}`,
+      ]),
+    'AWS::S3::BucketPolicy': (r) => [['s3:PutBucketPolicy', `arn:aws:s3:::${generated(r.Properties.Bucket.Ref).toLowerCase()}`]],
+    'AWS::ApiGatewayV2::Api': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis']],
+    'AWS::ApiGatewayV2::Stage': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/stages']],
+    'AWS::ApiGatewayV2::Route': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/routes']],
+    'AWS::ApiGatewayV2::Integration': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/integrations']],
+  };
+
+  it("lets CloudFormation create, change and delete every resource of the template, on this service's names", () => {
+    // Every option on, so the conditional resources (the node endpoint) count too.
+    const all = { ...withParams().Resources, ...resources };
+    const types = new Set(Object.values(all).map((r) => r.Type));
+    for (const type of types) expect(Object.keys(needs), `${type}: add what it needs to the policy and here`).toContain(type);
+    for (const [id, r] of Object.entries(all)) {
+      for (const [action, arn] of needs[r.Type]!(r, id)) expect(allows(action, arn), `${id}: ${action} on ${arn}`).toBe(true);
+    }
+    for (const action of ['CreateChangeSet', 'ExecuteChangeSet', 'DeleteStack', 'DescribeStacks'])
+      expect(allows(`cloudformation:${action}`, `arn:aws:cloudformation:${at}:stack/roster-dev/0f1e2d`), action).toBe(true);
+  }, 120_000);
+
+  it('grants nothing outside the service: no action on another stack, function, table or role', () => {
+    expect(allows('lambda:UpdateFunctionCode', `arn:aws:lambda:${at}:function:payments-prod-charge`)).toBe(false);
+    expect(allows('dynamodb:DeleteTable', `arn:aws:dynamodb:${at}:table/payments`)).toBe(false);
+    expect(allows('iam:PutRolePolicy', 'arn:aws:iam::123456789012:role/Admin')).toBe(false);
+    expect(allows('cloudformation:DeleteStack', `arn:aws:cloudformation:${at}:stack/payments/0f1e2d`)).toBe(false);
+    expect(allows('ssm:GetParameters', `arn:aws:ssm:${at}:parameter/payments/key`)).toBe(false);
+    // No table data: the deployer manages the table, the functions read and write it.
+    expect(allows('dynamodb:GetItem', `arn:aws:dynamodb:${at}:table/roster-dev`)).toBe(false);
+    expect(allows('ssm:GetParameter', `arn:aws:ssm:${at}:parameter/roster/dev/token-secret`)).toBe(false);
+    // `*` resources only for calls that name no resource.
+    for (const s of policy.Statement.filter((s) => [s.Resource].flat().includes('*')))
+      expect(s.Action.sort()).toEqual(
+        expect.arrayContaining(s.Action.filter((a) => /ValidateTemplate|ListStacks|DescribeLogGroups/.test(a))),
+      );
+    for (const s of policy.Statement) for (const a of s.Action) expect(a, s.Action.join()).not.toMatch(/(^\*|:\*)$/);
+  });
+});
+
+describe('docs/deploy.md against the template', () => {
+  const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
+  const commands = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.replace(/\\\n\s*/g, ' ').split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
+
+  it('gives every osls and regional aws command the same stage and region', () => {
+    const osls = commands.filter((c) => /\bosls\b/.test(c));
+    expect(osls.map((c) => c.split(' ')[2])).toEqual(expect.arrayContaining(['deploy', 'invoke', 'info', 'remove']));
+    for (const c of osls) expect(c).toMatch(/--stage \$STAGE --region \$REGION/);
+    const aws = commands.filter((c) => /(^|[(\s])aws (?!iam )\w/.test(c));
+    expect(aws.length).toBeGreaterThan(5);
+    for (const c of aws) expect(c, c).toMatch(/--region \$REGION/);
+    for (const c of commands.filter((c) => c.includes('deploy:check'))) expect(c).toMatch(/--stage \$STAGE --region \$REGION/);
+  });
+
+  it('lists every deploy parameter the service reads, and every output the stack gives', () => {
+    const sources = [
+      'serverless.yml',
+      ...['limits.yml', 'operations.yml', 'table.yml', 'node-endpoint.yml'].map((f) => `infra/serverless/${f}`),
+    ];
+    const params = new Set(sources.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/\$\{param:(\w+)/g)].map((m) => m[1]!)));
+    expect(params.size).toBeGreaterThanOrEqual(9);
+    for (const p of params) expect(doc, p).toMatch(new RegExp(`^\\| \`${p}\` `, 'm'));
+    const outputs = Object.keys(withParams().Outputs).filter(
+      (o) => !/^(ServerlessDeploymentBucketName|HttpApi(Id|Url)|\w+LambdaFunctionUrl)$/.test(o),
+    );
+    expect(outputs.sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'ConsoleUrl', 'NodeUrl']);
+    for (const o of outputs) expect(doc, o).toContain(`\`${o}\``);
+  }, 120_000);
+});
