@@ -8,6 +8,7 @@ import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/tasks';
 import { roleOf } from '../../infra/serverless/generate';
+import { stageParameters } from '../../infra/predeploy';
 
 type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
@@ -52,6 +53,12 @@ const withParams = () =>
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const lambdas = () => ofType('AWS::Lambda::Function').map(([, r]) => r.Properties);
 const shortName = (fullName: string) => fullName.replace(/^roster-dev-/, '');
+const statements = () =>
+  ofType('AWS::IAM::Role').flatMap(([name, r]) =>
+    (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]).flatMap((p) =>
+      p.PolicyDocument.Statement.map((s) => ({ role: name, ...s })),
+    ),
+  );
 
 describe('the packaged CloudFormation template', () => {
   it('has exactly the routes of the route table, plus $default', () => {
@@ -98,13 +105,6 @@ describe('the packaged CloudFormation template', () => {
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
-
-  const statements = () =>
-    ofType('AWS::IAM::Role').flatMap(([name, r]) =>
-      (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]).flatMap((p) =>
-        p.PolicyDocument.Statement.map((s) => ({ role: name, ...s })),
-      ),
-    );
 
   it('grants no wildcard action and no wildcard resource', () => {
     for (const s of statements()) {
@@ -241,6 +241,28 @@ describe('operating the packaged stack', () => {
     const groups = ofType('AWS::Logs::LogGroup').map(([, r]) => r.Properties);
     expect(groups.length).toBe(lambdas().length);
     for (const g of groups) expect(g.RetentionInDays, g.LogGroupName).toBe(30);
+  });
+
+  it("names each function's SSM parameters from the stage and carries no secret: they are read at run time", () => {
+    const expected = new Set(stageParameters('dev'));
+    for (const f of lambdas()) {
+      const env = f.Environment.Variables as Record<string, unknown>;
+      expect(env.TOKEN_SECRET_PARAMETER, f.FunctionName).toBe('/roster/dev/token-secret');
+      for (const [name, value] of Object.entries(env)) {
+        expect(name, f.FunctionName).not.toMatch(/^(TOKEN_SECRET|ADMIN_PASSWORD|.*_PASSWORD)$/);
+        if (name.endsWith('_PARAMETER')) expect(expected.has(value as string), `${f.FunctionName}: ${name}`).toBe(true);
+      }
+    }
+    // The pre-deploy check names the same parameters the functions read and their roles may get.
+    const granted = statements()
+      .filter((s) => s.Action.includes('ssm:GetParameter'))
+      .flatMap((s) =>
+        s.Resource.map((r) =>
+          JSON.stringify(r).match(/parameter\/\$\{self:service\}\/\$\{sls:stage\}\/([\w-]+)|parameter\/roster\/dev\/([\w-]+)/),
+        ),
+      )
+      .map((m) => `/roster/dev/${m?.[1] ?? m?.[2]}`);
+    expect(new Set(granted)).toEqual(expected);
   });
 
   it('turns on per-route metrics in embedded metric format, which need no metrics API call', () => {
