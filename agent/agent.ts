@@ -15,6 +15,11 @@ export interface DrainContext {
 export interface AgentOptions {
   /** Roster's base URL, e.g. http://127.0.0.1:8080. */
   url: string;
+  /**
+   * Where heartbeats and leases go when the stack has a node endpoint (its `NodeUrl` output);
+   * joining, credential rotation and reads stay on `url`. Defaults to `url`.
+   */
+  nodeUrl?: string;
   /** Needed only on a node's first start; later starts use the credential in `stateFile`. */
   joinToken?: string;
   /** Where the node credential is kept (mode 0600), so a restart needs no new token. */
@@ -73,6 +78,8 @@ export class Agent extends EventTarget {
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   #drain: AbortController | undefined;
   readonly #leaseHost: LeaseHost;
+  /** Heartbeats and leases: the node endpoint when there is one, else the API. */
+  readonly #nodeUrl: string;
 
   private constructor(options: AgentOptions, nodeId: number, token: string) {
     super();
@@ -80,8 +87,9 @@ export class Agent extends EventTarget {
     this.nodeId = nodeId;
     this.#token = token;
     const current = () => this.#token;
+    this.#nodeUrl = options.nodeUrl ?? options.url;
     this.#leaseHost = {
-      url: options.url,
+      url: this.#nodeUrl,
       // Read at each renewal, so leases carry on with a rotated credential.
       get token() {
         return current();
@@ -113,7 +121,7 @@ export class Agent extends EventTarget {
   async acquire(name: string, { ttlSeconds }: { ttlSeconds: number }): Promise<Lease> {
     if (this.#drainState !== 'active') throw new RosterError(409, `node ${this.nodeId} is ${this.#drainState}: it acquires nothing new`);
     const startedAt = performance.now();
-    const answer = await call<ConstructorParameters<typeof Lease>[1]>(this.#options.url, {
+    const answer = await call<ConstructorParameters<typeof Lease>[1]>(this.#nodeUrl, {
       method: 'PUT',
       path: `/api/v1/leases/${encodeURIComponent(name)}`,
       token: this.#token,
@@ -166,7 +174,7 @@ export class Agent extends EventTarget {
   }
 
   async #beat(): Promise<void> {
-    const answer = await call<HeartbeatAnswer>(this.#options.url, {
+    const answer = await call<HeartbeatAnswer>(this.#nodeUrl, {
       method: 'POST',
       path: `/api/v1/cluster/members/${this.nodeId}/heartbeat`,
       token: this.#token,

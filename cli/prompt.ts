@@ -13,8 +13,9 @@ export async function readStdin(): Promise<string> {
 export function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new Failure('no terminal to ask for the password on: use --password-stdin');
-  process.stderr.write(question);
+  // Echo goes off before the question shows: nothing typed in answer to it is ever echoed.
   stdin.setRawMode(true);
+  process.stderr.write(question);
   stdin.resume();
   stdin.setEncoding('utf8');
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { Agent } from 'roster/agent';
 
 const agent = await Agent.start({
   url: process.env.ROSTER_URL ?? 'http://127.0.0.1:8080',
+  nodeUrl: process.env.ROSTER_NODE_URL, // the stack's NodeUrl output, if it has a node endpoint
   joinToken: process.env.ROSTER_JOIN_TOKEN, // only needed on the first start
   stateFile: process.env.ROSTER_STATE_FILE ?? '.roster/agent-state.json',
   raftAddress: '127.0.0.1:7000',

@@ -1,11 +1,12 @@
 /**
  * The pre-deploy check: names every SSM parameter a stage's functions read that does not
- * exist yet. It asks for names only (no decryption): secrets are read by the functions at
- * run time and never pass through the deployer or the template.
+ * exist yet. It lists parameters' metadata (DescribeParameters), never a value: secrets are
+ * read by the functions at run time and never pass through the deployer or the template,
+ * whose policy (infra/deployer-policy.json) grants no read of a parameter's value.
  *
  *   npm run deploy:check -- --stage prod --region eu-west-1
  */
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parseArgs } from 'node:util';
 import { tasks } from '../lib/tasks';
 
@@ -17,13 +18,16 @@ export const stageParameters = (stage: string): string[] =>
 
 export async function missingParameters(ssm: SSMClient, stage: string): Promise<string[]> {
   const names = stageParameters(stage);
-  const missing: string[] = [];
-  // GetParameters takes at most 10 names a call.
-  for (let i = 0; i < names.length; i += 10) {
-    const out = await ssm.send(new GetParametersCommand({ Names: names.slice(i, i + 10), WithDecryption: false }));
-    missing.push(...(out.InvalidParameters ?? []));
-  }
-  return missing.sort();
+  const found = new Set<string>();
+  let NextToken: string | undefined;
+  do {
+    const out = await ssm.send(
+      new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: names }], NextToken }),
+    );
+    for (const p of out.Parameters ?? []) if (p.Name) found.add(p.Name);
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return names.filter((n) => !found.has(n)).sort();
 }
 
 async function main(): Promise<number> {

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { RouteSpec, StoreAccess } from '../../lib/http/route';
+import { NODE_ENDPOINT_FN, nodeEndpointRoutes } from '../../lib/http/node-endpoint';
 import { deployedRoutes as routes, NOT_FOUND_FN } from '../../lib/http/routes';
 import { tasks, type TaskSpec } from '../../lib/tasks';
 import { tableDefinition } from '../../lib/store/table';
@@ -74,8 +75,28 @@ function functionsYaml(): Record<string, unknown> {
     package: { patterns: [`dist/functions/${NOT_FOUND_FN}.mjs`] },
     events: [{ httpApi: '*' }],
   };
+  out[NODE_ENDPOINT_FN] = nodeEndpointYaml();
   for (const task of tasks) out[task.fn] = taskYaml(task);
   return out;
+}
+
+/**
+ * The optional node endpoint: the heartbeat and lease routes in one Lambda behind a Function
+ * URL (no API Gateway request charge), which exists only when deployed with
+ * `--param="nodeEndpoint=true"`. The URL is public (auth NONE): every route it serves
+ * checks the node credential itself, as it does behind API Gateway.
+ */
+function nodeEndpointYaml(): Record<string, unknown> {
+  const [first, ...rest] = nodeEndpointRoutes;
+  for (const r of rest) if (roleOf(r) !== roleOf(first)) throw new Error(`${r.fn}: the node endpoint's routes must share one role`);
+  return {
+    handler: `dist/functions/${NODE_ENDPOINT_FN}.handler`,
+    description: `Node endpoint (Function URL): ${nodeEndpointRoutes.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+    role: roleOf(first),
+    condition: 'NodeEndpoint',
+    url: true,
+    package: { patterns: [`dist/functions/${NODE_ENDPOINT_FN}.mjs`] },
+  };
 }
 
 function taskYaml(task: TaskSpec): Record<string, unknown> {
@@ -100,7 +121,7 @@ function taskYaml(task: TaskSpec): Record<string, unknown> {
 const INDEXES = (tableDefinition('x').GlobalSecondaryIndexes ?? []).map((i) => i.IndexName!);
 
 function iamYaml(): Record<string, unknown> {
-  const all: Fn[] = [...routes, { fn: NOT_FOUND_FN, store: 'none' }, ...tasks];
+  const all: Fn[] = [...routes, { fn: NOT_FOUND_FN, store: 'none' }, { ...nodeEndpointRoutes[0], fn: NODE_ENDPOINT_FN }, ...tasks];
   const classes = new Map<string, Fn[]>();
   for (const f of all) classes.set(roleOf(f), [...(classes.get(roleOf(f)) ?? []), f]);
   const Resources: Record<string, unknown> = {};

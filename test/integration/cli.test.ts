@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Agent } from '../../agent';
-import { bearer } from '../support/auth';
-import { clusterClients } from '../support/cluster';
+import { commands } from '../../cli/commands';
+import { accessToken, bearer } from '../support/auth';
+import { clusterClients, eventually } from '../support/cluster';
 import { client } from '../support/http';
 import { startRuntime, type Runtime } from '../support/runtime';
 
@@ -37,6 +40,32 @@ function rosterctl(args: string[], options: { input?: string; env?: Record<strin
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * The built CLI on a pseudo-terminal (util-linux `script`), as an operator at a shell runs it:
+ * stdin and stdout are a TTY. `output` grows as the CLI writes; `type` sends keystrokes.
+ */
+function onTerminal(args: string[], env: Record<string, string> = {}) {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, join(inject('distDir'), 'cli', 'rosterctl.mjs'), ...args].map(quote).join(' ');
+  const childEnv: Record<string, string | undefined> = { ...process.env, XDG_CONFIG_HOME: config, TERM: 'xterm', ...env };
+  if (!env.ROSTER_URL) delete childEnv.ROSTER_URL;
+  if (!env.ROSTER_TOKEN) delete childEnv.ROSTER_TOKEN;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: childEnv, stdio: 'pipe' });
+  const session = {
+    output: '',
+    type: (keys: string) => void child.stdin.write(keys),
+    exit: undefined as unknown as Promise<number | null>,
+  };
+  child.stdout.on('data', (d) => (session.output += d));
+  child.stderr.on('data', (d) => (session.output += d));
+  // stdin stays open until the CLI is done: an EOF would reach it as a typed ^D.
+  session.exit = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  }).finally(() => child.stdin.end()) as Promise<number | null>;
+  return session;
 }
 
 const json = (run: Run) => {
@@ -187,6 +216,110 @@ describe('rosterctl', () => {
     expect((await viaToken(['member', 'get', '1'])).code).toBe(0);
     expect((await rosterctl(['user', 'delete', email])).code).toBe(0);
     expect(json(await rosterctl(['user', 'list', '-o', 'json'])).items.map((u: { email: string }) => u.email)).not.toContain(email);
+  });
+
+  it('on a terminal, drain --wait rewrites one line in place with the state, the leases held and the time left', async () => {
+    const { node } = await c.join(9);
+    const held = await node.put('/api/v1/leases/cli.tty', { ttlSeconds: 120 });
+    expect(held.status).toBe(200);
+    const term = onTerminal(['member', 'drain', '9', '--deadline', '60s', '--wait', '--timeout', '2m']);
+    expect(await eventually(async () => /member 9: draining, 1 lease\(s\) held, deadline in \d+s/.test(term.output), 30_000)).toBe(true);
+    // Rewritten in place: each update clears the line and returns to its start, no new line.
+    expect(term.output).toContain('\r\x1b[2Kmember 9: draining, 1 lease(s) held, deadline in ');
+    expect(term.output).not.toMatch(/held, deadline in \d+s\r?\n/);
+    expect((await node.delete(`/api/v1/leases/cli.tty?fencingToken=${held.body.result.fencingToken}`)).status).toBe(200);
+    expect(await term.exit).toBe(0);
+    const last = term.output.slice(term.output.lastIndexOf('\r\x1b[2K'));
+    expect(last).toMatch(/^\r\S*\[2Kmember 9: drained, 0 lease\(s\) held\r?\n$/);
+  }, 120_000);
+
+  it('prints a table on a terminal and JSON when piped, when no -o is given', async () => {
+    const term = onTerminal(['member', 'list']);
+    expect(await term.exit).toBe(0);
+    expect(term.output).toMatch(/^NODEID\s+SUFFRAGE/);
+    const piped = await rosterctl(['member', 'list']);
+    expect(json(piped).map((m: { nodeId: number }) => m.nodeId)).toContain(1);
+  });
+
+  it('asks for the password on the terminal without echoing it', async () => {
+    const other = join(dir, 'xdg-prompt');
+    const term = onTerminal(['login', '--url', rt.url, '--email', ADMIN.email], { XDG_CONFIG_HOME: other });
+    expect(await eventually(async () => term.output.includes(`Password for ${ADMIN.email}: `), 30_000)).toBe(true);
+    term.type(`${ADMIN.password}\r`);
+    expect(await term.exit).toBe(0);
+    expect(term.output).toContain(`logged in to ${rt.url} as ${ADMIN.email}`);
+    expect(term.output).not.toContain(ADMIN.password);
+    expect(JSON.parse(readFileSync(join(other, 'roster', 'config.json'), 'utf8'))).toMatchObject({ url: rt.url, email: ADMIN.email });
+  }, 60_000);
+
+  it('answers --help on every command with its usage, and exits 0', async () => {
+    const names = Object.keys(commands);
+    expect(names.length).toBeGreaterThanOrEqual(20);
+    for (const name of names) {
+      const run = await rosterctl([...name.split(' '), '--help']);
+      expect(run.code, name).toBe(0);
+      expect(run.stdout, name).toMatch(new RegExp(`^rosterctl ${name}\\b`));
+    }
+    for (const group of ['member', 'join-token', 'lease', 'user', 'api-token']) {
+      const run = await rosterctl([group, '--help']);
+      expect(run.code, group).toBe(0);
+      expect(
+        run.stdout
+          .split('\n')
+          .filter(Boolean)
+          .every((l) => l.startsWith(`rosterctl ${group} `)),
+        group,
+      ).toBe(true);
+    }
+  }, 120_000);
+
+  it('takes -o table|json on every read, and refuses any other format with a usage error', async () => {
+    const reads = [
+      ['status'],
+      ['autopilot'],
+      ['member', 'list'],
+      ['member', 'get', '1'],
+      ['join-token', 'list'],
+      ['lease', 'list'],
+      ['lease', 'list', '--node', '1'],
+      ['user', 'list'],
+      ['api-token', 'list'],
+      ['audit', '--since', '1h'],
+    ];
+    for (const args of reads) {
+      json(await rosterctl([...args, '-o', 'json']));
+      const table = await rosterctl([...args, '-o', 'table']);
+      expect(table.code, args.join(' ')).toBe(0);
+      expect(() => JSON.parse(table.stdout), args.join(' ')).toThrow();
+    }
+    const yaml = await rosterctl(['member', 'list', '-o', 'yaml']);
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toContain('-o must be table or json');
+  }, 120_000);
+
+  it('ROSTER_URL and ROSTER_TOKEN stand in for a login, and a saved login is never sent to another URL', async () => {
+    const empty = join(dir, 'xdg-empty');
+    const token = await accessToken(rt, 'admin');
+    const members = json(
+      await rosterctl(['member', 'list', '-o', 'json'], { env: { XDG_CONFIG_HOME: empty, ROSTER_URL: rt.url, ROSTER_TOKEN: token } }),
+    );
+    expect(members.map((m: { nodeId: number }) => m.nodeId)).toContain(1);
+    // Logged in to rt.url, pointed elsewhere: the saved access token stays at home.
+    const seen: (string | undefined)[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"who are you"}');
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      const run = await rosterctl(['member', 'list'], { env: { ROSTER_URL: url } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('401: who are you');
+      expect(seen).toEqual([undefined]);
+    } finally {
+      elsewhere.close();
+    }
   });
 
   it('logout forgets the context', async () => {

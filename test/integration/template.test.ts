@@ -3,10 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NODE_ENDPOINT_FN, nodeEndpointRoutes } from '../../lib/http/node-endpoint';
 import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/tasks';
 import { roleOf } from '../../infra/serverless/generate';
+import { stageParameters } from '../../infra/predeploy';
 
 type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
@@ -37,9 +39,26 @@ function packageTemplate(dir: string, params: string[] = []): typeof template {
 }
 afterAll(() => rmSync(service, { recursive: true, force: true }));
 
+/** The same service packaged once with every optional deploy parameter set. */
+let optioned: typeof template | undefined;
+const withParams = () =>
+  (optioned ??= packageTemplate(join(service, 'with-params'), [
+    'passwordConcurrency=20',
+    'alarmEmail=ops@example.com',
+    'nodeEndpoint=true',
+    'readCapacity=5',
+    'writeCapacity=25',
+  ]));
+
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const lambdas = () => ofType('AWS::Lambda::Function').map(([, r]) => r.Properties);
 const shortName = (fullName: string) => fullName.replace(/^roster-dev-/, '');
+const statements = () =>
+  ofType('AWS::IAM::Role').flatMap(([name, r]) =>
+    (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]).flatMap((p) =>
+      p.PolicyDocument.Statement.map((s) => ({ role: name, ...s })),
+    ),
+  );
 
 describe('the packaged CloudFormation template', () => {
   it('has exactly the routes of the route table, plus $default', () => {
@@ -60,7 +79,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('has one Lambda per function of the table, each on nodejs22.x arm64 with its own bundle', () => {
-    const expected = [...new Set([...deployedRoutes.map((r) => r.fn), NOT_FOUND_FN, ...tasks.map((t) => t.fn)])].sort();
+    const expected = [...new Set([...deployedRoutes.map((r) => r.fn), NOT_FOUND_FN, NODE_ENDPOINT_FN, ...tasks.map((t) => t.fn)])].sort();
     const fns = lambdas();
     expect(fns.map((f) => shortName(f.FunctionName)).sort()).toEqual(expected);
     for (const f of fns) {
@@ -73,20 +92,19 @@ describe('the packaged CloudFormation template', () => {
   it('declares the table with on-demand billing, PK/SK, GSI1, TTL on expiresAt and point-in-time recovery', () => {
     const table = resources.RosterTable!.Properties;
     const local = tableDefinition('x');
-    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    const onDemand = { 'Fn::If': ['ProvisionedCapacity', expect.anything(), { Ref: 'AWS::NoValue' }] };
+    expect(table.BillingMode).toEqual({ 'Fn::If': ['ProvisionedCapacity', 'PROVISIONED', 'PAY_PER_REQUEST'] });
+    expect(template.Conditions.ProvisionedCapacity).toEqual({
+      'Fn::Or': [{ 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] }, { 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] }],
+    });
+    expect(table.ProvisionedThroughput).toEqual(onDemand);
     expect(table.KeySchema).toEqual(local.KeySchema);
     expect(table.AttributeDefinitions).toEqual(local.AttributeDefinitions);
-    expect(table.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(table.GlobalSecondaryIndexes.map(({ ProvisionedThroughput: _, ...index }: any) => index)).toEqual(local.GlobalSecondaryIndexes);
+    for (const index of table.GlobalSecondaryIndexes) expect(index.ProvisionedThroughput).toEqual(onDemand);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
-
-  const statements = () =>
-    ofType('AWS::IAM::Role').flatMap(([name, r]) =>
-      (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]).flatMap((p) =>
-        p.PolicyDocument.Statement.map((s) => ({ role: name, ...s })),
-      ),
-    );
 
   it('grants no wildcard action and no wildcard resource', () => {
     for (const s of statements()) {
@@ -185,10 +203,10 @@ describe('operating the packaged stack', () => {
     expect(template.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['0', '0'] }] });
     expect(template.Conditions.HasAlarmEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
 
-    const withParams = packageTemplate(join(service, 'with-params'), ['passwordConcurrency=20', 'alarmEmail=ops@example.com']);
-    expect(withParams.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', '0'] }] });
-    expect(withParams.Resources.AuthDashloginLambdaFunction!.Properties.ReservedConcurrentExecutions['Fn::If'][1]).toBe('20');
-    expect(withParams.Resources.AlarmEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
+    const optioned = withParams();
+    expect(optioned.Conditions.CapPasswordConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', '0'] }] });
+    expect(optioned.Resources.AuthDashloginLambdaFunction!.Properties.ReservedConcurrentExecutions['Fn::If'][1]).toBe('20');
+    expect(optioned.Resources.AlarmEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
   }, 120_000);
 
   it('alarms on 5xx, Lambda errors and throttles, table throttles, failed drain deadlines and a stalled watcher, to one topic', () => {
@@ -225,13 +243,217 @@ describe('operating the packaged stack', () => {
     for (const g of groups) expect(g.RetentionInDays, g.LogGroupName).toBe(30);
   });
 
+  it("names each function's SSM parameters from the stage and carries no secret: they are read at run time", () => {
+    const expected = new Set(stageParameters('dev'));
+    for (const f of lambdas()) {
+      const env = f.Environment.Variables as Record<string, unknown>;
+      expect(env.TOKEN_SECRET_PARAMETER, f.FunctionName).toBe('/roster/dev/token-secret');
+      for (const [name, value] of Object.entries(env)) {
+        expect(name, f.FunctionName).not.toMatch(/^(TOKEN_SECRET|ADMIN_PASSWORD|.*_PASSWORD)$/);
+        if (name.endsWith('_PARAMETER')) expect(expected.has(value as string), `${f.FunctionName}: ${name}`).toBe(true);
+      }
+    }
+    // The pre-deploy check names the same parameters the functions read and their roles may get.
+    const granted = statements()
+      .filter((s) => s.Action.includes('ssm:GetParameter'))
+      .flatMap((s) =>
+        s.Resource.map((r) =>
+          JSON.stringify(r).match(/parameter\/\$\{self:service\}\/\$\{sls:stage\}\/([\w-]+)|parameter\/roster\/dev\/([\w-]+)/),
+        ),
+      )
+      .map((m) => `/roster/dev/${m?.[1] ?? m?.[2]}`);
+    expect(new Set(granted)).toEqual(expected);
+  });
+
   it('turns on per-route metrics in embedded metric format, which need no metrics API call', () => {
     for (const f of lambdas()) expect(f.Environment.Variables.ROSTER_METRICS, f.FunctionName).toBe('emf');
     const policies = JSON.stringify(resources);
     expect(policies).not.toContain('cloudwatch:PutMetricData');
   });
 
-  it('outputs the API URL', () => {
+  it('outputs the API URL and the console under it', () => {
     expect(template.Outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
+    expect(template.Outputs.ConsoleUrl.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, '/ui/']] });
   });
+
+  it('provisions the table and every index only when a deploy parameter asks for it', () => {
+    const optioned = withParams();
+    expect(optioned.Conditions.ProvisionedCapacity).toEqual({
+      'Fn::Or': [{ 'Fn::Not': [{ 'Fn::Equals': ['5', '0'] }] }, { 'Fn::Not': [{ 'Fn::Equals': ['25', '0'] }] }],
+    });
+    const table = optioned.Resources.RosterTable!.Properties;
+    const capacity = { 'Fn::If': ['ProvisionedCapacity', { ReadCapacityUnits: '5', WriteCapacityUnits: '25' }, { Ref: 'AWS::NoValue' }] };
+    expect(table.ProvisionedThroughput).toEqual(capacity);
+    for (const index of table.GlobalSecondaryIndexes) expect(index.ProvisionedThroughput, index.IndexName).toEqual(capacity);
+  }, 120_000);
+});
+
+describe('the optional node endpoint', () => {
+  const nodeResources = (t: typeof template) => Object.entries(t.Resources).filter(([name]) => name.startsWith('NodeDashendpoint'));
+
+  it("is a Function URL on one Lambda serving the heartbeat and lease routes, with the routes' own role", () => {
+    expect(nodeEndpointRoutes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/v1/cluster/members/{id}/heartbeat',
+      'PUT /api/v1/leases/{name}',
+      'DELETE /api/v1/leases/{name}',
+    ]);
+    const fn = resources.NodeDashendpointLambdaFunction!.Properties;
+    expect(fn.Handler).toBe(`dist/functions/${NODE_ENDPOINT_FN}.handler`);
+    for (const r of nodeEndpointRoutes) expect(fn.Role).toEqual({ 'Fn::GetAtt': [roleOf(r), 'Arn'] });
+    const url = resources.NodeDashendpointLambdaFunctionUrl!;
+    expect(url.Type).toBe('AWS::Lambda::Url');
+    // Public: each route checks the node credential in its own conditional write, as behind API Gateway.
+    expect(url.Properties.AuthType).toBe('NONE');
+    const permissions = ofType('AWS::Lambda::Permission').filter(([name]) => name.startsWith('NodeDashendpoint'));
+    expect(permissions.map(([, p]) => p.Properties.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    expect(permissions.find(([, p]) => p.Properties.Action === 'lambda:InvokeFunction')![1].Properties.InvokedViaFunctionUrl).toBe(true);
+  });
+
+  it('exists only when deployed with nodeEndpoint=true, and then outputs its URL', () => {
+    expect(nodeResources(template).length).toBeGreaterThanOrEqual(5);
+    for (const [name, r] of nodeResources(template)) expect(r.Condition, name).toBe('NodeEndpoint');
+    expect(template.Conditions.NodeEndpoint).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    expect(template.Outputs.NodeUrl).toEqual({
+      Condition: 'NodeEndpoint',
+      Description: expect.stringContaining('nodeUrl'),
+      Value: { 'Fn::GetAtt': ['NodeDashendpointLambdaFunctionUrl', 'FunctionUrl'] },
+    });
+    expect(withParams().Conditions.NodeEndpoint).toEqual({ 'Fn::Equals': ['true', 'true'] });
+    expect(resources.NodeDashendpointLogGroup!.Properties.RetentionInDays).toBe(30);
+  }, 120_000);
+});
+
+describe('the deployer policy (infra/deployer-policy.json)', () => {
+  type Statement = { Effect: string; Action: string[]; Resource: string | string[] };
+  const policy = JSON.parse(readFileSync(join(root, 'infra/deployer-policy.json'), 'utf8')) as { Statement: Statement[] };
+  // Actions match regardless of case, ARNs exactly.
+  const glob = (pattern: string, flags = '') =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      flags,
+    );
+  const allows = (action: string, arn: string) =>
+    policy.Statement.some(
+      (s) => s.Effect === 'Allow' && s.Action.some((a) => glob(a, 'i').test(action)) && [s.Resource].flat().some((r) => glob(r).test(arn)),
+    );
+
+  // What CloudFormation does on the deployer's behalf for each resource type, on the ARN the
+  // resource gets in stack roster-dev (names CloudFormation generates are <stack>-<logical id>-<suffix>).
+  const at = 'us-east-1:123456789012';
+  const generated = (id: string) => `roster-dev-${id}-ABC123`;
+  const fnArn = (ref: any) => `arn:aws:lambda:${at}:function:${resources[ref['Fn::GetAtt']?.[0] ?? ref.Ref]!.Properties.FunctionName}`;
+  const needs: Record<string, (r: Resource, id: string) => [string, string][]> = {
+    'AWS::Lambda::Function': (r) =>
+      ['CreateFunction', 'PutFunctionConcurrency', 'TagResource'].map((a) => [
+        `lambda:${a}`,
+        `arn:aws:lambda:${at}:function:${r.Properties.FunctionName}`,
+      ]),
+    'AWS::Lambda::Permission': (r) => [['lambda:AddPermission', fnArn(r.Properties.FunctionName)]],
+    'AWS::Lambda::Url': (r) => [['lambda:CreateFunctionUrlConfig', fnArn(r.Properties.TargetFunctionArn)]],
+    'AWS::Lambda::EventInvokeConfig': (r) => [['lambda:PutFunctionEventInvokeConfig', fnArn(r.Properties.FunctionName)]],
+    'AWS::Logs::LogGroup': (r) =>
+      ['CreateLogGroup', 'PutRetentionPolicy', 'DeleteLogGroup'].map((a) => [
+        `logs:${a}`,
+        `arn:aws:logs:${at}:log-group:${r.Properties.LogGroupName}`,
+      ]),
+    'AWS::IAM::Role': (_, id) =>
+      ['CreateRole', 'PutRolePolicy', 'PassRole', 'DeleteRole'].map((a) => [`iam:${a}`, `arn:aws:iam::123456789012:role/${generated(id)}`]),
+    'AWS::IAM::Policy': (r) =>
+      r.Properties.Roles.map((role: any) => ['iam:PutRolePolicy', `arn:aws:iam::123456789012:role/${generated(role.Ref)}`]),
+    'AWS::DynamoDB::Table': (r) =>
+      ['CreateTable', 'UpdateTable', 'UpdateTimeToLive', 'UpdateContinuousBackups', 'DescribeTable', 'DeleteTable'].map((a) => [
+        `dynamodb:${a}`,
+        `arn:aws:dynamodb:${at}:table/${r.Properties.TableName}`,
+      ]),
+    'AWS::StepFunctions::StateMachine': (r) =>
+      ['CreateStateMachine', 'UpdateStateMachine', 'DeleteStateMachine'].map((a) => [
+        `states:${a}`,
+        `arn:aws:states:${at}:stateMachine:${r.Properties.StateMachineName}`,
+      ]),
+    'AWS::Events::Rule': (_, id) =>
+      ['PutRule', 'PutTargets', 'DeleteRule'].map((a) => [`events:${a}`, `arn:aws:events:${at}:rule/${generated(id)}`]),
+    'AWS::CloudWatch::Alarm': (_, id) => [
+      ['cloudwatch:PutMetricAlarm', `arn:aws:cloudwatch:${at}:alarm:${generated(id)}`],
+      ['cloudwatch:DeleteAlarms', `arn:aws:cloudwatch:${at}:alarm:${generated(id)}`],
+    ],
+    'AWS::SNS::Topic': (r) => ['CreateTopic', 'DeleteTopic'].map((a) => [`sns:${a}`, `arn:aws:sns:${at}:${r.Properties.TopicName}`]),
+    'AWS::SNS::Subscription': () => [['sns:Subscribe', `arn:aws:sns:${at}:${resources.AlarmTopic!.Properties.TopicName}`]],
+    'AWS::SQS::Queue': (r) =>
+      ['CreateQueue', 'SetQueueAttributes', 'DeleteQueue'].map((a) => [`sqs:${a}`, `arn:aws:sqs:${at}:${r.Properties.QueueName}`]),
+    'AWS::S3::Bucket': (_, id) =>
+      ['CreateBucket', 'PutEncryptionConfiguration', 'PutObject', 'DeleteBucket'].map((a) => [
+        `s3:${a}`,
+        `arn:aws:s3:::${generated(id).toLowerCase()}`,
+      ]),
+    'AWS::S3::BucketPolicy': (r) => [['s3:PutBucketPolicy', `arn:aws:s3:::${generated(r.Properties.Bucket.Ref).toLowerCase()}`]],
+    'AWS::ApiGatewayV2::Api': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis']],
+    'AWS::ApiGatewayV2::Stage': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/stages']],
+    'AWS::ApiGatewayV2::Route': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/routes']],
+    'AWS::ApiGatewayV2::Integration': () => [['apigateway:POST', 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/integrations']],
+  };
+
+  it("lets CloudFormation create, change and delete every resource of the template, on this service's names", () => {
+    // Every option on, so the conditional resources (the node endpoint) count too.
+    const all = { ...withParams().Resources, ...resources };
+    const types = new Set(Object.values(all).map((r) => r.Type));
+    for (const type of types) expect(Object.keys(needs), `${type}: add what it needs to the policy and here`).toContain(type);
+    for (const [id, r] of Object.entries(all)) {
+      for (const [action, arn] of needs[r.Type]!(r, id)) expect(allows(action, arn), `${id}: ${action} on ${arn}`).toBe(true);
+    }
+    for (const action of ['CreateChangeSet', 'ExecuteChangeSet', 'DeleteStack', 'DescribeStacks'])
+      expect(allows(`cloudformation:${action}`, `arn:aws:cloudformation:${at}:stack/roster-dev/0f1e2d`), action).toBe(true);
+  }, 120_000);
+
+  it('grants nothing outside the service: no action on another stack, function, table or role', () => {
+    expect(allows('lambda:UpdateFunctionCode', `arn:aws:lambda:${at}:function:payments-prod-charge`)).toBe(false);
+    expect(allows('dynamodb:DeleteTable', `arn:aws:dynamodb:${at}:table/payments`)).toBe(false);
+    expect(allows('iam:PutRolePolicy', 'arn:aws:iam::123456789012:role/Admin')).toBe(false);
+    expect(allows('cloudformation:DeleteStack', `arn:aws:cloudformation:${at}:stack/payments/0f1e2d`)).toBe(false);
+    expect(allows('ssm:GetParameters', `arn:aws:ssm:${at}:parameter/payments/key`)).toBe(false);
+    // No table data: the deployer manages the table, the functions read and write it.
+    expect(allows('dynamodb:GetItem', `arn:aws:dynamodb:${at}:table/roster-dev`)).toBe(false);
+    expect(allows('ssm:GetParameter', `arn:aws:ssm:${at}:parameter/roster/dev/token-secret`)).toBe(false);
+    // `*` resources only for calls that name no resource.
+    for (const s of policy.Statement.filter((s) => [s.Resource].flat().includes('*')))
+      expect(s.Action.sort()).toEqual(
+        expect.arrayContaining(s.Action.filter((a) => /ValidateTemplate|ListStacks|DescribeLogGroups/.test(a))),
+      );
+    for (const s of policy.Statement) for (const a of s.Action) expect(a, s.Action.join()).not.toMatch(/(^\*|:\*)$/);
+  });
+});
+
+describe('docs/deploy.md against the template', () => {
+  const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
+  const commands = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.replace(/\\\n\s*/g, ' ').split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
+
+  it('gives every osls and regional aws command the same stage and region', () => {
+    const osls = commands.filter((c) => /\bosls\b/.test(c));
+    expect(osls.map((c) => c.split(' ')[2])).toEqual(expect.arrayContaining(['deploy', 'invoke', 'info', 'remove']));
+    for (const c of osls) expect(c).toMatch(/--stage \$STAGE --region \$REGION/);
+    const aws = commands.filter((c) => /(^|[(\s])aws (?!iam )\w/.test(c));
+    expect(aws.length).toBeGreaterThan(5);
+    for (const c of aws) expect(c, c).toMatch(/--region \$REGION/);
+    for (const c of commands.filter((c) => c.includes('deploy:check'))) expect(c).toMatch(/--stage \$STAGE --region \$REGION/);
+  });
+
+  it('lists every deploy parameter the service reads, and every output the stack gives', () => {
+    const sources = [
+      'serverless.yml',
+      ...['limits.yml', 'operations.yml', 'table.yml', 'node-endpoint.yml'].map((f) => `infra/serverless/${f}`),
+    ];
+    const params = new Set(sources.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/\$\{param:(\w+)/g)].map((m) => m[1]!)));
+    expect(params.size).toBeGreaterThanOrEqual(9);
+    for (const p of params) expect(doc, p).toMatch(new RegExp(`^\\| \`${p}\` `, 'm'));
+    const outputs = Object.keys(withParams().Outputs).filter(
+      (o) => !/^(ServerlessDeploymentBucketName|HttpApi(Id|Url)|\w+LambdaFunctionUrl)$/.test(o),
+    );
+    expect(outputs.sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'ConsoleUrl', 'NodeUrl']);
+    for (const o of outputs) expect(doc, o).toContain(`\`${o}\``);
+  }, 120_000);
 });
