@@ -4,6 +4,7 @@ import { Conflict } from '../errors';
 import type { Principal } from '../identity/principal';
 import { countActiveLeases, revokeLeasesOf } from './leases';
 import type { Member } from './member';
+import { readAllMembers } from './member-reads';
 import { findClusterMeta, getClusterMeta, type ClusterMeta } from './meta';
 import * as repo from './repository';
 import { removalRefusal } from './rules';
@@ -24,14 +25,14 @@ async function views(members: Member[], meta: ClusterMeta | undefined): Promise<
 
 /**
  * GET /cluster/members: the whole list as Ella answers it (the members and the cluster
- * item in one Query stream), or one page when paging is asked for. A page reads only what
+ * item, in parallel key-range Queries), or one page when paging is asked for. A page reads only what
  * it shows (and the keys before it), beside the cluster item, whose member counter (kept
  * by the membership transactions) is its total. Then one index Query gives the
  * activeLeases of every member shown.
  */
 export async function listMemberViews(paging: { page?: number; perPage?: number }) {
   if (paging.page === undefined && paging.perPage === undefined) {
-    const { members, meta } = await repo.readCluster();
+    const { members, meta } = await readAllMembers();
     return (await views(members, meta)).views;
   }
   const page = paging.page ?? 1;
