@@ -1,3 +1,5 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documents, TABLE } from '../store/client';
 import { keys } from '../store/keys';
 import { queryParallel, type ParallelOptions } from '../store/parallel';
 import { memberFromItem, type Member } from './member';
@@ -27,4 +29,30 @@ export async function readAllMembers(
   const last = items.at(-1);
   const meta = last?.SK === keys.clusterMetaSk ? toMeta(last) : undefined;
   return { meta, members: (meta ? items.slice(0, -1) : items).map(memberFromItem) };
+}
+
+/**
+ * Up to `perPage` members after node id `after`, in node id order: one Query (another only
+ * if a page of DynamoDB's ran out first). What a `next` cursor costs: the page, whatever
+ * came before it.
+ */
+export async function membersAfter(after: number, perPage: number): Promise<Member[]> {
+  const space = keys.memberKeyspace;
+  if (after >= space.high) return [];
+  const members: Member[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': space.partition, ':lo': space.sk(after + 1), ':hi': space.sk(space.high) },
+        Limit: perPage - members.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    members.push(...(out.Items ?? []).map(memberFromItem));
+    start = out.LastEvaluatedKey;
+  } while (start && members.length < perPage);
+  return members;
 }
