@@ -20,6 +20,7 @@ import { clients, joinNodes } from './fixture';
 import { measure } from './load';
 import { measureOverhead } from './overhead';
 import { printPrices } from './pricing-report';
+import { capacityRows, measureItemSizes, reportCapacity } from './capacity-report';
 import { measureScale, reportScale } from './scale';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,7 +50,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5').split(',').map(Number));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6').split(',').map(Number));
 
 async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
@@ -240,6 +241,14 @@ async function main(): Promise<void> {
       const scale = SECTIONS.has(5) ? await measureScale(dist, dynamo.endpoint, SCALE) : [];
       if (SECTIONS.has(5)) results.scale = scale;
       if (SECTIONS.has(5)) reportScale(scale, table, judge);
+
+      // 6. Capacity model over measured item sizes
+      if (SECTIONS.has(6)) {
+        const sizes = await measureItemSizes(dist, dynamo.endpoint);
+        const capacity = capacityRows(sizes);
+        results.capacity = { sizes, rows: capacity };
+        reportCapacity(sizes, capacity, table, judge);
+      }
     } finally {
       await dynamo.stop();
     }
@@ -250,7 +259,7 @@ async function main(): Promise<void> {
   console.log('\nVerdict');
   for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.target}: ${v.measured}`);
   // A partial run (BENCH_SECTIONS) never replaces the full results.
-  const file = SECTIONS.size === 5 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
+  const file = SECTIONS.size === 6 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
   writeFileSync(
     file,
     JSON.stringify(
