@@ -20,7 +20,8 @@ import { clients, joinNodes } from './fixture';
 import { measure } from './load';
 import { measureOverhead } from './overhead';
 import { printPrices } from './pricing-report';
-import { measureScale, type Cost, type ScaleRow } from './scale';
+import { capacityRows, measureItemSizes, reportCapacity } from './capacity-report';
+import { measureScale, reportScale } from './scale';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 600) * 1000;
@@ -49,7 +50,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5').split(',').map(Number));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6').split(',').map(Number));
 
 async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
@@ -239,49 +240,14 @@ async function main(): Promise<void> {
       // 5. Scale
       const scale = SECTIONS.has(5) ? await measureScale(dist, dynamo.endpoint, SCALE) : [];
       if (SECTIONS.has(5)) results.scale = scale;
-      if (SECTIONS.has(5)) {
-        const ops = (c?: Cost) =>
-          c
-            ? Object.entries(c.ops)
-                .map(([op, n]) => `${op.replace(/Items?$/, '')} ${n}`)
-                .join(', ') || '-'
-            : '-';
-        table(
-          '5. Scale: one page (100) of members, autopilot and one watcher pass, by cluster size (calls by operation)',
-          ['members', 'page ms', 'page calls', 'autopilot ms', 'autopilot calls', 'watcher ms', 'watcher calls'],
-          scale.map((r) => [
-            r.members,
-            fmt(r.page.ms),
-            ops(r.page),
-            fmt(r.autopilot?.ms ?? NaN),
-            ops(r.autopilot),
-            fmt(r.watcher?.ms ?? NaN),
-            ops(r.watcher),
-          ]),
-        );
-        const [small, large] = [scale[0], scale[scale.length - 1]];
-        if (small && large) {
-          judge(
-            `a page of members costs the same at ${small.members} and ${large.members} members`,
-            `${small.page.calls} vs ${large.page.calls} calls, ${fmt(small.page.ms)} vs ${fmt(large.page.ms)} ms`,
-            small.page.calls === large.page.calls,
-          );
-          // One Query stream (its pages grow with the members, about 1 MB each), the cluster item, no Scan.
-          const streamOnly = (c?: Cost) => c !== undefined && !c.ops.Scan && (c.ops.GetItem ?? 0) <= 1 && (c.ops.Query ?? 0) >= 1;
-          for (const [what, of] of [
-            ['autopilot', (r: ScaleRow) => r.autopilot],
-            ['one watcher pass', (r: ScaleRow) => r.watcher],
-          ] as const) {
-            const [a, b] = [of(small), of(large)];
-            judge(
-              `${what} reads the members in one Query stream, no Scan`,
-              a && b
-                ? `${a.ops.Query ?? 0} Query pages at ${small.members} members, ${b.ops.Query ?? 0} at ${large.members}; ${fmt(a.ms)} vs ${fmt(b.ms)} ms`
-                : 'not measured',
-              streamOnly(a) && streamOnly(b),
-            );
-          }
-        }
+      if (SECTIONS.has(5)) reportScale(scale, table, judge);
+
+      // 6. Capacity model over measured item sizes
+      if (SECTIONS.has(6)) {
+        const sizes = await measureItemSizes(dist, dynamo.endpoint);
+        const capacity = capacityRows(sizes);
+        results.capacity = { sizes, rows: capacity };
+        reportCapacity(sizes, capacity, table, judge);
       }
     } finally {
       await dynamo.stop();
@@ -293,7 +259,7 @@ async function main(): Promise<void> {
   console.log('\nVerdict');
   for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.target}: ${v.measured}`);
   // A partial run (BENCH_SECTIONS) never replaces the full results.
-  const file = SECTIONS.size === 5 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
+  const file = SECTIONS.size === 6 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
   writeFileSync(
     file,
     JSON.stringify(

@@ -3,9 +3,14 @@
  * their own (seeding is not measured); then a page of members, autopilot and one watcher
  * pass are timed and their DynamoDB calls counted by operation, from the runtime's summary
  * lines. A page must cost the same at every size; autopilot and the watcher read every
- * member, in one Query stream (its pages grow with the members, about 1 MB each) and no Scan.
+ * member, in parallel key-range Queries (lib/store/parallel), never a Scan. Then a process
+ * of its own (bench/scale-probe.ts) times a full autopilot read and a full watcher pass
+ * over every member, with the CPU Roster's own code spends on them.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { superviseRuntime } from '../infra/local/supervise';
 import { joinedMember, memberToItem } from '../lib/cluster/member';
@@ -20,16 +25,42 @@ export interface Cost {
   ops: Record<string, number>;
 }
 
+/** A read timed in a process of its own: wall time and that process's CPU (Roster's code and the SDK), medians. */
+export interface Probe {
+  ms: number;
+  cpuMs: number;
+}
+
 export interface ScaleRow {
   members: number;
   page: Cost;
   autopilot?: Cost;
   watcher?: Cost;
+  /** The full autopilot read and a full watcher pass, in process (bench/scale-probe.ts). */
+  probe?: { autopilot: Probe; watcher: Probe };
+}
+
+const PROBE = fileURLToPath(new URL('./scale-probe.ts', import.meta.url));
+
+async function probe(endpoint: string, table: string, members: number): Promise<ScaleRow['probe']> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', PROBE], {
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: endpoint,
+      TABLE_NAME: table,
+      AUTOPILOT_LAST_CONTACT_THRESHOLD_SECONDS: '3600',
+      PROBE_MEMBERS: String(members),
+    },
+    maxBuffer: 1 << 20,
+  });
+  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as { autopilot: Probe & { members: number }; watcher: Probe };
+  if (out.autopilot.members !== members) throw new Error(`autopilot read ${out.autopilot.members} of ${members} members`);
+  return { autopilot: out.autopilot, watcher: out.watcher };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function seed(endpoint: string, table: string, count: number): Promise<void> {
+export async function seed(endpoint: string, table: string, count: number): Promise<void> {
   const store = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   );
@@ -123,6 +154,76 @@ export async function measureScale(distDir: string, endpoint: string, sizes: num
     } finally {
       await rt.stop();
     }
+    // With the runtime (and its scheduled passes) stopped: the probe's reads have the table to themselves.
+    rows.at(-1)!.probe = await probe(endpoint, table, members);
   }
   return rows;
+}
+
+type Table = (title: string, header: string[], rows: (string | number)[][]) => void;
+type Judge = (target: string, measured: string, pass: boolean) => void;
+
+/** The target of issue #19: a full autopilot read and a full watcher pass at 10,000 members, each under a second. */
+const FULL_READ_MS = 1000;
+
+const fmt = (n: number | undefined, digits = 1) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
+const ops = (c?: Cost) =>
+  c
+    ? Object.entries(c.ops)
+        .map(([op, n]) => `${op.replace(/Items?$/, '')} ${n}`)
+        .join(', ') || '-'
+    : '-';
+/** Microseconds of Roster's CPU per member read. */
+const perMember = (p: Probe | undefined, members: number) => (p ? fmt((p.cpuMs * 1000) / members, 0) : '-');
+
+export function reportScale(scale: ScaleRow[], table: Table, judge: Judge): void {
+  table(
+    '5. Scale: one page (100) of members, autopilot and one watcher pass, by cluster size (calls by operation)',
+    ['members', 'page ms', 'page calls', 'autopilot ms', 'autopilot calls', 'watcher ms', 'watcher calls'],
+    scale.map((r) => [r.members, fmt(r.page.ms), ops(r.page), fmt(r.autopilot?.ms), ops(r.autopilot), fmt(r.watcher?.ms), ops(r.watcher)]),
+  );
+  table(
+    "5b. A full autopilot read and a full watcher pass, in a process of its own (medians of 5): wall time and Roster's own CPU",
+    ['members', 'autopilot ms', 'CPU ms', 'CPU µs/member', 'watcher ms', 'CPU ms', 'CPU µs/member'],
+    scale.map((r) => [
+      r.members,
+      fmt(r.probe?.autopilot.ms),
+      fmt(r.probe?.autopilot.cpuMs),
+      perMember(r.probe?.autopilot, r.members),
+      fmt(r.probe?.watcher.ms),
+      fmt(r.probe?.watcher.cpuMs),
+      perMember(r.probe?.watcher, r.members),
+    ]),
+  );
+  const [small, large] = [scale[0], scale[scale.length - 1]];
+  if (!small || !large) return;
+  judge(
+    `a page of members costs the same at ${small.members} and ${large.members} members`,
+    `${small.page.calls} vs ${large.page.calls} calls, ${fmt(small.page.ms)} vs ${fmt(large.page.ms)} ms`,
+    small.page.calls === large.page.calls,
+  );
+  // Parallel key-range Queries, never a Scan; at a small size, one Query as before.
+  const queriesOnly = (c?: Cost) => c !== undefined && !c.ops.Scan && (c.ops.Query ?? 0) >= 1;
+  for (const [what, of] of [
+    ['autopilot', (r: ScaleRow) => r.autopilot],
+    ['one watcher pass', (r: ScaleRow) => r.watcher],
+  ] as const) {
+    const [a, b] = [of(small), of(large)];
+    judge(
+      `${what} reads the members in key-range Queries, no Scan`,
+      a && b ? `${a.ops.Query ?? 0} Queries at ${small.members} members, ${b.ops.Query ?? 0} at ${large.members}` : 'not measured',
+      queriesOnly(a) && queriesOnly(b),
+    );
+  }
+  const at = scale.find((r) => r.members >= 10_000);
+  for (const what of ['autopilot', 'watcher'] as const) {
+    const p = at?.probe?.[what];
+    judge(
+      `a full ${what === 'autopilot' ? 'autopilot read' : 'watcher pass'} at 10,000 members < ${FULL_READ_MS} ms`,
+      p && at
+        ? `${fmt(p.ms, 0)} ms at ${at.members} (Roster's CPU ${fmt(p.cpuMs, 0)} ms, ${perMember(p, at.members)} µs/member)`
+        : 'not measured (BENCH_SCALE has no size ≥ 10000)',
+      p !== undefined && p.ms < FULL_READ_MS,
+    );
+  }
 }

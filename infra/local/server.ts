@@ -5,6 +5,7 @@ import { createMatcher } from '../../lib/http/match';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { requestTarget, toEvent, writeResult } from './event';
 import type { Invoker } from './functions';
+import { throughGateway } from './gateway';
 
 /** API Gateway's own payload limit; Roster's 512,000-byte limit is the Lambda's to enforce. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -19,7 +20,13 @@ export interface LocalHttp {
  * Stands in for API Gateway: routes each request by the route table, builds the v2
  * event and invokes the function's bundle from dist/. Requests run concurrently.
  */
-export async function startHttpServer(options: { host: string; port: number; invoke: Invoker }): Promise<LocalHttp> {
+export async function startHttpServer(options: {
+  host: string;
+  port: number;
+  invoke: Invoker;
+  /** API Gateway's integration timeout (30 s, its HTTP API maximum); tests shorten it. */
+  integrationTimeoutMs?: number;
+}): Promise<LocalHttp> {
   const match = createMatcher(routes);
 
   // Nothing a client sends may stop the server: a request that fails even its error answer loses its socket, not the process.
@@ -56,8 +63,13 @@ export async function startHttpServer(options: { host: string; port: number; inv
       const routeKey = m.kind === 'route' ? `${m.route.method} ${m.route.path}` : '$default';
       const event = toEvent(req, target, body, routeKey, m.kind === 'route' ? m.params : undefined);
       requestId = event.requestContext.requestId;
-      const result = await options.invoke<APIGatewayProxyStructuredResultV2>(fn, event, requestId);
-      requestId = String(result.headers?.['X-Request-ID'] ?? requestId);
+      const { result, failure } = await throughGateway(
+        options.invoke<APIGatewayProxyStructuredResultV2>(fn, event, requestId),
+        options.integrationTimeoutMs,
+      );
+      // What API Gateway answers when the integration times out or the Lambda's answer is over its limit.
+      if (failure) console.error(JSON.stringify({ level: 'error', msg: 'integration failed', requestId, error: failure }));
+      else requestId = String(result.headers?.['X-Request-ID'] ?? requestId);
       status = writeResult(res, result);
     } catch (err) {
       // What API Gateway answers when the integration itself fails.

@@ -90,7 +90,8 @@ async function main(): Promise<void> {
 
   // The first admin, as the one-off bootstrap function does on AWS (ADMIN_EMAIL/ADMIN_PASSWORD).
   const admin = await invoke<{ created: boolean; initialized: boolean; email?: string }>('bootstrap', {});
-  http = await startHttpServer({ host, port, invoke });
+  const integrationTimeoutMs = env.ROSTER_INTEGRATION_TIMEOUT_MS ? Number(env.ROSTER_INTEGRATION_TIMEOUT_MS) : undefined;
+  http = await startHttpServer({ host, port, invoke, integrationTimeoutMs });
   if (admin.created) console.log(`created the first admin ${admin.email}`);
   if (!admin.initialized) {
     console.log(

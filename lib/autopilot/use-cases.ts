@@ -1,11 +1,11 @@
-import { readCluster } from '../cluster/repository';
+import { readAllMembers } from '../cluster/member-reads';
 import { config } from '../config';
 import { autopilotView } from './rules';
 
 const NO_LEADER = { leaderNodeId: 0, leaderExpiresAt: 0, raftTerm: 0 };
 
-/** GET /cluster/autopilot: the members and the cluster item in one Query stream. */
+/** GET /cluster/autopilot: the members and the cluster item, in parallel key-range Queries. */
 export async function getAutopilot() {
-  const { meta, members } = await readCluster();
+  const { meta, members } = await readAllMembers();
   return autopilotView(meta ?? NO_LEADER, members, Date.now(), config.autopilot);
 }

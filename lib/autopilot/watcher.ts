@@ -2,7 +2,8 @@ import { revokeLeasesOf } from '../cluster/leases';
 import { electLeader } from '../cluster/leader';
 import type { Member } from '../cluster/member';
 import { getClusterMeta, type ClusterMeta } from '../cluster/meta';
-import { listMembers, promote, remove } from '../cluster/repository';
+import { listAllMembers } from '../cluster/member-reads';
+import { promote, remove } from '../cluster/repository';
 import { leaseLapsed } from '../cluster/rules';
 import { config } from '../config';
 import { completeDueDrains } from '../drain/completion';
@@ -13,8 +14,8 @@ import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './
 
 /**
  * One pass of the scheduled watcher (EventBridge every minute on AWS; locally every
- * ROSTER_WATCHER_INTERVAL_SECONDS). It reads the cluster item and then the members (one
- * Query stream, consistent), and in order:
+ * ROSTER_WATCHER_INTERVAL_SECONDS). It reads the cluster item and then the members
+ * (consistent, in parallel key-range Queries), and in order:
  *   1. persists health transitions (`healthy`, `stableSince`);
  *   2. promotes nonvoters healthy for the stabilization time;
  *   3. elects a leader when the leader lease has lapsed;
@@ -43,7 +44,7 @@ export async function watcherPass(now: number, requestId: string, settings = con
   const report: PassReport = { health: [], promoted: [], removed: [], drained: [], skipped: [] };
   // The cluster item first: its voterCount then guards every removal against any change of voters after it.
   let meta: ClusterMeta = await getClusterMeta(true);
-  let members: Member[] = await listMembers(true);
+  let members: Member[] = await listAllMembers(true);
   // The pass's own copies: each write it makes is applied to them in place, for the steps after it.
   const byId = new Map(members.map((m) => [m.nodeId, m]));
   const update = (nodeId: number, change: Partial<Member>) => void Object.assign(byId.get(nodeId)!, change);

@@ -1,9 +1,11 @@
 import { actorOf } from '../audit/audit';
 import { config } from '../config';
-import { Conflict } from '../errors';
+import { BadRequest, Conflict } from '../errors';
+import { keys } from '../store/keys';
 import type { Principal } from '../identity/principal';
 import { countActiveLeases, revokeLeasesOf } from './leases';
 import type { Member } from './member';
+import { membersAfter, readAllMembers } from './member-reads';
 import { findClusterMeta, getClusterMeta, type ClusterMeta } from './meta';
 import * as repo from './repository';
 import { removalRefusal } from './rules';
@@ -24,21 +26,44 @@ async function views(members: Member[], meta: ClusterMeta | undefined): Promise<
 
 /**
  * GET /cluster/members: the whole list as Ella answers it (the members and the cluster
- * item in one Query stream), or one page when paging is asked for. A page reads only what
- * it shows (and the keys before it), beside the cluster item, whose member counter (kept
- * by the membership transactions) is its total. Then one index Query gives the
+ * item, in parallel key-range Queries), or one page when paging is asked for. A page with
+ * `next` reads only what it shows; `page=N` also walks past the keys of every earlier
+ * member (DynamoDB has no offset). Beside it, the cluster item, whose member counter (kept
+ * by the membership transactions) is the total. Then one index Query gives the
  * activeLeases of every member shown.
  */
-export async function listMemberViews(paging: { page?: number; perPage?: number }) {
-  if (paging.page === undefined && paging.perPage === undefined) {
-    const { members, meta } = await repo.readCluster();
+export async function listMemberViews(paging: { page?: number; perPage?: number; next?: string }) {
+  if (paging.page === undefined && paging.perPage === undefined && paging.next === undefined) {
+    const { members, meta } = await readAllMembers();
     return (await views(members, meta)).views;
   }
   const page = paging.page ?? 1;
   const perPage = paging.perPage ?? 25;
-  const [members, meta] = await Promise.all([repo.pageMembers(page, perPage), findClusterMeta()]);
+  const read = paging.next === undefined ? repo.pageMembers(page, perPage) : membersAfter(decodeCursor(paging.next), perPage);
+  const [members, meta] = await Promise.all([read, findClusterMeta()]);
   const { views: items, memberCount } = await views(members, meta);
-  return { items, page, per_page: perPage, total_count: memberCount };
+  const last = members.length === perPage ? members.at(-1) : undefined;
+  return { items, page, per_page: perPage, total_count: memberCount, ...(last ? { next: encodeCursor(last.nodeId) } : {}) };
+}
+
+/**
+ * `next`: the key of the last member shown (its LastEvaluatedKey), base64url, opaque to the
+ * client. More may follow it; the page after the last is empty.
+ */
+const encodeCursor = (nodeId: number): string => Buffer.from(JSON.stringify(keys.member(nodeId))).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  const { PK, SK } = (typeof key === 'object' && key !== null ? key : {}) as Record<string, unknown>;
+  const nodeId = typeof SK === 'string' && /^MEMBER#[0-9]{16}$/.test(SK) ? keys.memberKeyspace.idOf(SK) : NaN;
+  const valid = PK === keys.clusterPartition && Number.isSafeInteger(nodeId) && nodeId >= 1 && Object.keys(key as object).length === 2;
+  if (!valid) throw new BadRequest('next is not a cursor of the members list');
+  return nodeId;
 }
 
 export async function getMemberView(nodeId: number): Promise<MemberView> {

@@ -4,6 +4,7 @@ import { setCallerAddress } from '../audit/caller';
 import type { Logger } from '../log';
 import { withUsage } from '../metrics';
 import type { Principal } from '../identity/principal';
+import { fitForLambda } from './encoding';
 import { auth } from './middleware/auth';
 import { parseBody } from './middleware/body';
 import { requestContext } from './middleware/request-context';
@@ -63,7 +64,9 @@ export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R
         out.headers,
         route.json?.stringify,
       );
-      return out.cookies.length > 0 ? { ...response, cookies: [...out.cookies] } : response;
+      // Gzipped when large and accepted; a 400 naming the paging when it would pass Lambda's 6 MB even so.
+      const fitted = fitForLambda(response, event.headers?.['accept-encoding'], route.paging);
+      return out.cookies.length > 0 ? { ...fitted, cookies: [...out.cookies] } : fitted;
     });
   // Every AWS call the invocation makes is counted into its usage, logged with the request.
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>

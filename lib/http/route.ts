@@ -63,6 +63,11 @@ export interface RouteSpec {
    * numbers as written); slower than JSON.parse, so only the routes that need it name one.
    */
   readonly json?: JsonCodec;
+  /**
+   * How to ask for less, for a route whose answer grows with the cluster: named in the 400
+   * that refuses an answer over Lambda's 6 MB response limit (lib/http/encoding).
+   */
+  readonly paging?: string;
 }
 
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */

@@ -15,6 +15,18 @@ export const keys = {
   clusterPartition: 'CLUSTER',
   memberPrefix: 'MEMBER#',
   /**
+   * The members' sort keys as the integers they encode (node ids 1..2^53−1, zero-padded), for
+   * reading the members in parallel BETWEEN ranges (lib/store/parallel). Nothing else of the
+   * partition sorts between the first and the last member key.
+   */
+  memberKeyspace: {
+    partition: 'CLUSTER',
+    low: 1,
+    high: Number.MAX_SAFE_INTEGER,
+    sk: (nodeId: number) => `MEMBER#${padId(nodeId)}`,
+    idOf: (sk: string) => Number(sk.slice('MEMBER#'.length)),
+  },
+  /**
    * Every member SK sorts before the cluster item's ('MEMBER#…' < 'META'), and nothing else
    * of the partition sorts between them: `SK BETWEEN memberPrefix AND clusterMetaSk` reads
    * the members and then the cluster item in one Query stream.

@@ -26,8 +26,14 @@ export const listMembers = route({
   access: READERS,
   store: 'read',
   status: 200,
-  summary: 'Every cluster member by node id (the whole list, or a page with page and per_page)',
-  query: z.object({ page: intParam(1, 1_000_000).optional(), per_page: intParam(1, 1000).optional() }),
+  summary: 'Every cluster member by node id (the whole list, or a page with page and per_page, or per_page and next)',
+  query: z.object({
+    page: intParam(1, 1_000_000).optional(),
+    per_page: intParam(1, 1000).optional(),
+    // Roster's addition: the cursor a paged answer returns, for the page after it at the cost of that page.
+    next: z.string().max(512).optional(),
+  }),
+  paging: 'per_page and next, or page',
 });
 
 export const getMember = route({

@@ -20,6 +20,7 @@ export const crdbNodes = route({
   status: 200,
   summary: 'CockroachDB listNodes: members as nodeStatus',
   query: offsetPaging,
+  paging: 'limit and offset',
 });
 
 export const crdbNodeRanges = route({

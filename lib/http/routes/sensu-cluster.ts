@@ -28,6 +28,7 @@ export const sensuListMembers = route({
   store: 'write', // the header shows the cluster id, minted at its first read
   status: 200,
   summary: 'Sensu Go: the cluster members, with the cluster id, leader and term',
+  paging: "Ella's GET /api/v1/cluster/members with per_page and next",
 });
 
 export const sensuAddMember = route({
