@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { login } from '../lib/http/routes/identity';
-import { login as logIn } from '../lib/identity/ella-auth';
+import { loginRoute } from '../lib/http/routes/identity';
+import { login } from '../lib/identity/ella-auth';
 
-export const handler = httpRoute(login, ({ body, headers }) => logIn({ ...body, headers }));
+export const handler = httpRoute(loginRoute, ({ body, headers }) => login({ ...body, headers }));

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { logout } from '../lib/http/routes/identity';
-import { logout as logOut } from '../lib/identity/ella-auth';
+import { logoutRoute } from '../lib/http/routes/identity';
+import { logout } from '../lib/identity/ella-auth';
 
-export const handler = httpRoute(logout, ({ cookies, headers }) => logOut(cookies, headers));
+export const handler = httpRoute(logoutRoute, ({ cookies, headers }) => logout(cookies, headers));

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { init } from '../lib/http/routes/identity';
+import { initRoute } from '../lib/http/routes/identity';
 import { initialize } from '../lib/identity/ella-auth';
 
-export const handler = httpRoute(init, ({ body, headers, requestId }) => initialize({ ...body, headers, requestId }));
+export const handler = httpRoute(initRoute, ({ body, headers, requestId }) => initialize({ ...body, headers, requestId }));

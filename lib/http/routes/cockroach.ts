@@ -10,7 +10,7 @@ import { nodeId } from '../schemas';
 const loose = z.string().optional();
 const offsetPaging = z.object({ limit: loose, offset: loose });
 
-export const crdbNodes = route({
+export const crdbNodesRoute = route({
   fn: 'crdb-nodes',
   method: 'GET',
   path: '/api/v2/nodes',
@@ -22,7 +22,7 @@ export const crdbNodes = route({
   query: offsetPaging,
 });
 
-export const crdbNodeRanges = route({
+export const crdbNodeRangesRoute = route({
   fn: 'crdb-node-ranges',
   method: 'GET',
   path: '/api/v2/nodes/{node_id}/ranges',
@@ -35,7 +35,7 @@ export const crdbNodeRanges = route({
   query: offsetPaging.extend({ ranges: z.string().max(4096).optional() }),
 });
 
-export const crdbHotRanges = route({
+export const crdbHotRangesRoute = route({
   fn: 'crdb-hot-ranges',
   method: 'GET',
   path: '/api/v2/ranges/hot',
@@ -47,7 +47,7 @@ export const crdbHotRanges = route({
   query: z.object({ node_id: nodeId.optional(), limit: loose, start: loose }),
 });
 
-export const crdbRange = route({
+export const crdbRangeRoute = route({
   fn: 'crdb-range',
   method: 'GET',
   path: '/api/v2/ranges/{range_id}',

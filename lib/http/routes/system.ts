@@ -1,6 +1,6 @@
 import { route } from '../route';
 
-export const health = route({
+export const healthRoute = route({
   fn: 'health',
   method: 'GET',
   path: '/api/v1/health',
@@ -11,7 +11,7 @@ export const health = route({
   summary: 'Liveness of the API',
 });
 
-export const status = route({
+export const statusRoute = route({
   fn: 'status',
   method: 'GET',
   path: '/api/v1/status',
@@ -22,7 +22,7 @@ export const status = route({
   summary: 'Initialization, version, readiness and the cluster leader and term',
 });
 
-export const crdbHealth = route({
+export const crdbHealthRoute = route({
   fn: 'crdb-health',
   method: 'GET',
   path: '/api/v2/health',
