@@ -1,4 +1,4 @@
-import { bootstrapAdmin } from '../lib/identity/bootstrap';
+import { bootstrapAdmin } from '../lib/system/bootstrap';
 import { taskHandler } from '../lib/task';
 
 export const handler = taskHandler('bootstrap', (event: { email?: string; password?: string } | undefined, { requestId }) =>

@@ -1,6 +1,6 @@
 import { config } from '../config';
 import { Unauthorized } from '../errors';
-import { ROLE_IDS } from '../http/route';
+import { ROLE_IDS } from './roles';
 import { keepAsFailure, release, takeSlot } from './login-failures';
 import { verifyPassword } from './passwords';
 import { signToken } from './tokens';

@@ -1,12 +1,11 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { Unauthorized } from '../errors';
-import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
-import { roleOf } from './roles';
+import { ROLE_IDS, roleOf, type Role } from './roles';
 
 /**
  * Login sessions. The client holds a random secret (the Ella cookie, the CockroachDB

@@ -1,7 +1,6 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEntry } from '../audit/audit';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../errors';
-import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -9,7 +8,7 @@ import { queryAll } from '../store/query';
 import { getItems } from '../store/batch';
 import { slotsFromItem } from './login-failures';
 import type { LoginSlots } from './rules';
-import { roleOf } from './roles';
+import { ROLE_IDS, roleOf, type Role } from './roles';
 import { randomBytes } from 'node:crypto';
 
 /** Users: one partition, ordered by email. Emails are kept lower-case: one person, one key. */

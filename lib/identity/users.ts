@@ -1,10 +1,9 @@
 import { actorOf } from '../audit/audit';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
-import { ROLE_IDS, type Role } from '../http/route';
 import { checkCredentials } from './login';
 import { hashPassword } from './passwords';
 import type { Principal } from './principal';
-import { roleOf } from './roles';
+import { ROLE_IDS, roleOf, type Role } from './roles';
 import { pageOf } from './rules';
 import { revokeSessionsOf, setSessionsRole } from './session-store';
 import * as store from './user-store';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
-import { route, type Access } from '../route';
+import type { Access } from '../../identity/roles';
+import { route } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';
 
 /** `host:port` or a URL: it must parse, with a host. */

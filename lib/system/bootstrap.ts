@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { findClusterMeta } from '../cluster/meta';
 import { Forbidden } from '../errors';
-import { email, password } from '../http/schemas';
+import { hashPassword } from '../identity/passwords';
+import { email, password } from '../identity/schemas';
+import { revokeSessionsOf } from '../identity/session-store';
+import { findUser, newUserId, normalizeEmail, resetToAdmin } from '../identity/user-store';
 import { readSecureParameter } from '../store/parameters';
-import { createFirstAdminUser } from './ella-auth';
-import { hashPassword } from './passwords';
-import { revokeSessionsOf } from './session-store';
-import { findUser, newUserId, normalizeEmail, resetToAdmin } from './user-store';
+import { createFirstAdminUser } from './init';
 
 const input = z.object({ email, password });
 
