@@ -7,7 +7,7 @@
  */
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parseArgs } from 'node:util';
-import { tasks } from '../lib/tasks';
+import { tasks } from '../lib/task-table';
 
 const SERVICE = 'roster';
 

@@ -6,7 +6,7 @@ import { keys } from '../store/keys';
 
 /**
  * Which signing keys exist: the kid that signs, and the retired ones that still verify.
- * Only kids are stored; each key is derived from TOKEN_SECRET and its kid (./keys).
+ * Only kids are stored; each key is derived from TOKEN_SECRET and its kid (./signing-keys).
  */
 export interface KeyEntry {
   kid: string;

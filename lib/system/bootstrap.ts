@@ -5,7 +5,7 @@ import { hashPassword } from '../identity/passwords';
 import { email, password } from '../identity/schemas';
 import { revokeSessionsOf } from '../identity/session-store';
 import { findUser, newUserId, normalizeEmail, resetToAdmin } from '../identity/user-store';
-import { readSecureParameter } from '../store/parameters';
+import { readSecureParameter } from '../ssm-parameters';
 import { createFirstAdminUser } from './init';
 
 const input = z.object({ email, password });

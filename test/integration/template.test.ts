@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
-import { tasks } from '../../lib/tasks';
+import { tasks } from '../../lib/task-table';
 import { roleOf } from '../../infra/serverless/generate';
 
 type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
