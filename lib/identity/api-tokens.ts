@@ -49,6 +49,6 @@ export async function createToken(owner: Owner, input: { name: string; expiresAt
 }
 
 export async function revokeToken(owner: Owner, id: string) {
-  await deleteApiToken(owner.userId, id);
+  if ((await deleteApiToken(owner.userId, id)).kind === 'missing') throw new NotFound('API token not found');
   return { message: 'API token deleted' };
 }

@@ -1,8 +1,8 @@
 import { BadRequest, Unauthorized } from '../errors';
 import { authenticate, type CredentialRules } from './authenticate';
-import { checkCredentials, issueAccessToken } from './login';
+import { checkCredentials, issueAccessToken, startSession } from './login';
 import { clearedSessionCookie, sessionCookie, sessionFromCookies } from './rules';
-import { deleteSession, findSession, openSession, sessionIdOf, SESSION_TTL_SECONDS, type SessionUser } from './session-store';
+import { deleteSession, findSession, sessionIdOf, SESSION_TTL_SECONDS, type SessionUser } from './session-store';
 
 /**
  * The Ella surface's logins: a session cookie for the browser, an access token for the API.
@@ -14,7 +14,7 @@ export type RequestHeaders = Readonly<Record<string, string | undefined>>;
 
 /** A new Ella session for `user`: its session-bound access token, and the cookie that refreshes it. */
 export async function openEllaSession(user: SessionUser, headers: RequestHeaders, now = Date.now()) {
-  const { secret, id } = await openSession(user, 'ella', now);
+  const { secret, id } = await startSession(user, 'ella', now);
   const { token } = await issueAccessToken(user, id);
   return { token, cookie: sessionCookie(secret, SESSION_TTL_SECONDS, headers) };
 }

@@ -1,5 +1,6 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { config } from '../config';
+import { Conflict } from '../errors';
 import { readKeyring, writeKeyring, type Keyring } from './keyring';
 import { checkSecret, tokenSecret } from './secret';
 
@@ -83,7 +84,7 @@ export async function rotateSigningKey(now = Date.now()): Promise<{ kid: string 
   const secret = await tokenSecret();
   const previous = (await readKeyring()) ?? initialRing(secret);
   const next = rotated(previous, randomBytes(8).toString('hex'), now);
-  await writeKeyring(next);
+  if ((await writeKeyring(next)).kind === 'moved') throw new Conflict('The signing key was rotated concurrently; retry', 1);
   cache = { ring: next, at: Date.now() };
   return { kid: next.current };
 }
