@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { findClusterMeta } from '../cluster/meta';
+import { ensureClusterMeta } from '../cluster/meta';
 import { Conflict } from '../errors';
 import { hashPassword } from '../identity/passwords';
 import { email, password } from '../identity/schemas';
@@ -20,7 +20,8 @@ const input = z.object({ email, password });
  */
 export async function bootstrapAdmin(event: { email?: string; password?: string; reset?: boolean }, requestId: string) {
   const env = process.env;
-  const initialized = (await findClusterMeta(true))?.initialized === true;
+  // Where the cluster begins: its item (and id) is minted here, so GET /status only reads.
+  const initialized = (await ensureClusterMeta(true)).initialized;
   if (initialized && !event.reset) return { created: false, initialized: true };
   const given = event.email ?? env.ADMIN_EMAIL;
   if (!given) return { created: false, initialized: false };

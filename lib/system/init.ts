@@ -1,4 +1,4 @@
-import { getClusterMeta } from '../cluster/meta';
+import { ensureClusterMeta } from '../cluster/meta';
 import { Forbidden } from '../errors';
 import { openEllaSession, type RequestHeaders } from '../identity/ella-auth';
 import { hashPassword } from '../identity/passwords';
@@ -13,7 +13,7 @@ export async function makeFirstAdmin(input: {
   password: string;
   requestId: string;
 }): Promise<{ kind: 'done'; user: SessionUser } | { kind: 'initialized' }> {
-  await getClusterMeta(true); // mints the cluster item the init transaction conditions on
+  await ensureClusterMeta(true); // mints the cluster item the init transaction conditions on
   const email = normalizeEmail(input.email);
   const user = { userId: newUserId(), email, role: 'admin' as const, passwordHash: await hashPassword(input.password) };
   const made = await createFirstAdmin(user, { actor: 'anonymous', action: 'init', target: `user:${email}`, requestId: input.requestId });

@@ -17,7 +17,7 @@ export const statusRoute = route({
   path: '/api/v1/status',
   surface: 'ella',
   access: 'public',
-  store: 'write', // the first call mints the cluster id
+  store: 'read', // reads the cluster item; the bootstrap task (or the first write) mints it
   status: 200,
   summary: 'Initialization, version, readiness and the cluster leader and term',
 });
