@@ -17,6 +17,8 @@ import { ROLE_IDS, roleOf, type Role } from './roles';
  * deleting the user deletes them (both through the per-user pointer partition), so every
  * credential resolved from a session acts with the current role or not at all.
  */
+
+/** Where a session was opened, and so the one surface that accepts it. */
 export type SessionKind = 'ella' | 'sensu' | 'crdb';
 
 export interface Session {
