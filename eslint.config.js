@@ -52,9 +52,7 @@ export default tseslint.config(
   },
   layer(['functions/**/*.ts'], 'sdk', 'local'),
   layer(['lib/http/**/*.ts', 'lib/*.ts'], 'functions', 'local'),
-  // lib/identity still returns HTTP replies: it leaves lib/http's reach in the core restructuring.
-  layer([`lib/{${capabilities.filter((c) => c !== 'identity').join(',')}}/**/*.ts`], 'http', 'functions', 'local'),
-  layer(['lib/identity/**/*.ts'], 'functions', 'local'),
+  layer([`lib/{${capabilities.join(',')}}/**/*.ts`], 'http', 'functions', 'local'),
   layer(['lib/store/**/*.ts'], 'capabilities', 'http', 'functions', 'local'),
   layer(['agent/**/*.ts'], 'outside'),
   layer(['cli/**/*.ts'], 'cli'),

@@ -1,7 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
-import { createApiToken } from '../lib/http/routes/identity';
+import { createApiTokenRoute } from '../lib/http/routes/identity';
 import { createToken, ownerOf } from '../lib/identity/api-tokens';
 
-export const handler = httpRoute(createApiToken, async ({ body, principal }) =>
+export const handler = httpRoute(createApiTokenRoute, async ({ body, principal }) =>
   createToken(await ownerOf(principal), { name: body.name, expiresAt: body.expires_at }),
 );

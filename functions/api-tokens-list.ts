@@ -1,7 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
-import { listApiTokens } from '../lib/http/routes/identity';
+import { listApiTokensRoute } from '../lib/http/routes/identity';
 import { listTokens, ownerOf } from '../lib/identity/api-tokens';
 
-export const handler = httpRoute(listApiTokens, async ({ query, principal }) =>
+export const handler = httpRoute(listApiTokensRoute, async ({ query, principal }) =>
   listTokens(await ownerOf(principal), query.page, query.per_page),
 );

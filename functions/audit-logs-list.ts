@@ -1,9 +1,9 @@
-import { listAuditLogs as list } from '../lib/audit/log';
+import { listAuditLogs } from '../lib/audit/log';
 import { httpRoute } from '../lib/http/handler';
-import { listAuditLogs } from '../lib/http/routes/audit';
+import { listAuditLogsRoute } from '../lib/http/routes/audit';
 
-export const handler = httpRoute(listAuditLogs, ({ query }) =>
-  list({
+export const handler = httpRoute(listAuditLogsRoute, ({ query }) =>
+  listAuditLogs({
     page: query.page,
     perPage: query.per_page,
     ...(query.user !== undefined ? { user: query.user } : {}),

@@ -1,5 +1,5 @@
 import { getRetention } from '../lib/audit/log';
 import { httpRoute } from '../lib/http/handler';
-import { getAuditRetention } from '../lib/http/routes/audit';
+import { getAuditRetentionRoute } from '../lib/http/routes/audit';
 
-export const handler = httpRoute(getAuditRetention, () => getRetention());
+export const handler = httpRoute(getAuditRetentionRoute, () => getRetention());

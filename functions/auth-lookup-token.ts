@@ -1,5 +1,6 @@
 import { httpRoute } from '../lib/http/handler';
-import { lookupToken } from '../lib/http/routes/identity';
-import { lookupToken as lookup } from '../lib/identity/ella-auth';
+import { credentialRulesOf } from '../lib/http/middleware/auth';
+import { lookupTokenRoute } from '../lib/http/routes/identity';
+import { lookupToken } from '../lib/identity/ella-auth';
 
-export const handler = httpRoute(lookupToken, ({ headers, cookies }) => lookup(headers, cookies, lookupToken));
+export const handler = httpRoute(lookupTokenRoute, ({ headers }) => lookupToken(headers, credentialRulesOf(lookupTokenRoute)));

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { refresh } from '../lib/http/routes/identity';
-import { refresh as refreshSession } from '../lib/identity/ella-auth';
+import { refreshRoute } from '../lib/http/routes/identity';
+import { refresh } from '../lib/identity/ella-auth';
 
-export const handler = httpRoute(refresh, ({ cookies }) => refreshSession(cookies));
+export const handler = httpRoute(refreshRoute, ({ cookies }) => refresh(cookies));

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { rotateSecret } from '../lib/http/routes/identity';
-import { rotateSigningKey } from '../lib/identity/keys';
+import { rotateSecretRoute } from '../lib/http/routes/identity';
+import { rotateSigningKey } from '../lib/identity/signing-keys';
 
-export const handler = httpRoute(rotateSecret, async () => ({ message: 'Signing key rotated', ...(await rotateSigningKey()) }));
+export const handler = httpRoute(rotateSecretRoute, async () => ({ message: 'Signing key rotated', ...(await rotateSigningKey()) }));

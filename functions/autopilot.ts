@@ -1,5 +1,5 @@
 import { getAutopilot } from '../lib/autopilot/use-cases';
 import { httpRoute } from '../lib/http/handler';
-import { getAutopilot as route } from '../lib/http/routes/autopilot';
+import { getAutopilotRoute } from '../lib/http/routes/autopilot';
 
-export const handler = httpRoute(route, () => getAutopilot());
+export const handler = httpRoute(getAutopilotRoute, () => getAutopilot());

@@ -1,5 +1,5 @@
-import { bootstrapAdmin } from '../lib/identity/bootstrap';
-import { taskHandler } from '../lib/task';
+import { bootstrapAdmin } from '../lib/system/bootstrap';
+import { taskHandler } from '../lib/task-handler';
 
 export const handler = taskHandler('bootstrap', (event: { email?: string; password?: string } | undefined, { requestId }) =>
   bootstrapAdmin(event ?? {}, requestId),

@@ -1,8 +1,8 @@
 import { DEFAULT_NAMESPACE, removeClient } from '../lib/clients/use-cases';
 import { httpRoute } from '../lib/http/handler';
-import { removeClassicClient } from '../lib/http/routes/clients';
+import { removeClassicClientRoute } from '../lib/http/routes/clients';
 
-export const handler = httpRoute(removeClassicClient, ({ params, query }) =>
+export const handler = httpRoute(removeClassicClientRoute, ({ params, query }) =>
   removeClient({
     namespace: DEFAULT_NAMESPACE,
     name: params.client,

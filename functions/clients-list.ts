@@ -1,9 +1,9 @@
 import { listClients, DEFAULT_NAMESPACE } from '../lib/clients/use-cases';
 import { httpRoute } from '../lib/http/handler';
 import { reply } from '../lib/http/reply';
-import { listClassicClients } from '../lib/http/routes/clients';
+import { listClassicClientsRoute } from '../lib/http/routes/clients';
 
-export const handler = httpRoute(listClassicClients, async ({ query }) => {
+export const handler = httpRoute(listClassicClientsRoute, async ({ query }) => {
   const { items, headers } = await listClients({
     namespace: DEFAULT_NAMESPACE,
     limit: query.limit,

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { preflightClients } from '../lib/http/routes/clients';
+import { preflightClientsRoute } from '../lib/http/routes/clients';
 
 /** Every classic response carries Sensu's CORS headers (lib/http/surfaces.ts); a preflight needs nothing more. */
-export const handler = httpRoute(preflightClients, async () => undefined);
+export const handler = httpRoute(preflightClientsRoute, async () => undefined);

@@ -1,7 +1,7 @@
 import { join } from '../lib/cluster/join';
 import { httpRoute } from '../lib/http/handler';
-import { joinCluster } from '../lib/http/routes/cluster';
+import { joinClusterRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(joinCluster, ({ body, headers, requestId }) =>
+export const handler = httpRoute(joinClusterRoute, ({ body, headers, requestId }) =>
   join({ ...body, idempotencyKey: headers['idempotency-key'], requestId }),
 );

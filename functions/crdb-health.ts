@@ -1,4 +1,4 @@
 import { httpRoute } from '../lib/http/handler';
-import { crdbHealth } from '../lib/http/routes/system';
+import { crdbHealthRoute } from '../lib/http/routes/system';
 
-export const handler = httpRoute(crdbHealth, async () => ({}));
+export const handler = httpRoute(crdbHealthRoute, async () => ({}));

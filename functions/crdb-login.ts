@@ -1,6 +1,6 @@
 import { loginCredentials } from '../lib/compat/cockroach';
 import { httpRoute } from '../lib/http/handler';
-import { crdbLogin } from '../lib/http/routes/identity-compat';
-import { crdbLogin as logIn } from '../lib/identity/compat-auth';
+import { crdbLoginRoute } from '../lib/http/routes/identity-compat';
+import { crdbLogin } from '../lib/identity/compat-auth';
 
-export const handler = httpRoute(crdbLogin, ({ body, query }) => logIn(loginCredentials(body, query)));
+export const handler = httpRoute(crdbLoginRoute, ({ body, query }) => crdbLogin(loginCredentials(body, query)));

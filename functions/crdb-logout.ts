@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { crdbLogout } from '../lib/http/routes/identity-compat';
-import { crdbLogout as logOut } from '../lib/identity/compat-auth';
+import { crdbLogoutRoute } from '../lib/http/routes/identity-compat';
+import { crdbLogout } from '../lib/identity/compat-auth';
 
-export const handler = httpRoute(crdbLogout, ({ headers }) => logOut(headers['x-cockroach-api-session']));
+export const handler = httpRoute(crdbLogoutRoute, ({ headers }) => crdbLogout(headers['x-cockroach-api-session']));

@@ -1,6 +1,6 @@
 import { cockroachNodes } from '../lib/cluster/cockroach-nodes';
 import { paging } from '../lib/compat/cockroach';
 import { httpRoute } from '../lib/http/handler';
-import { crdbNodes } from '../lib/http/routes/cockroach';
+import { crdbNodesRoute } from '../lib/http/routes/cockroach';
 
-export const handler = httpRoute(crdbNodes, ({ query }) => cockroachNodes(paging(query)));
+export const handler = httpRoute(crdbNodesRoute, ({ query }) => cockroachNodes(paging(query)));

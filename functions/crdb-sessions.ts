@@ -1,6 +1,6 @@
 import { paging } from '../lib/compat/cockroach';
 import { httpRoute } from '../lib/http/handler';
-import { crdbSessions } from '../lib/http/routes/identity-compat';
-import { crdbSessions as list } from '../lib/identity/compat-auth';
+import { crdbSessionsRoute } from '../lib/http/routes/identity-compat';
+import { crdbSessions } from '../lib/identity/compat-auth';
 
-export const handler = httpRoute(crdbSessions, ({ query, principal }) => list(principal, query, paging(query)));
+export const handler = httpRoute(crdbSessionsRoute, ({ query, principal }) => crdbSessions(principal, query, paging(query)));

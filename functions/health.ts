@@ -1,4 +1,4 @@
 import { httpRoute } from '../lib/http/handler';
-import { health } from '../lib/http/routes/system';
+import { healthRoute } from '../lib/http/routes/system';
 
-export const handler = httpRoute(health, async () => ({ status: 'ok' }));
+export const handler = httpRoute(healthRoute, async () => ({ status: 'ok' }));

@@ -1,7 +1,7 @@
 import { mintJoinToken } from '../lib/cluster/join';
 import { httpRoute } from '../lib/http/handler';
-import { createJoinToken } from '../lib/http/routes/cluster';
+import { createJoinTokenRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(createJoinToken, ({ body, principal, requestId }) =>
+export const handler = httpRoute(createJoinTokenRoute, ({ body, principal, requestId }) =>
   mintJoinToken({ nodeId: body.nodeID, ttlSeconds: body.ttlSeconds, by: principal, requestId }),
 );

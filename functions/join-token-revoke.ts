@@ -1,7 +1,7 @@
-import { revokeJoinToken as revoke } from '../lib/cluster/join';
+import { revokeJoinToken } from '../lib/cluster/join';
 import { httpRoute } from '../lib/http/handler';
-import { revokeJoinToken } from '../lib/http/routes/cluster';
+import { revokeJoinTokenRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(revokeJoinToken, ({ params, principal, requestId }) =>
-  revoke({ id: params.id, by: principal, requestId }),
+export const handler = httpRoute(revokeJoinTokenRoute, ({ params, principal, requestId }) =>
+  revokeJoinToken({ id: params.id, by: principal, requestId }),
 );

@@ -1,5 +1,5 @@
-import { listJoinTokens as list } from '../lib/cluster/join';
+import { listJoinTokens } from '../lib/cluster/join';
 import { httpRoute } from '../lib/http/handler';
-import { listJoinTokens } from '../lib/http/routes/cluster';
+import { listJoinTokensRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(listJoinTokens, () => list());
+export const handler = httpRoute(listJoinTokensRoute, () => listJoinTokens());

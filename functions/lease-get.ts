@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { getLease } from '../lib/http/routes/leases';
-import { getLease as get } from '../lib/leases/use-cases';
+import { getLeaseRoute } from '../lib/http/routes/leases';
+import { getLease } from '../lib/leases/use-cases';
 
-export const handler = httpRoute(getLease, ({ params }) => get(params.name));
+export const handler = httpRoute(getLeaseRoute, ({ params }) => getLease(params.name));

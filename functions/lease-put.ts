@@ -1,8 +1,8 @@
 import { httpRoute } from '../lib/http/handler';
-import { putLease } from '../lib/http/routes/leases';
+import { putLeaseRoute } from '../lib/http/routes/leases';
 import { claimedNode } from '../lib/cluster/node-credentials';
-import { putLease as put } from '../lib/leases/use-cases';
+import { putLease } from '../lib/leases/use-cases';
 
-export const handler = httpRoute(putLease, ({ params, body, principal }) =>
-  put({ name: params.name, ...claimedNode(principal), ttlSeconds: body.ttlSeconds, fencingToken: body.fencingToken }),
+export const handler = httpRoute(putLeaseRoute, ({ params, body, principal }) =>
+  putLease({ name: params.name, ...claimedNode(principal), ttlSeconds: body.ttlSeconds, fencingToken: body.fencingToken }),
 );

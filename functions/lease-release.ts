@@ -1,9 +1,9 @@
 import { httpRoute } from '../lib/http/handler';
-import { releaseLease } from '../lib/http/routes/leases';
+import { releaseLeaseRoute } from '../lib/http/routes/leases';
 import { claimedNode } from '../lib/cluster/node-credentials';
-import { releaseLease as release } from '../lib/leases/use-cases';
+import { releaseLease } from '../lib/leases/use-cases';
 
-export const handler = httpRoute(releaseLease, async ({ params, query, principal, requestId }) => {
-  await release({ name: params.name, ...claimedNode(principal), fencingToken: query.fencingToken, requestId });
+export const handler = httpRoute(releaseLeaseRoute, async ({ params, query, principal, requestId }) => {
+  await releaseLease({ name: params.name, ...claimedNode(principal), fencingToken: query.fencingToken, requestId });
   return { message: 'Lease released' };
 });

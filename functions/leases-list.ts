@@ -1,5 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
-import { listLeases } from '../lib/http/routes/leases';
-import { listLeases as list } from '../lib/leases/use-cases';
+import { listLeasesRoute } from '../lib/http/routes/leases';
+import { listLeases } from '../lib/leases/use-cases';
 
-export const handler = httpRoute(listLeases, ({ query }) => list({ nodeId: query.nodeId, limit: query.limit, after: query.after }));
+export const handler = httpRoute(listLeasesRoute, ({ query }) =>
+  listLeases({ nodeId: query.nodeId, limit: query.limit, after: query.after }),
+);

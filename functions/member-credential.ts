@@ -1,7 +1,7 @@
-import { rotateCredential as rotate } from '../lib/cluster/credential-rotation';
+import { rotateCredential } from '../lib/cluster/credential-rotation';
 import { httpRoute } from '../lib/http/handler';
-import { rotateCredential } from '../lib/http/routes/cluster';
+import { rotateCredentialRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(rotateCredential, ({ params, principal, requestId }) =>
-  rotate({ nodeId: params.id, by: principal, requestId }),
+export const handler = httpRoute(rotateCredentialRoute, ({ params, principal, requestId }) =>
+  rotateCredential({ nodeId: params.id, by: principal, requestId }),
 );

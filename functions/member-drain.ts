@@ -1,9 +1,9 @@
 import { actorOf } from '../lib/audit/audit';
 import { startDrain } from '../lib/drain/use-cases';
 import { httpRoute } from '../lib/http/handler';
-import { drainMember } from '../lib/http/routes/drain';
+import { drainMemberRoute } from '../lib/http/routes/drain';
 
-export const handler = httpRoute(drainMember, ({ params, query, body, principal, requestId }) =>
+export const handler = httpRoute(drainMemberRoute, ({ params, query, body, principal, requestId }) =>
   startDrain({
     nodeId: params.id,
     deadlineSeconds: body.deadlineSeconds,

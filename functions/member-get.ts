@@ -1,5 +1,5 @@
 import { getMemberView } from '../lib/cluster/members';
 import { httpRoute } from '../lib/http/handler';
-import { getMember } from '../lib/http/routes/cluster';
+import { getMemberRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(getMember, ({ params }) => getMemberView(params.id));
+export const handler = httpRoute(getMemberRoute, ({ params }) => getMemberView(params.id));

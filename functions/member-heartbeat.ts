@@ -1,8 +1,8 @@
-import { heartbeat as beat } from '../lib/cluster/heartbeat';
+import { heartbeat } from '../lib/cluster/heartbeat';
 import { claimedNode } from '../lib/cluster/node-credentials';
 import { httpRoute } from '../lib/http/handler';
-import { heartbeat } from '../lib/http/routes/cluster';
+import { heartbeatRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(heartbeat, ({ params, principal, requestId, body }) =>
-  beat({ nodeId: params.id, caller: claimedNode(principal), requestId, machine: body }),
+export const handler = httpRoute(heartbeatRoute, ({ params, principal, requestId, body }) =>
+  heartbeat({ nodeId: params.id, caller: claimedNode(principal), requestId, machine: body }),
 );

@@ -1,7 +1,7 @@
-import { promoteMember as promote } from '../lib/cluster/members';
+import { promoteMember } from '../lib/cluster/members';
 import { httpRoute } from '../lib/http/handler';
-import { promoteMember } from '../lib/http/routes/cluster';
+import { promoteMemberRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(promoteMember, ({ params, principal, requestId }) =>
-  promote({ nodeId: params.id, by: principal, requestId }),
+export const handler = httpRoute(promoteMemberRoute, ({ params, principal, requestId }) =>
+  promoteMember({ nodeId: params.id, by: principal, requestId }),
 );

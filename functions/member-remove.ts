@@ -1,7 +1,7 @@
-import { removeMember as remove } from '../lib/cluster/members';
+import { removeMember } from '../lib/cluster/members';
 import { httpRoute } from '../lib/http/handler';
-import { removeMember } from '../lib/http/routes/cluster';
+import { removeMemberRoute } from '../lib/http/routes/cluster';
 
-export const handler = httpRoute(removeMember, ({ params, query, principal, requestId }) =>
-  remove({ nodeId: params.id, force: query.force, by: principal, requestId }),
+export const handler = httpRoute(removeMemberRoute, ({ params, query, principal, requestId }) =>
+  removeMember({ nodeId: params.id, force: query.force, by: principal, requestId }),
 );

@@ -1,7 +1,7 @@
 import { recordKeepalive } from '../lib/clients/use-cases';
 import { httpRoute } from '../lib/http/handler';
-import { namespaceClientKeepalive } from '../lib/http/routes/clients';
+import { namespaceClientKeepaliveRoute } from '../lib/http/routes/clients';
 
-export const handler = httpRoute(namespaceClientKeepalive, ({ params }) =>
+export const handler = httpRoute(namespaceClientKeepaliveRoute, ({ params }) =>
   recordKeepalive({ namespace: params.namespace, name: params.name }),
 );

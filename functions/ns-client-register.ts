@@ -1,7 +1,7 @@
 import { registerClient } from '../lib/clients/use-cases';
 import { httpRoute } from '../lib/http/handler';
-import { registerNamespaceClient } from '../lib/http/routes/clients';
+import { registerNamespaceClientRoute } from '../lib/http/routes/clients';
 
-export const handler = httpRoute(registerNamespaceClient, ({ params, body }) =>
+export const handler = httpRoute(registerNamespaceClientRoute, ({ params, body }) =>
   registerClient({ namespace: params.namespace, definition: body }),
 );

@@ -1,8 +1,8 @@
 import { removeClient } from '../lib/clients/use-cases';
 import { httpRoute } from '../lib/http/handler';
-import { removeNamespaceClient } from '../lib/http/routes/clients';
+import { removeNamespaceClientRoute } from '../lib/http/routes/clients';
 
-export const handler = httpRoute(removeNamespaceClient, ({ params, query }) =>
+export const handler = httpRoute(removeNamespaceClientRoute, ({ params, query }) =>
   removeClient({
     namespace: params.namespace,
     name: params.name,

@@ -1,9 +1,9 @@
 import { listClients } from '../lib/clients/use-cases';
 import { httpRoute } from '../lib/http/handler';
 import { reply } from '../lib/http/reply';
-import { listNamespaceClients } from '../lib/http/routes/clients';
+import { listNamespaceClientsRoute } from '../lib/http/routes/clients';
 
-export const handler = httpRoute(listNamespaceClients, async ({ params, query }) => {
+export const handler = httpRoute(listNamespaceClientsRoute, async ({ params, query }) => {
   const { items, headers } = await listClients({
     namespace: params.namespace,
     limit: query.limit,

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { sensuLogout } from '../lib/http/routes/identity-compat';
-import { sensuLogout as logOut } from '../lib/identity/compat-auth';
+import { sensuLogoutRoute } from '../lib/http/routes/identity-compat';
+import { sensuLogout } from '../lib/identity/compat-auth';
 
-export const handler = httpRoute(sensuLogout, ({ body, principal }) => logOut(principal, body.refresh_token));
+export const handler = httpRoute(sensuLogoutRoute, ({ body, principal }) => sensuLogout(principal, body.refresh_token));

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { sensuAuth } from '../lib/http/routes/identity-compat';
+import { sensuAuthRoute } from '../lib/http/routes/identity-compat';
 import { sensuLogin } from '../lib/identity/compat-auth';
 
-export const handler = httpRoute(sensuAuth, ({ headers }) => sensuLogin(headers.authorization));
+export const handler = httpRoute(sensuAuthRoute, ({ headers }) => sensuLogin(headers.authorization));

@@ -1,5 +1,5 @@
-import { sensuClusterId as clusterId } from '../lib/cluster/sensu';
+import { sensuClusterId } from '../lib/cluster/sensu';
 import { httpRoute } from '../lib/http/handler';
-import { sensuClusterId } from '../lib/http/routes/sensu-cluster';
+import { sensuClusterIdRoute } from '../lib/http/routes/sensu-cluster';
 
-export const handler = httpRoute(sensuClusterId, () => clusterId());
+export const handler = httpRoute(sensuClusterIdRoute, () => sensuClusterId());

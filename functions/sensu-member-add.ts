@@ -1,7 +1,7 @@
 import { addSensuMember } from '../lib/cluster/sensu';
 import { httpRoute } from '../lib/http/handler';
-import { sensuAddMember } from '../lib/http/routes/sensu-cluster';
+import { sensuAddMemberRoute } from '../lib/http/routes/sensu-cluster';
 
-export const handler = httpRoute(sensuAddMember, ({ query, principal, requestId }) =>
+export const handler = httpRoute(sensuAddMemberRoute, ({ query, principal, requestId }) =>
   addSensuMember({ peerURLs: query['peer-addrs'], by: principal, requestId }),
 );

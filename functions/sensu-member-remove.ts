@@ -1,7 +1,7 @@
 import { removeSensuMember } from '../lib/cluster/sensu';
 import { httpRoute } from '../lib/http/handler';
-import { sensuRemoveMember } from '../lib/http/routes/sensu-cluster';
+import { sensuRemoveMemberRoute } from '../lib/http/routes/sensu-cluster';
 
-export const handler = httpRoute(sensuRemoveMember, ({ params, principal, requestId }) =>
+export const handler = httpRoute(sensuRemoveMemberRoute, ({ params, principal, requestId }) =>
   removeSensuMember({ id: params.id, by: principal, requestId }),
 );

@@ -1,7 +1,7 @@
 import { updateSensuMember } from '../lib/cluster/sensu';
 import { httpRoute } from '../lib/http/handler';
-import { sensuUpdateMember } from '../lib/http/routes/sensu-cluster';
+import { sensuUpdateMemberRoute } from '../lib/http/routes/sensu-cluster';
 
-export const handler = httpRoute(sensuUpdateMember, ({ params, query, principal, requestId }) =>
+export const handler = httpRoute(sensuUpdateMemberRoute, ({ params, query, principal, requestId }) =>
   updateSensuMember({ id: params.id, peerURLs: query['peer-addrs'], by: principal, requestId }),
 );

@@ -1,5 +1,5 @@
 import { listSensuMembers } from '../lib/cluster/sensu';
 import { httpRoute } from '../lib/http/handler';
-import { sensuListMembers } from '../lib/http/routes/sensu-cluster';
+import { sensuListMembersRoute } from '../lib/http/routes/sensu-cluster';
 
-export const handler = httpRoute(sensuListMembers, () => listSensuMembers());
+export const handler = httpRoute(sensuListMembersRoute, () => listSensuMembers());

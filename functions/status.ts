@@ -1,6 +1,6 @@
 import { httpRoute } from '../lib/http/handler';
 import { reply } from '../lib/http/reply';
-import { status } from '../lib/http/routes/system';
+import { statusRoute } from '../lib/http/routes/system';
 import { API_ROLE, getStatus } from '../lib/system/status';
 
-export const handler = httpRoute(status, async () => reply(await getStatus(), { headers: { 'X-Ella-Role': API_ROLE } }));
+export const handler = httpRoute(statusRoute, async () => reply(await getStatus(), { headers: { 'X-Ella-Role': API_ROLE } }));

@@ -1,7 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
-import { createUserApiToken } from '../lib/http/routes/identity';
+import { createUserApiTokenRoute } from '../lib/http/routes/identity';
 import { createToken, ownerOf } from '../lib/identity/api-tokens';
 
-export const handler = httpRoute(createUserApiToken, async ({ params, body, principal }) =>
+export const handler = httpRoute(createUserApiTokenRoute, async ({ params, body, principal }) =>
   createToken(await ownerOf(principal, params.email), { name: body.name, expiresAt: body.expires_at }),
 );

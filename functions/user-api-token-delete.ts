@@ -1,7 +1,7 @@
 import { httpRoute } from '../lib/http/handler';
-import { deleteUserApiToken } from '../lib/http/routes/identity';
+import { deleteUserApiTokenRoute } from '../lib/http/routes/identity';
 import { ownerOf, revokeToken } from '../lib/identity/api-tokens';
 
-export const handler = httpRoute(deleteUserApiToken, async ({ params, principal }) =>
+export const handler = httpRoute(deleteUserApiTokenRoute, async ({ params, principal }) =>
   revokeToken(await ownerOf(principal, params.email), params.id),
 );

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { deleteUser } from '../lib/http/routes/identity';
-import { deleteUser as remove } from '../lib/identity/users';
+import { deleteUserRoute } from '../lib/http/routes/identity';
+import { deleteUser } from '../lib/identity/users';
 
-export const handler = httpRoute(deleteUser, ({ params, principal }) => remove(params.email, principal));
+export const handler = httpRoute(deleteUserRoute, ({ params, principal }) => deleteUser(params.email, principal));

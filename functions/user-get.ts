@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { getUser } from '../lib/http/routes/identity';
-import { getUser as get } from '../lib/identity/users';
+import { getUserRoute } from '../lib/http/routes/identity';
+import { getUser } from '../lib/identity/users';
 
-export const handler = httpRoute(getUser, ({ params }) => get(params.email));
+export const handler = httpRoute(getUserRoute, ({ params }) => getUser(params.email));

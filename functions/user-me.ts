@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { me } from '../lib/http/routes/identity';
-import { me as profile } from '../lib/identity/users';
+import { meRoute } from '../lib/http/routes/identity';
+import { me } from '../lib/identity/users';
 
-export const handler = httpRoute(me, ({ principal }) => profile(principal));
+export const handler = httpRoute(meRoute, ({ principal }) => me(principal));

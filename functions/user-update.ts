@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { updateUser } from '../lib/http/routes/identity';
+import { updateUserRoute } from '../lib/http/routes/identity';
 import { updateRole } from '../lib/identity/users';
 
-export const handler = httpRoute(updateUser, ({ params, body, principal }) => updateRole(params.email, body.role_id, principal));
+export const handler = httpRoute(updateUserRoute, ({ params, body, principal }) => updateRole(params.email, body.role_id, principal));

@@ -1,5 +1,5 @@
 import { httpRoute } from '../lib/http/handler';
-import { listUsers } from '../lib/http/routes/identity';
-import { listUsers as list } from '../lib/identity/users';
+import { listUsersRoute } from '../lib/http/routes/identity';
+import { listUsers } from '../lib/identity/users';
 
-export const handler = httpRoute(listUsers, ({ query }) => list(query.page, query.per_page));
+export const handler = httpRoute(listUsersRoute, ({ query }) => listUsers(query.page, query.per_page));

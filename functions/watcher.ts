@@ -1,6 +1,6 @@
 import { passChanged, watcherPass } from '../lib/autopilot/watcher';
 import { auditPass } from '../lib/audit/maintenance';
-import { taskHandler } from '../lib/task';
+import { taskHandler } from '../lib/task-handler';
 
 /** The scheduled watcher: one autopilot pass over the cluster (see lib/autopilot/watcher.ts). */
 export const handler = taskHandler('watcher', async (_event: unknown, { requestId, log }) => {

@@ -8,7 +8,7 @@
  */
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parseArgs } from 'node:util';
-import { tasks } from '../lib/tasks';
+import { tasks } from '../lib/task-table';
 
 const SERVICE = 'roster';
 

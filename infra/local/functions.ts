@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
-import { tasks } from '../../lib/tasks';
+import { tasks } from '../../lib/task-table';
 import { lambdaContext } from './event';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

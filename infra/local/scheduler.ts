@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { tasks } from '../../lib/tasks';
+import { tasks } from '../../lib/task-table';
 import type { Invoker } from './functions';
 
 /**

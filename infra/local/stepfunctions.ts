@@ -9,7 +9,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { Sha256 } from '../../lib/store/parameters';
+import { Sha256 } from '../../lib/ssm-parameters';
 
 type Json = Parameters<StateMachine['run']>[0];
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouteSpec, StoreAccess } from '../../lib/http/route';
 import { NODE_ENDPOINT_FN, nodeEndpointRoutes } from '../../lib/http/node-endpoint';
 import { deployedRoutes as routes, NOT_FOUND_FN } from '../../lib/http/routes';
-import { tasks, type TaskSpec } from '../../lib/tasks';
+import { tasks, type TaskSpec } from '../../lib/task-table';
 import { tableDefinition } from '../../lib/store/table';
 
 type Fn = Pick<RouteSpec, 'fn' | 'store' | 'states'> & Pick<TaskSpec, 'parameters' | 'scans'> & { memorySize?: number; timeout?: number };

@@ -58,6 +58,15 @@ type Update = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']
 export const auditedUpdate = (update: Omit<Update, 'TableName'>, entry: AuditEntry, now = Date.now()) =>
   new TransactWriteCommand({ TransactItems: [{ Update: { TableName: TABLE, ...update } }, auditPut(entry, now)] });
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Several conditional writes and their audit entry, in one transaction: the entry is written
+ * if and only if the changes are. It goes last, so cancellation reasons index the writes as given.
+ */
+export const auditedTransaction = (items: readonly TransactItem[], entry: AuditEntry, now = Date.now()) =>
+  new TransactWriteCommand({ TransactItems: [...items, auditPut(entry, now)] });
+
 /** The entry on its own, after a single-item change has succeeded. */
 export async function recordAudit(entry: AuditEntry, now = Date.now()): Promise<void> {
   await documents.send(new PutCommand({ TableName: TABLE, Item: auditItem(entry, now) }));

@@ -1,7 +1,7 @@
 import { revokeLeasesOf } from '../cluster/leases';
 import { electLeader } from '../cluster/leader';
 import type { Member } from '../cluster/member';
-import { getClusterMeta, type ClusterMeta } from '../cluster/meta';
+import { ensureClusterMeta, type ClusterMeta } from '../cluster/meta';
 import { listAllMembers } from '../cluster/member-reads';
 import { promote, remove } from '../cluster/repository';
 import { leaseLapsed } from '../cluster/rules';
@@ -43,7 +43,7 @@ export async function watcherPass(now: number, requestId: string, settings = con
   const thresholdMs = settings.lastContactThresholdSeconds * 1000;
   const report: PassReport = { health: [], promoted: [], removed: [], drained: [], skipped: [] };
   // The cluster item first: its voterCount then guards every removal against any change of voters after it.
-  let meta: ClusterMeta = await getClusterMeta(true);
+  let meta: ClusterMeta = await ensureClusterMeta(true);
   let members: Member[] = await listAllMembers(true);
   // The pass's own copies: each write it makes is applied to them in place, for the steps after it.
   const byId = new Map(members.map((m) => [m.nodeId, m]));

@@ -2,7 +2,7 @@ import { config } from '../config';
 import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
 import type { Machine } from './member';
-import { getClusterMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, type ClusterMeta } from './meta';
 import { verifyNodeCredential } from './node-credentials';
 import { recordHeartbeat } from './repository';
 import { leaseLapsed, mayLead } from './rules';
@@ -19,7 +19,7 @@ const reuseMs = () => Math.min(1_000, config.leaderLeaseSeconds * 200);
 
 async function clusterMeta(now: number): Promise<ClusterMeta> {
   if (reused && reused.until > now && !leaseLapsed(reused.meta, now)) return reused.meta;
-  return remember(await getClusterMeta(true), now);
+  return remember(await ensureClusterMeta(true), now);
 }
 
 function remember(meta: ClusterMeta, now: number): ClusterMeta {

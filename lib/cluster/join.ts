@@ -17,14 +17,14 @@ import {
   type JoinTokenRecord,
 } from './join-store';
 import { joinedMember, type Member } from './member';
-import { getClusterMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, type ClusterMeta } from './meta';
 import { mintNodeCredential } from './node-credentials';
 import { peerUrlConflict } from './peer-urls';
 import { readMintedCluster } from './repository';
 
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
 export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {
-  const meta = await getClusterMeta();
+  const meta = await ensureClusterMeta();
   const now = Math.floor(Date.now() / 1000);
   const jti = randomUUID();
   const lcp = meta.leaderNodeId !== 0 ? meta.leaderFingerprint : undefined;

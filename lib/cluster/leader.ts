@@ -7,7 +7,7 @@ import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { AGAIN, withContention } from '../store/retry';
 import type { Member } from './member';
-import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, toMeta, type ClusterMeta } from './meta';
 import { readMintedCluster } from './repository';
 import { healthiestVoter, leaseLapsed } from './rules';
 
@@ -60,7 +60,7 @@ export async function electLeader(
     );
   } catch (err) {
     // Every round lost to someone raising the term: whoever won holds it now.
-    if (err instanceof Contention) return { kind: 'held', meta: await getClusterMeta(true) };
+    if (err instanceof Contention) return { kind: 'held', meta: await ensureClusterMeta(true) };
     throw err;
   }
 }

@@ -6,7 +6,7 @@ import type { Principal } from '../identity/principal';
 import { countActiveLeases, revokeLeasesOf } from './leases';
 import type { Member } from './member';
 import { membersAfter, readAllMembers } from './member-reads';
-import { findClusterMeta, getClusterMeta, type ClusterMeta } from './meta';
+import { findClusterMeta, ensureClusterMeta, type ClusterMeta } from './meta';
 import * as repo from './repository';
 import { removalRefusal } from './rules';
 import { memberView, type MemberView } from './views';
@@ -84,7 +84,7 @@ export async function promoteMember(input: { nodeId: number; by: Principal; requ
  * none of its requests succeeds; its leases are free before this answers.
  */
 export async function removeMember(input: { nodeId: number; force: boolean; by: Principal; requestId: string }) {
-  const [member, meta] = await Promise.all([repo.getMember(input.nodeId, true), getClusterMeta(true)]);
+  const [member, meta] = await Promise.all([repo.getMember(input.nodeId, true), ensureClusterMeta(true)]);
   if (!member) throw repo.memberNotFound(input.nodeId);
   const refusal = removalRefusal(member, meta.leaderNodeId, input.force);
   if (refusal) throw new Conflict(refusal);

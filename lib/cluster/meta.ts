@@ -41,8 +41,8 @@ export async function findClusterMeta(consistent = false): Promise<ClusterMeta |
   return found.Item ? toMeta(found.Item) : undefined;
 }
 
-/** Reads the cluster item, minting it (and its id) the first time the cluster is seen. */
-export async function getClusterMeta(consistent = false): Promise<ClusterMeta> {
+/** Reads the cluster item, minting it (and its id) the first time the cluster is seen: a write, for write routes and tasks only. */
+export async function ensureClusterMeta(consistent = false): Promise<ClusterMeta> {
   const found = await findClusterMeta(consistent);
   if (found) return found;
   const item = { ...keys.clusterMeta(), clusterId: newClusterId(), leaderNodeId: 0, raftTerm: 0, initialized: false };

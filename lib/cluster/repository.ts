@@ -6,7 +6,7 @@ import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
 import { memberFromItem, memberToItem, type Machine, type Member } from './member';
-import { getClusterMeta, toMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, toMeta, type ClusterMeta } from './meta';
 import { peerUrlConflict, peerUrlsBeyond, peerUrlTaken, releasePeerUrls, reservePeerUrls } from './peer-urls';
 
 /** Members of the cluster: one partition, sorted by node id. */
@@ -41,7 +41,7 @@ export async function readCluster(consistent = false): Promise<{ meta: ClusterMe
 /** readCluster, minting the cluster item (and its id) the first time the cluster is seen. */
 export async function readMintedCluster(consistent = false): Promise<{ meta: ClusterMeta; members: Member[] }> {
   const { meta, members } = await readCluster(consistent);
-  return { meta: meta ?? (await getClusterMeta(consistent)), members };
+  return { meta: meta ?? (await ensureClusterMeta(consistent)), members };
 }
 
 /**

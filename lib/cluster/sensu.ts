@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '../errors';
 import { sensuMemberList } from '../compat/sensu-cluster';
 import type { Principal } from '../identity/principal';
 import type { Member } from './member';
-import { getClusterMeta } from './meta';
+import { ensureClusterMeta } from './meta';
 import { removeMember } from './members';
 import * as repo from './repository';
 
@@ -27,7 +27,7 @@ const newMemberId = (): number => Number(randomBytes(8).readBigUInt64BE() >> 11n
  * URL that is already a member's is 409, so a retried add never makes a second member.
  */
 export async function addSensuMember(input: { peerURLs: string[]; by: Principal; requestId: string }) {
-  await getClusterMeta(); // the counters below live on the cluster item
+  await ensureClusterMeta(); // the counters below live on the cluster item
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = Date.now();
     const member: Member = {
@@ -91,5 +91,5 @@ export async function removeSensuMember(input: { id: bigint; by: Principal; requ
 }
 
 export async function sensuClusterId(): Promise<string> {
-  return String((await getClusterMeta()).clusterId);
+  return String((await ensureClusterMeta()).clusterId);
 }

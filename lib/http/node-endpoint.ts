@@ -1,5 +1,5 @@
-import { heartbeat } from './routes/cluster';
-import { putLease, releaseLease } from './routes/leases';
+import { heartbeatRoute } from './routes/cluster';
+import { putLeaseRoute, releaseLeaseRoute } from './routes/leases';
 
 /** The Lambda behind the optional node endpoint (a Function URL: `nodeEndpoint=true` at deploy). */
 export const NODE_ENDPOINT_FN = 'node-endpoint';
@@ -9,4 +9,4 @@ export const NODE_ENDPOINT_FN = 'node-endpoint';
  * lease acquire, renew and release. Joining, rotating a credential and every read stay on
  * the API. Each route keeps its own chain (the node credential checked in its one write).
  */
-export const nodeEndpointRoutes = [heartbeat, putLease, releaseLease] as const;
+export const nodeEndpointRoutes = [heartbeatRoute, putLeaseRoute, releaseLeaseRoute] as const;

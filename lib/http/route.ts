@@ -1,18 +1,11 @@
 import type * as z from 'zod';
+import type { Access } from '../identity/roles';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
 
 /** The four wire formats over one model; each renders bodies and errors its own way. */
 export const SURFACES = ['ella', 'sensu', 'classic', 'crdb'] as const;
 export type Surface = (typeof SURFACES)[number];
-
-/** Ella's role_id values. */
-export const ROLE_IDS = { admin: 1, readonly: 2, operator: 3 } as const;
-export type Role = keyof typeof ROLE_IDS;
-
-/** Who may call a route: nobody needs to prove anything, or one of these callers. */
-export type Caller = Role | 'node';
-export type Access = 'public' | readonly Caller[];
 
 /** The IAM class of the route's Lambda: what it may do to the table. */
 export type StoreAccess = 'none' | 'read' | 'write';

@@ -26,7 +26,6 @@ export const intParam = (min: number, max: number) =>
 
 export const boolParam = z.enum(['true', 'false']).transform((s) => s === 'true');
 
-export const email = z.string().max(254).pipe(z.email());
-export const password = z.string().min(8).max(256);
+export { email, password } from '../identity/schemas';
 export const leaseName = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters of [A-Za-z0-9._:-]');
 export const sensuName = z.string().regex(/^[\w.-]{1,255}$/, 'must match ^[\\w.-]+$ and be at most 255 characters');

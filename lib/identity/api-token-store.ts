@@ -1,6 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -78,7 +77,8 @@ export async function listApiTokens(userId: string, now = Date.now()): Promise<A
   return items.map(fromItem).filter((t) => live(t, now));
 }
 
-export async function deleteApiToken(userId: string, id: string): Promise<void> {
+/** Deletes a token of `userId`'s; anyone else's, or none, is missing. */
+export async function deleteApiToken(userId: string, id: string): Promise<{ kind: 'done' } | { kind: 'missing' }> {
   try {
     await documents.send(
       new DeleteCommand({
@@ -89,8 +89,9 @@ export async function deleteApiToken(userId: string, id: string): Promise<void> 
         ExpressionAttributeValues: { ':userId': userId },
       }),
     );
+    return { kind: 'done' };
   } catch (err) {
-    if (conditionFailure(err)) throw new NotFound('API token not found');
+    if (conditionFailure(err)) return { kind: 'missing' };
     throw err;
   }
 }

@@ -5,13 +5,13 @@ import { deleteApiToken, listApiTokens, mintApiToken, putApiToken, type ApiToken
 import { findUser, normalizeEmail } from './user-store';
 import { selfIdOf, selfOf } from './users';
 
+/** API tokens of one owner: the caller's own (`/users/me/…`), or a user's for an admin. Times are RFC 3339, as Ella writes them. */
+
 /** Whose tokens: a user as created (their id) and the email they go by. */
 export interface Owner {
   userId: string;
   email: string;
 }
-
-/** API tokens of one owner: the caller's own (`/users/me/…`), or a user's for an admin. Times are RFC 3339, as Ella writes them. */
 
 /** Ella writes "" for a token that never expires. */
 const rfc3339 = (seconds: number | undefined) =>
@@ -49,6 +49,6 @@ export async function createToken(owner: Owner, input: { name: string; expiresAt
 }
 
 export async function revokeToken(owner: Owner, id: string) {
-  await deleteApiToken(owner.userId, id);
+  if ((await deleteApiToken(owner.userId, id)).kind === 'missing') throw new NotFound('API token not found');
   return { message: 'API token deleted' };
 }

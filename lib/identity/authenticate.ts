@@ -1,4 +1,3 @@
-import type { RouteSpec } from '../http/route';
 import { Unauthorized } from '../errors';
 import { authenticateNode, isNodeCredential } from '../cluster/node-credentials';
 import { fromApiToken, fromBasic, fromSessionClaim, fromSessionSecret } from './credentials';
@@ -7,14 +6,18 @@ import { roleOf } from './roles';
 import { verifyToken } from './tokens';
 import { isApiToken } from './api-token-store';
 
-export interface Credentials {
-  headers: Record<string, string | undefined>;
-  cookies: readonly string[];
-  route: RouteSpec;
+/** Which credentials a route takes beyond bearer tokens and sessions (the route table says, lib/http passes it on). */
+export interface CredentialRules {
+  /** Basic credentials, each costing a password hash: only where the modelled system takes them. */
+  basicAuth: boolean;
+  /** Sensu Go's API-key scheme, `Authorization: Key <key>`: on the Sensu surface. */
+  keyScheme: boolean;
+  /**
+   * How a node credential is checked: 'read' looks its hash up on the member now;
+   * 'checked-in-write' reads nothing and yields a `node-claim` the route's one conditional write checks.
+   */
+  nodeCredential: 'read' | 'checked-in-write';
 }
-
-/** The role an access token's `role_id` claim names (Ella's claim), or undefined. */
-export { roleOf };
 
 /**
  * An access JWT (`typ` at+jwt): valid only while the session it names (`sid`) lives, and
@@ -32,17 +35,17 @@ async function fromAccessToken(token: string): Promise<Principal> {
  * recognised by its form and checked by its own resolver; none found, or one that does
  * not check out, is 401.
  */
-export async function authenticate({ headers, route }: Credentials): Promise<Principal> {
+export async function authenticate(headers: Readonly<Record<string, string | undefined>>, rules: CredentialRules): Promise<Principal> {
   const authorization = headers.authorization ?? '';
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   if (bearer && bearer.split('.').length === 3) return fromAccessToken(bearer);
   if (bearer && isApiToken(bearer)) return fromApiToken(bearer);
   // Sensu Go's documented API-key scheme (`Authorization: Key <key>`): a Roster API token is the key.
-  const key = route.surface === 'sensu' ? /^Key\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+  const key = rules.keyScheme ? /^Key\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
   if (key && isApiToken(key)) return fromApiToken(key);
-  if (/^Basic\s/i.test(authorization)) return fromBasic(authorization, route.basicAuth === true);
+  if (/^Basic\s/i.test(authorization)) return fromBasic(authorization, rules.basicAuth);
   const session = headers['x-cockroach-api-session'];
   if (!authorization && session) return fromSessionSecret(session);
-  if (bearer && isNodeCredential(bearer)) return authenticateNode(bearer, { checkedInWrite: route.nodeCredential === 'checked-in-write' });
+  if (bearer && isNodeCredential(bearer)) return authenticateNode(bearer, { checkedInWrite: rules.nodeCredential === 'checked-in-write' });
   throw new Unauthorized(authorization ? 'Invalid credential' : 'No credential');
 }

@@ -3,12 +3,11 @@ import { crdbSessionsPage } from '../compat/cockroach-sessions';
 import type { Paging } from '../compat/cockroach';
 import { BadRequest, Unauthorized } from '../errors';
 import { fromBasic } from './credentials';
-import { checkCredentials, issueAccessToken } from './login';
+import { checkCredentials, issueAccessToken, startSession } from './login';
 import type { Principal } from './principal';
 import {
   deleteSession,
   listSessions,
-  openSession,
   revokeSession,
   rotateRefresh,
   sessionIdOf,
@@ -33,7 +32,7 @@ export async function sensuLogin(authorization: string | undefined, now = Date.n
   const principal = await fromBasic(authorization ?? '', true);
   if (principal.kind !== 'user') throw new Unauthorized();
   const jti = newJti();
-  const { id } = await openSession(principal, 'sensu', now, jti);
+  const { id } = await startSession(principal, 'sensu', now, jti);
   return sensuPair(principal, id, jti);
 }
 
@@ -49,8 +48,10 @@ export async function sensuRefresh(refreshToken: string, now = Date.now()) {
   const { sid, jti } = await refreshClaims(refreshToken);
   const next = newJti();
   // The session carries its user's current role; a deleted user's sessions are gone.
-  const session = await rotateRefresh(sid, jti, next, now);
-  return sensuPair(session, sid, next);
+  const rotated = await rotateRefresh(sid, jti, next, now);
+  if (rotated.kind === 'replayed') throw new Unauthorized('Refresh token already used: the session is revoked');
+  if (rotated.kind === 'ended') throw new Unauthorized('Session expired');
+  return sensuPair(rotated.session, sid, next);
 }
 
 /** POST /auth/logout: ends the caller's session, and the refresh token's if it is theirs. */
@@ -71,7 +72,7 @@ export async function sensuLogout(principal: Principal, refreshToken: string | u
 /** POST /api/v2/login/: a CockroachDB session, its secret returned once. */
 export async function crdbLogin(input: { username: string; password: string }, now = Date.now()) {
   const user = await checkCredentials(input.username, input.password);
-  const { secret } = await openSession(user, 'crdb', now);
+  const { secret } = await startSession(user, 'crdb', now);
   return { session: secret };
 }
 
@@ -81,7 +82,7 @@ export async function crdbLogin(input: { username: string; password: string }, n
  */
 export async function crdbLogout(secret: string | undefined, now = Date.now()) {
   if (!secret) throw new BadRequest('invalid or unspecified session');
-  if ((await revokeSession(sessionIdOf(secret), now)) === 'unknown') throw new BadRequest('invalid session');
+  if ((await revokeSession(sessionIdOf(secret), now)).kind === 'missing') throw new BadRequest('invalid session');
   return { logged_out: true };
 }
 

@@ -1,44 +1,26 @@
 import { BadRequest, Unauthorized } from '../errors';
-import type { RouteSpec } from '../http/route';
-import { authenticate } from './authenticate';
-import { reply } from '../http/reply';
-import { getClusterMeta } from '../cluster/meta';
-import { createFirstAdmin, newUserId, normalizeEmail } from './user-store';
-import { checkCredentials, issueAccessToken } from './login';
-import { hashPassword } from './passwords';
+import { authenticate, type CredentialRules } from './authenticate';
+import { checkCredentials, issueAccessToken, startSession } from './login';
 import { clearedSessionCookie, sessionCookie, sessionFromCookies } from './rules';
-import { deleteSession, findSession, openSession, sessionIdOf, SESSION_TTL_SECONDS, type SessionUser } from './session-store';
+import { deleteSession, findSession, sessionIdOf, SESSION_TTL_SECONDS, type SessionUser } from './session-store';
 
-/** The Ella surface's logins: a session cookie for the browser, an access token for the API. */
+/**
+ * The Ella surface's logins: a session cookie for the browser, an access token for the API.
+ * Each answers data (the token, the `Set-Cookie` value to send); the entry point replies.
+ */
 
 /** Request headers a login reads: whether the request came over HTTPS decides the cookie's `Secure`. */
-type Headers = Readonly<Record<string, string | undefined>>;
-
-/** Creates the first admin while the cluster is not initialized (then 403). */
-export async function createFirstAdminUser(input: { email: string; password: string; requestId: string }): Promise<SessionUser> {
-  await getClusterMeta(true); // mints the cluster item the init transaction conditions on
-  const email = normalizeEmail(input.email);
-  const user = { userId: newUserId(), email, role: 'admin' as const, passwordHash: await hashPassword(input.password) };
-  await createFirstAdmin(user, { actor: 'anonymous', action: 'init', target: `user:${email}`, requestId: input.requestId });
-  return { userId: user.userId, email, role: user.role };
-}
+export type RequestHeaders = Readonly<Record<string, string | undefined>>;
 
 /** A new Ella session for `user`: its session-bound access token, and the cookie that refreshes it. */
-async function ellaSession(user: SessionUser, headers: Headers, now: number) {
-  const { secret, id } = await openSession(user, 'ella', now);
+export async function openEllaSession(user: SessionUser, headers: RequestHeaders, now = Date.now()) {
+  const { secret, id } = await startSession(user, 'ella', now);
   const { token } = await issueAccessToken(user, id);
   return { token, cookie: sessionCookie(secret, SESSION_TTL_SECONDS, headers) };
 }
 
-/** POST /init: the first admin, logged in as login does (a token bound to a session, and its cookie). */
-export async function initialize(input: { email: string; password: string; requestId: string; headers: Headers }, now = Date.now()) {
-  const { token, cookie } = await ellaSession(await createFirstAdminUser(input), input.headers, now);
-  return reply({ message: 'Roster initialized', token }, { cookies: [cookie] });
-}
-
-export async function login(input: { email: string; password: string; headers: Headers }, now = Date.now()) {
-  const { token, cookie } = await ellaSession(await checkCredentials(input.email, input.password), input.headers, now);
-  return reply({ token }, { cookies: [cookie] });
+export async function login(input: { email: string; password: string; headers: RequestHeaders }, now = Date.now()) {
+  return openEllaSession(await checkCredentials(input.email, input.password), input.headers, now);
 }
 
 /** A fresh access token for the Ella session the cookie names, with the user's current role. */
@@ -50,12 +32,12 @@ export async function refresh(cookies: readonly string[]) {
   return { token };
 }
 
-/** Ends the cookie's Ella session (if any) and clears the cookie: always 204. */
-export async function logout(cookies: readonly string[], headers: Headers) {
+/** Ends the cookie's Ella session (if any); answers the cookie that clears it in the browser. */
+export async function logout(cookies: readonly string[], headers: RequestHeaders) {
   const secret = sessionFromCookies(cookies);
   const session = secret ? await findSession(sessionIdOf(secret), ['ella']) : undefined;
   if (session) await deleteSession(session.id);
-  return reply(undefined, { status: 204, cookies: [clearedSessionCookie(headers)] });
+  return { cookie: clearedSessionCookie(headers) };
 }
 
 /**
@@ -63,9 +45,9 @@ export async function logout(cookies: readonly string[], headers: Headers) {
  * user could call with ({valid: false} when it does not); no header at all is 400. Roster's
  * one other credential header, X-Cockroach-API-Session, is looked up as well.
  */
-export async function lookupToken(headers: Readonly<Record<string, string | undefined>>, cookies: readonly string[], route: RouteSpec) {
+export async function lookupToken(headers: RequestHeaders, rules: CredentialRules) {
   if (!headers.authorization && !headers['x-cockroach-api-session']) throw new BadRequest('Authorization header is required');
-  const principal = await authenticate({ headers: { ...headers }, cookies, route }).catch((err: unknown) => {
+  const principal = await authenticate(headers, rules).catch((err: unknown) => {
     if (err instanceof Unauthorized) return undefined;
     throw err;
   });

@@ -1,12 +1,11 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Conflict } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 
 /**
  * Which signing keys exist: the kid that signs, and the retired ones that still verify.
- * Only kids are stored; each key is derived from TOKEN_SECRET and its kid (./keys).
+ * Only kids are stored; each key is derived from TOKEN_SECRET and its kid (./signing-keys).
  */
 export interface KeyEntry {
   kid: string;
@@ -26,8 +25,8 @@ export async function readKeyring(): Promise<Keyring | undefined> {
   return { version: Number(Item.version), current: String(Item.current), keys: (Item.keys as KeyEntry[]) ?? [] };
 }
 
-/** Writes the next keyring over the one it was computed from (version + 1). */
-export async function writeKeyring(next: Keyring): Promise<void> {
+/** Writes the next keyring over the one it was computed from (version + 1); 'moved' when another rotation wrote first. */
+export async function writeKeyring(next: Keyring): Promise<{ kind: 'done' } | { kind: 'moved' }> {
   try {
     await documents.send(
       new PutCommand({
@@ -39,8 +38,9 @@ export async function writeKeyring(next: Keyring): Promise<void> {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
+    return { kind: 'done' };
   } catch (err) {
-    if (conditionFailure(err)) throw new Conflict('The signing key was rotated concurrently; retry', 1);
+    if (conditionFailure(err)) return { kind: 'moved' };
     throw err;
   }
 }

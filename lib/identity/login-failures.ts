@@ -1,6 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { TooManyRequests } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -40,10 +39,11 @@ export interface Held {
   id: string;
 }
 
-type Reservation = { kind: 'held'; held: Held } | { kind: 'locked'; seconds: number } | { kind: 'busy' };
+/** A slot taken; or every slot a failure of the window (`seconds` until the oldest frees); or all still in flight after the wait. */
+export type SlotOutcome = { kind: 'held'; held: Held } | { kind: 'locked'; seconds: number } | { kind: 'busy' };
 
 /** Tries the free slots `slots` shows, one conditional write each; a lost race reads the item back from the failure. */
-async function reserve(email: string, slots: LoginSlots): Promise<Reservation> {
+async function reserve(email: string, slots: LoginSlots): Promise<SlotOutcome> {
   let known = slots;
   for (let tries = 0; tries <= LOGIN_FAILURE_LIMIT; tries++) {
     const now = Date.now();
@@ -84,18 +84,16 @@ const WAIT_MS = 8_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Takes a slot for one password check. All slots failures of the window: 429 until the
+ * Takes a slot for one password check. All slots failures of the window: locked until the
  * oldest frees. All taken but some in flight: those end within one hash, so the attempt
- * waits for one (a burst of correct logins is slowed, never refused).
+ * waits for one (a burst of correct logins is slowed, never refused), up to WAIT_MS: busy.
  */
-export async function takeSlot(email: string, slots: LoginSlots): Promise<Held> {
+export async function takeSlot(email: string, slots: LoginSlots): Promise<SlotOutcome> {
   const deadline = Date.now() + WAIT_MS;
   let known = slots;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
     const r = await reserve(email, known);
-    if (r.kind === 'held') return r.held;
-    if (r.kind === 'locked') throw new TooManyRequests('Too many failed logins; try again later', r.seconds);
-    if (Date.now() + pause > deadline) throw new TooManyRequests('Too many logins in progress; try again later', 1);
+    if (r.kind !== 'busy' || Date.now() + pause > deadline) return r;
     await sleep(pause / 2 + Math.random() * pause);
     const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.loginFailures(email), ConsistentRead: true }));
     known = slotsFromItem(Item);

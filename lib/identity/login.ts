@@ -1,9 +1,10 @@
 import { config } from '../config';
-import { Unauthorized } from '../errors';
-import { ROLE_IDS } from '../http/route';
+import { TooManyRequests, Unauthorized } from '../errors';
+import { ROLE_IDS } from './roles';
 import { keepAsFailure, release, takeSlot } from './login-failures';
 import { verifyPassword } from './passwords';
 import { signToken } from './tokens';
+import { openSession, type SessionKind, type SessionUser } from './session-store';
 import { findUserForLogin, normalizeEmail, type User } from './user-store';
 
 /**
@@ -20,7 +21,10 @@ export async function checkCredentials(email: string, password: string): Promise
     throw new Unauthorized('Invalid email or password');
   }
   const { slots, user } = await findUserForLogin(key);
-  const held = await takeSlot(key, slots);
+  const slot = await takeSlot(key, slots);
+  if (slot.kind === 'locked') throw new TooManyRequests('Too many failed logins; try again later', slot.seconds);
+  if (slot.kind === 'busy') throw new TooManyRequests('Too many logins in progress; try again later', 1);
+  const { held } = slot;
   const ok = await verifyPassword(password, user?.passwordHash).catch(async (err: unknown) => {
     await release(held);
     throw err;
@@ -41,4 +45,11 @@ export async function issueAccessToken(user: Omit<User, 'userId'>, sid: string, 
   const ttl = config.accessTokenTtlSeconds;
   const token = await signToken('access', { sub: user.email, email: user.email, role_id: ROLE_IDS[user.role], sid }, ttl, now);
   return { token, expiresAt: now + ttl };
+}
+
+/** A new session of `kind` for a user just checked; one deleted or changed meanwhile must log in again (401). */
+export async function startSession(user: SessionUser, kind: SessionKind, now = Date.now(), refreshJti?: string) {
+  const opened = await openSession(user, kind, now, refreshJti);
+  if (opened.kind === 'changed') throw new Unauthorized('The account changed; log in again');
+  return { secret: opened.secret, id: opened.id };
 }

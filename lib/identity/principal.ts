@@ -1,4 +1,4 @@
-import type { Access, Caller, Role } from '../http/route';
+import type { Access, Caller, Role } from './roles';
 import { Forbidden, Unauthorized } from '../errors';
 
 /** Who is calling, once their credential has been checked. */

@@ -63,13 +63,17 @@ export function sessionFromCookies(cookies: readonly string[]): string | undefin
   return undefined;
 }
 
-/** Ella's page: 1-based `page` of `perPage` items, and the total. */
-export const pageOf = <T>(items: readonly T[], page: number, perPage: number) => ({
-  items: items.slice((page - 1) * perPage, page * perPage),
+/** Ella's page: the items of 1-based `page` of `perPage`, and how many there are in all. */
+export const ellaPage = <T>(items: readonly T[], page: number, perPage: number, total: number) => ({
+  items,
   page,
   per_page: perPage,
-  total_count: items.length,
+  total_count: total,
 });
+
+/** Ella's page cut from the whole list. */
+export const pageOf = <T>(all: readonly T[], page: number, perPage: number) =>
+  ellaPage(all.slice((page - 1) * perPage, page * perPage), page, perPage, all.length);
 
 /** Parses Basic credentials; undefined when the header is not Basic or does not decode. */
 export function parseBasic(authorization: string | undefined): { username: string; password: string } | undefined {

@@ -1,4 +1,4 @@
-import { readSecureParameter } from '../store/parameters';
+import { readSecureParameter } from '../ssm-parameters';
 
 const MIN_KEY_BYTES = 32;
 

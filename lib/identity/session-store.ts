@@ -1,12 +1,10 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
-import { Unauthorized } from '../errors';
-import { ROLE_IDS, type Role } from '../http/route';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { queryAll } from '../store/query';
-import { roleOf } from './roles';
+import { ROLE_IDS, roleOf, type Role } from './roles';
 
 /**
  * Login sessions. The client holds a random secret (the Ella cookie, the CockroachDB
@@ -19,6 +17,8 @@ import { roleOf } from './roles';
  * deleting the user deletes them (both through the per-user pointer partition), so every
  * credential resolved from a session acts with the current role or not at all.
  */
+
+/** Where a session was opened, and so the one surface that accepts it. */
 export type SessionKind = 'ella' | 'sensu' | 'crdb';
 
 export interface Session {
@@ -72,7 +72,12 @@ export interface SessionUser {
  * a check that the user is still the one (same id, same role) that logged in, in one
  * transaction — a login racing a delete or a role change cannot leave a session behind.
  */
-export async function openSession(user: SessionUser, kind: SessionKind, now = Date.now(), refreshJti?: string) {
+export async function openSession(
+  user: SessionUser,
+  kind: SessionKind,
+  now = Date.now(),
+  refreshJti?: string,
+): Promise<{ kind: 'opened'; secret: string; id: string } | { kind: 'changed' }> {
   const { secret, id } = newSessionSecret();
   const expiresAt = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
   const { userId, email, role } = user;
@@ -113,10 +118,10 @@ export async function openSession(user: SessionUser, kind: SessionKind, now = Da
       }),
     );
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Unauthorized('The account changed; log in again');
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return { kind: 'changed' };
     throw err;
   }
-  return { secret, id };
+  return { kind: 'opened', secret, id };
 }
 
 /** The live session `id` of one of `kinds` (each session kind is accepted only where it is issued). */
@@ -172,9 +177,9 @@ export async function deleteSession(id: string): Promise<void> {
 
 /**
  * Revokes session `id` and keeps its item until the TTL takes it, as CockroachDB keeps a
- * revoked web session: revoking it again is still 'revoked'; an id never issued is 'unknown'.
+ * revoked web session: revoking it again is still done; an id never issued is missing.
  */
-export async function revokeSession(id: string, now = Date.now()): Promise<'revoked' | 'unknown'> {
+export async function revokeSession(id: string, now = Date.now()): Promise<{ kind: 'done' } | { kind: 'missing' }> {
   try {
     await documents.send(
       new UpdateCommand({
@@ -186,9 +191,9 @@ export async function revokeSession(id: string, now = Date.now()): Promise<'revo
         ExpressionAttributeValues: { ':now': now },
       }),
     );
-    return 'revoked';
+    return { kind: 'done' };
   } catch (err) {
-    if (conditionFailure(err)) return 'unknown';
+    if (conditionFailure(err)) return { kind: 'missing' };
     throw err;
   }
 }
@@ -196,9 +201,15 @@ export async function revokeSession(id: string, now = Date.now()): Promise<'revo
 /**
  * Redeems refresh token `jti` of session `id`, making `next` the only one redeemable.
  * A jti that is not the current one was redeemed before: a replay, so the whole session
- * is revoked (whoever holds the newer token loses it too), as OAuth's reuse detection does.
+ * is revoked (whoever holds the newer token loses it too), as OAuth's reuse detection does:
+ * 'replayed'. A session ended or expired: 'ended'.
  */
-export async function rotateRefresh(id: string, jti: string, next: string, now = Date.now()): Promise<Session> {
+export async function rotateRefresh(
+  id: string,
+  jti: string,
+  next: string,
+  now = Date.now(),
+): Promise<{ kind: 'done'; session: Session } | { kind: 'replayed' } | { kind: 'ended' }> {
   try {
     const out = await documents.send(
       new UpdateCommand({
@@ -212,15 +223,15 @@ export async function rotateRefresh(id: string, jti: string, next: string, now =
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return fromItem(out.Attributes!);
+    return { kind: 'done', session: fromItem(out.Attributes!) };
   } catch (err) {
     const failed = conditionFailure(err);
     if (!failed) throw err;
     if (failed.item && failed.item.refreshJti !== jti) {
       await deleteSession(id);
-      throw new Unauthorized('Refresh token already used: the session is revoked');
+      return { kind: 'replayed' };
     }
-    throw new Unauthorized('Session expired');
+    return { kind: 'ended' };
   }
 }
 

@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { Unauthorized } from '../errors';
-import { signingKey, verificationKey } from './keys';
+import { signingKey, verificationKey } from './signing-keys';
 
 /**
  * Every token kind has its own `typ`, checked on verification, so that no token can be

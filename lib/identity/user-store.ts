@@ -1,18 +1,20 @@
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPut, type AuditEntry } from '../audit/audit';
-import { BadRequest, Conflict, Forbidden, NotFound } from '../errors';
-import { ROLE_IDS, type Role } from '../http/route';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditedTransaction, type AuditEntry } from '../audit/audit';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
-import { queryAll } from '../store/query';
+import { queryCount, queryFirst } from '../store/query';
 import { getItems } from '../store/batch';
 import { slotsFromItem } from './login-failures';
 import type { LoginSlots } from './rules';
-import { roleOf } from './roles';
+import { ROLE_IDS, roleOf, type Role } from './roles';
 import { randomBytes } from 'node:crypto';
 
-/** Users: one partition, ordered by email. Emails are kept lower-case: one person, one key. */
+/**
+ * Users: one partition, ordered by email. Emails are kept lower-case: one person, one key.
+ * Writes answer what happened as a typed outcome; the use cases (./users, lib/system) say
+ * what that means to a caller.
+ */
 
 export interface User {
   /** Minted at creation: credentials are bound to it, so a re-created email is another user. */
@@ -25,7 +27,6 @@ export interface StoredUser extends User {
 }
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
-const userNotFound = () => new NotFound('User not found');
 export const newUserId = (): string => randomBytes(16).toString('hex');
 
 /**
@@ -58,22 +59,36 @@ export async function findUserForLogin(email: string): Promise<{ user?: StoredUs
   return { user: fromItem(user), slots: slotsFromItem(failures) };
 }
 
-/** Every user by email: one Query of the users partition (paged through by the SDK's LastEvaluatedKey). */
-export async function listUsers(): Promise<User[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.usersPartition, ':prefix': keys.userPrefix },
-    ProjectionExpression: 'userId, email, roleId',
-    ConsistentRead: true,
-  });
-  return items.map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' }));
+const usersQuery = {
+  KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+  ExpressionAttributeValues: { ':pk': keys.usersPartition, ':prefix': keys.userPrefix },
+  ConsistentRead: true,
+};
+
+/**
+ * Page `page` (1-based) of `perPage` users by email, and how many there are. DynamoDB has no
+ * offset: the read stops after the page, but walks the pages before it (ids and roles only);
+ * the total is DynamoDB's count, no item sent back.
+ */
+export async function pageUsers(page: number, perPage: number): Promise<{ users: User[]; total: number }> {
+  const [items, total] = await Promise.all([
+    queryFirst({ ...usersQuery, ProjectionExpression: 'userId, email, roleId' }, page * perPage),
+    queryCount(usersQuery),
+  ]);
+  const users = items
+    .slice((page - 1) * perPage)
+    .map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' }));
+  return { users, total };
 }
 
-export async function createUser(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<void> {
+/** A write to one user: done (with the user's id), or there was no such user. */
+export type UserWrite = { kind: 'done'; userId: string } | { kind: 'missing' };
+
+export async function createUser(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<{ kind: 'done' } | { kind: 'exists' }> {
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
+      auditedTransaction(
+        [
           {
             Put: {
               TableName: TABLE,
@@ -82,13 +97,14 @@ export async function createUser(user: StoredUser, audit: AuditEntry, now = Date
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          auditPut(audit, now),
         ],
-      }),
+        audit,
+        now,
+      ),
     );
+    return { kind: 'done' };
   } catch (err) {
-    // Ella answers a duplicate user with 400.
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new BadRequest('User already exists');
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return { kind: 'exists' };
     throw err;
   }
 }
@@ -97,18 +113,22 @@ export async function createUser(user: StoredUser, audit: AuditEntry, now = Date
  * The first admin and the cluster's `initialized` flag, together: answered only while the
  * cluster is not initialized, so two concurrent inits cannot both create an admin.
  */
-export async function createFirstAdmin(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<void> {
+export async function createFirstAdmin(
+  user: StoredUser,
+  audit: AuditEntry,
+  now = Date.now(),
+): Promise<{ kind: 'done' } | { kind: 'initialized' }> {
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
+      auditedTransaction(
+        [
           {
             Update: {
               TableName: TABLE,
               Key: keys.clusterMeta(),
               UpdateExpression: 'SET initialized = :true',
               // Init happens once: the flag is false until the first admin exists. The item
-              // must exist already (its cluster id is minted by getClusterMeta).
+              // must exist already (its cluster id is minted before, by lib/system/init).
               ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(initialized) OR initialized = :false)',
               ExpressionAttributeValues: { ':true': true, ':false': false },
             },
@@ -121,21 +141,22 @@ export async function createFirstAdmin(user: StoredUser, audit: AuditEntry, now 
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          auditPut(audit, now),
         ],
-      }),
+        audit,
+        now,
+      ),
     );
+    return { kind: 'done' };
   } catch (err) {
     const reasons = cancellationReasons(err);
-    if (reasons?.[0]?.code === 'ConditionalCheckFailed' || reasons?.[1]?.code === 'ConditionalCheckFailed') {
-      throw new Forbidden('Roster is already initialized');
-    }
+    // Initialized already, or the email taken (which only a past init or a user create can do).
+    if (reasons?.[0]?.code === 'ConditionalCheckFailed' || reasons?.[1]?.code === 'ConditionalCheckFailed') return { kind: 'initialized' };
     throw err;
   }
 }
 
-/** Sets attributes of an existing user; 404 when there is none. Answers the user's id. */
-async function updateUser(email: string, set: Record<string, unknown>): Promise<string> {
+/** Sets attributes of an existing user, never creating one. */
+async function updateUser(email: string, set: Record<string, unknown>): Promise<UserWrite> {
   const names = Object.keys(set);
   try {
     const out = await documents.send(
@@ -150,9 +171,9 @@ async function updateUser(email: string, set: Record<string, unknown>): Promise<
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return String(out.Attributes?.userId);
+    return { kind: 'done', userId: String(out.Attributes?.userId) };
   } catch (err) {
-    if (conditionFailure(err)) throw userNotFound();
+    if (conditionFailure(err)) return { kind: 'missing' };
     throw err;
   }
 }
@@ -165,9 +186,15 @@ export const setPasswordHash = (email: string, passwordHash: string, now = Date.
  * Recovery (the bootstrap function's `reset`): `user` becomes an admin with this password,
  * and the email's failed logins are forgotten, in one transaction with its audit entry. An
  * existing account keeps its id (`seen`: the id read, so a delete and re-create in between
- * is not reset blindly); a missing one is created. Answers the account's id.
+ * is not reset blindly); a missing one is created. Answers the account's id, or 'moved' when
+ * the account is no longer as read (deleted, re-created or created since).
  */
-export async function resetToAdmin(user: StoredUser, seen: string | undefined, audit: AuditEntry, now = Date.now()): Promise<string> {
+export async function resetToAdmin(
+  user: StoredUser,
+  seen: string | undefined,
+  audit: AuditEntry,
+  now = Date.now(),
+): Promise<{ kind: 'done'; userId: string } | { kind: 'moved' }> {
   const account = seen
     ? {
         Update: {
@@ -193,34 +220,29 @@ export async function resetToAdmin(user: StoredUser, seen: string | undefined, a
         },
       };
   try {
-    await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [account, { Delete: { TableName: TABLE, Key: keys.loginFailures(user.email) } }, auditPut(audit, now)],
-      }),
-    );
+    await documents.send(auditedTransaction([account, { Delete: { TableName: TABLE, Key: keys.loginFailures(user.email) } }], audit, now));
   } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed')
-      throw new Conflict('The account changed during the reset; run it again');
+    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return { kind: 'moved' };
     throw err;
   }
-  return seen ?? user.userId;
+  return { kind: 'done', userId: seen ?? user.userId };
 }
 
-/** Deletes a user; answers the deleted user's id (whose credentials are to be revoked). */
-export async function deleteUser(email: string): Promise<string> {
+/** Deletes a user; done answers the deleted user's id (whose credentials are to be revoked). */
+export async function deleteUser(email: string): Promise<UserWrite> {
   try {
     const out = await documents.send(
       new DeleteCommand({
         TableName: TABLE,
         Key: keys.user(normalizeEmail(email)),
-        // A missing user is a 404, not a silent success.
+        // A missing user is told apart from a deleted one, not a silent success.
         ConditionExpression: 'attribute_exists(PK)',
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return String(out.Attributes?.userId);
+    return { kind: 'done', userId: String(out.Attributes?.userId) };
   } catch (err) {
-    if (conditionFailure(err)) throw userNotFound();
+    if (conditionFailure(err)) return { kind: 'missing' };
     throw err;
   }
 }

@@ -1,11 +1,10 @@
 import { actorOf } from '../audit/audit';
-import { Forbidden, NotFound, Unauthorized } from '../errors';
-import { ROLE_IDS, type Role } from '../http/route';
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../errors';
 import { checkCredentials } from './login';
 import { hashPassword } from './passwords';
 import type { Principal } from './principal';
-import { roleOf } from './roles';
-import { pageOf } from './rules';
+import { ROLE_IDS, roleOf, type Role } from './roles';
+import { ellaPage } from './rules';
 import { revokeSessionsOf, setSessionsRole } from './session-store';
 import * as store from './user-store';
 
@@ -13,6 +12,12 @@ import * as store from './user-store';
 
 const view = (u: store.User) => ({ email: u.email, role_id: ROLE_IDS[u.role] });
 const role = (roleId: number): Role => roleOf(roleId)!;
+
+/** The user a write reached, or 404. */
+function reached(outcome: store.UserWrite): string {
+  if (outcome.kind === 'missing') throw new NotFound('User not found');
+  return outcome.userId;
+}
 
 /** The signed-in user's email; a node, or nobody, has none. */
 export function selfOf(principal: Principal): string {
@@ -26,8 +31,10 @@ export function selfIdOf(principal: Principal): string {
   return principal.userId;
 }
 
+/** A page of users by email (the route's `per_page` defaults to 25, at most 1000). */
 export async function listUsers(page: number, perPage: number) {
-  return pageOf((await store.listUsers()).map(view), page, perPage);
+  const { users, total } = await store.pageUsers(page, perPage);
+  return ellaPage(users.map(view), page, perPage, total);
 }
 
 export async function getUser(email: string) {
@@ -39,7 +46,7 @@ export async function getUser(email: string) {
 export async function createUser(input: { email: string; password: string; roleId: number; by: Principal; requestId: string }) {
   const email = store.normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
-  await store.createUser(
+  const created = await store.createUser(
     { userId: store.newUserId(), email, role: role(input.roleId), passwordHash },
     {
       actor: actorOf(input.by),
@@ -49,13 +56,15 @@ export async function createUser(input: { email: string; password: string; roleI
       details: { role_id: input.roleId },
     },
   );
+  // Ella answers a duplicate user with 400.
+  if (created.kind === 'exists') throw new BadRequest('User already exists');
   return { message: 'User created' };
 }
 
 /** As Ella: an admin never changes or deletes their own account (403), so none can lock the cluster out of its admins. */
 export async function updateRole(email: string, roleId: number, by: Principal) {
   if (store.normalizeEmail(email) === selfOf(by)) throw new Forbidden('Cannot modify your own account');
-  const userId = await store.setRole(email, role(roleId));
+  const userId = reached(await store.setRole(email, role(roleId)));
   await setSessionsRole(userId, role(roleId));
   return { message: 'User updated' };
 }
@@ -63,12 +72,12 @@ export async function updateRole(email: string, roleId: number, by: Principal) {
 export async function deleteUser(email: string, by: Principal) {
   if (store.normalizeEmail(email) === selfOf(by)) throw new Forbidden('Cannot delete your own account');
   // API tokens name the user id, which no re-created account has: they die with the user item.
-  await revokeSessionsOf(await store.deleteUser(email));
+  await revokeSessionsOf(reached(await store.deleteUser(email)));
   return { message: 'User deleted' };
 }
 
 export async function setPassword(email: string, password: string) {
-  await store.setPasswordHash(email, await hashPassword(password));
+  reached(await store.setPasswordHash(email, await hashPassword(password)));
   return { message: 'Password updated' };
 }
 

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { getClusterMeta } from '../cluster/meta';
+import { findClusterMeta } from '../cluster/meta';
 import { documents, TABLE } from '../store/client';
 import { keys } from '../store/keys';
 
@@ -17,9 +17,11 @@ export const API_ROLE = 'Leader';
  * Ella Core's status. The API is no member (`nodeId: 0`) and leads in Ella's sense; the
  * member holding the leader lease is `leaderNodeId`, and `leaderAPIAddress` its address.
  * `appliedIndex` counts committed membership changes; `raftTerm` is the leader lease's term.
+ * A read only: before anything minted the cluster item (the bootstrap task, the watcher's
+ * first pass, a join) it answers a cluster not initialized, with no `clusterId`.
  */
 export async function getStatus() {
-  const meta = await getClusterMeta();
+  const meta = (await findClusterMeta()) ?? { initialized: false, leaderNodeId: 0, appliedIndex: 0, raftTerm: 0, clusterId: undefined };
   // Only with a leader: one more read, for its address (a cluster without members stays one GetItem).
   const leader =
     meta.leaderNodeId > 0
@@ -42,7 +44,7 @@ export async function getStatus() {
       isLeader: true,
       leaderNodeId: meta.leaderNodeId,
       appliedIndex: meta.appliedIndex,
-      clusterId: String(meta.clusterId),
+      ...(meta.clusterId === undefined ? {} : { clusterId: String(meta.clusterId) }),
       ...(typeof leader?.apiAddress === 'string' ? { leaderAPIAddress: leader.apiAddress } : {}),
       appliedSchemaVersion: SCHEMA_VERSION,
       raftTerm: meta.raftTerm,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller, RouteSpec } from '../../lib/http/route';
-import { ROLE_IDS } from '../../lib/http/route';
+import type { RouteSpec } from '../../lib/http/route';
+import { ROLE_IDS, type Caller } from '../../lib/identity/roles';
 import { routes } from '../../lib/http/routes';
 import { accessToken, bearer } from '../support/auth';
 import { clusterClients } from '../support/cluster';

@@ -12,7 +12,7 @@ process.env.AUTOPILOT_LAST_CONTACT_THRESHOLD_SECONDS = '10';
 const { documents, TABLE } = await import('../../lib/store/client');
 const { keys } = await import('../../lib/store/keys');
 const { memberToItem } = await import('../../lib/cluster/member');
-const { getClusterMeta } = await import('../../lib/cluster/meta');
+const { ensureClusterMeta } = await import('../../lib/cluster/meta');
 const { electLeader, transferLeadership, abdicate } = await import('../../lib/cluster/leader');
 const { PutCommand, UpdateCommand, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
   });
   await ensureTable(client, process.env.TABLE_NAME!);
   client.destroy();
-  await getClusterMeta();
+  await ensureClusterMeta();
 });
 
 describe('the leader lease on the cluster item', () => {
@@ -68,32 +68,32 @@ describe('the leader lease on the cluster item', () => {
     await put(3, 0, { suffrage: 'nonvoter' });
     await put(4, 60_000);
     expect(await electLeader(Date.now())).toEqual({ kind: 'none' });
-    expect((await getClusterMeta(true)).leaderNodeId).toBe(0);
+    expect((await ensureClusterMeta(true)).leaderNodeId).toBe(0);
   });
 
   it('gives a lapsed lease to the healthiest active voter with a raised term, and leaves a held one alone', async () => {
     await put(5, 2_000);
     await put(6, 100);
-    const before = (await getClusterMeta(true)).raftTerm;
+    const before = (await ensureClusterMeta(true)).raftTerm;
     const elected = await electLeader(Date.now());
     expect(elected).toEqual({ kind: 'elected', leaderNodeId: 6, raftTerm: before + 1 });
-    const meta = await getClusterMeta(true);
+    const meta = await ensureClusterMeta(true);
     expect(meta).toMatchObject({ leaderNodeId: 6, raftTerm: before + 1, leaderFingerprint: 'fp6' });
     expect(await electLeader(Date.now())).toMatchObject({ kind: 'held', meta: { leaderNodeId: 6 } });
   });
 
   it('elects exactly once per term when many elections race', async () => {
     await setLease(6, Date.now() - 1);
-    const before = (await getClusterMeta(true)).raftTerm;
+    const before = (await ensureClusterMeta(true)).raftTerm;
     const results = await Promise.all(Array.from({ length: 20 }, () => electLeader(Date.now())));
     const wins = results.filter((r) => r.kind === 'elected');
     expect(wins).toHaveLength(1);
     expect(wins[0]).toMatchObject({ raftTerm: before + 1 });
-    expect((await getClusterMeta(true)).raftTerm).toBe(before + 1);
+    expect((await ensureClusterMeta(true)).raftTerm).toBe(before + 1);
   });
 
   it('transfers to the healthiest other active voter, or reports that there is none', async () => {
-    const meta = await getClusterMeta(true);
+    const meta = await ensureClusterMeta(true);
     expect(await transferLeadership(5, Date.now())).toMatchObject({ kind: 'not-leader' });
     const moved = await transferLeadership(meta.leaderNodeId, Date.now());
     expect(moved).toEqual({ kind: 'transferred', leaderNodeId: meta.leaderNodeId === 6 ? 5 : 6, raftTerm: meta.raftTerm + 1 });
@@ -102,10 +102,10 @@ describe('the leader lease on the cluster item', () => {
   });
 
   it('abdicates only its own lease; the next election raises the term', async () => {
-    const meta = await getClusterMeta(true);
+    const meta = await ensureClusterMeta(true);
     expect(await abdicate(meta.leaderNodeId + 100)).toBe(false);
     expect(await abdicate(meta.leaderNodeId)).toBe(true);
-    expect(await getClusterMeta(true)).toMatchObject({ leaderNodeId: 0, raftTerm: meta.raftTerm });
+    expect(await ensureClusterMeta(true)).toMatchObject({ leaderNodeId: 0, raftTerm: meta.raftTerm });
     expect(await electLeader(Date.now())).toMatchObject({ kind: 'elected', raftTerm: meta.raftTerm + 1 });
   });
 

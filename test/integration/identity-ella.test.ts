@@ -113,6 +113,26 @@ describe('lookup-token', () => {
 });
 
 describe('users', () => {
+  it('pages users by email: pages read one by one make up the list, each with the same total, one past the end empty', async () => {
+    const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
+    for (const i of [3, 1, 4, 0, 2]) {
+      expect((await admin.post('/api/v1/users', { email: `paged${i}@roster.test`, password: 'password-1', role_id: 2 })).status).toBe(201);
+    }
+    const all = (await admin.get('/api/v1/users?page=1&per_page=1000')).body.result;
+    expect(all.total_count).toBe(all.items.length);
+    const emails = all.items.map((u: { email: string }) => u.email);
+    expect(emails).toEqual([...emails].sort());
+    const pages = [];
+    for (let page = 1; page <= Math.ceil(all.total_count / 2); page++) {
+      const got = (await admin.get(`/api/v1/users?page=${page}&per_page=2`)).body.result;
+      expect(got).toMatchObject({ page, per_page: 2, total_count: all.total_count });
+      pages.push(...got.items);
+    }
+    expect(pages).toEqual(all.items);
+    const past = (await admin.get(`/api/v1/users?page=${all.total_count + 1}&per_page=2`)).body.result;
+    expect(past).toEqual({ items: [], page: all.total_count + 1, per_page: 2, total_count: all.total_count });
+  });
+
   it('creates, pages, reads, updates and deletes users with role ids 1, 2 and 3', async () => {
     const admin = client(rt.url, bearer(await accessToken(rt, 'admin', ADMIN.email)));
     for (const [i, role_id] of [1, 2, 3].entries()) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NODE_ENDPOINT_FN, nodeEndpointRoutes } from '../../lib/http/node-endpoint';
 import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
-import { tasks } from '../../lib/tasks';
+import { tasks } from '../../lib/task-table';
 import { roleOf } from '../../infra/serverless/generate';
 import { stageParameters } from '../../infra/predeploy';
 

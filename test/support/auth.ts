@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ROLE_IDS, type Role } from '../../lib/http/route';
+import { ROLE_IDS, type Role } from '../../lib/identity/roles';
 import { keys } from '../../lib/store/keys';
 import type { Runtime } from './runtime';
 

@@ -19,7 +19,7 @@ process.env.LEADER_LEASE_SECONDS = '10';
 export const { documents, dynamodb, TABLE } = await import('../../lib/store/client');
 export const { keys } = await import('../../lib/store/keys');
 const { memberToItem } = await import('../../lib/cluster/member');
-const { getClusterMeta } = await import('../../lib/cluster/meta');
+const { ensureClusterMeta } = await import('../../lib/cluster/meta');
 export const { watcherPass } = await import('../../lib/autopilot/watcher');
 export const { recordHeartbeat, listMembers } = await import('../../lib/cluster/repository');
 export const { electLeader, renewLeader, transferLeadership, abdicate } = await import('../../lib/cluster/leader');
@@ -66,7 +66,7 @@ export async function seed(members: readonly Member[], lease: { leaderNodeId: nu
       new BatchWriteCommand({ RequestItems: { [TABLE]: Items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) } }),
     );
   }
-  await getClusterMeta(true);
+  await ensureClusterMeta(true);
   await documents.send(
     new UpdateCommand({
       TableName: TABLE,
@@ -90,7 +90,7 @@ export async function seed(members: readonly Member[], lease: { leaderNodeId: nu
 
 export const readMembers = (): Promise<Member[]> => listMembers(true);
 
-export const readMeta = () => getClusterMeta(true);
+export const readMeta = () => ensureClusterMeta(true);
 
 /** The audit entries of the fake clock's day `at`. */
 export async function auditOf(at: number): Promise<Record<string, unknown>[]> {

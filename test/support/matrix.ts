@@ -1,4 +1,4 @@
-import type { Caller } from '../../lib/http/route';
+import type { Caller } from '../../lib/identity/roles';
 import type { client } from './http';
 import type { Example } from './examples';
 import type { Runtime } from './runtime';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rotated } from '../../lib/identity/keys';
+import { rotated } from '../../lib/identity/signing-keys';
 import { verifyPassword, hashPassword } from '../../lib/identity/passwords';
 import { freeSlots, lockedFor, pageOf, parseBasic, sessionCookie, sessionFromCookies } from '../../lib/identity/rules';
 

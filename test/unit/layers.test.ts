@@ -13,6 +13,13 @@ describe('the layers the linter enforces (docs/architecture.md)', () => {
   it.each([
     ['lib/drain/probe.ts', '../http/route', 'never import lib/http'],
     ['lib/leases/probe.ts', '../../http/reply', 'never import lib/http'],
+    ['lib/identity/probe.ts', '../http/reply', 'never import lib/http'],
+    ['lib/identity/probe.ts', '../http/route', 'never import lib/http'],
+    ['lib/system/probe.ts', '../http/schemas', 'never import lib/http'],
+    ['lib/store/probe.ts', '../identity/roles', 'sit below the capabilities'],
+    ['lib/store/probe.ts', '../system/status', 'sit below the capabilities'],
+    ['lib/identity/probe.ts', '../../functions/auth-login', 'imports an entry point'],
+    ['lib/system/probe.ts', '../../infra/local/start', 'local runtime'],
     ['lib/store/probe.ts', '../cluster/member', 'sit below the capabilities'],
     ['lib/store/probe.ts', '../http/reply', 'never import lib/http'],
     ['lib/compat/probe.ts', '../identity/users', 'sit below the capabilities'],
@@ -36,6 +43,8 @@ describe('the layers the linter enforces (docs/architecture.md)', () => {
     ['lib/cluster/probe.ts', '../compat/cockroach'],
     ['functions/probe.ts', '../lib/http/handler'],
     ['lib/http/probe.ts', '../cluster/members'],
+    ['lib/http/probe.ts', '../identity/roles'],
+    ['lib/system/probe.ts', '../identity/user-store'],
     ['agent/probe.ts', './lease'],
     ['agent/probe.ts', 'node:crypto'],
   ])('%s may import %s', async (file, source) => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readSecureParameter } from '../../lib/store/parameters';
+import { readSecureParameter } from '../../lib/ssm-parameters';
 
 afterEach(() => {
   vi.unstubAllGlobals();

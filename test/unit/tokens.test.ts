@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkSecret } from '../../lib/identity/keys';
+import { checkSecret } from '../../lib/identity/signing-keys';
 import * as tokens from '../../lib/identity/tokens';
 
 // No keyring in the table: the base key (TOKEN_SECRET itself) signs.

@@ -19,7 +19,7 @@ const filter = z
   .optional()
   .transform((s) => (s === '' ? undefined : s));
 
-export const listAuditLogs = route({
+export const listAuditLogsRoute = route({
   fn: 'audit-logs-list',
   method: 'GET',
   path: '/api/v1/logs/audit',
@@ -39,7 +39,7 @@ export const listAuditLogs = route({
   }),
 });
 
-export const getAuditRetention = route({
+export const getAuditRetentionRoute = route({
   fn: 'audit-retention-get',
   method: 'GET',
   path: '/api/v1/logs/audit/retention',
@@ -50,7 +50,7 @@ export const getAuditRetention = route({
   summary: 'How many days audit entries are kept',
 });
 
-export const setAuditRetention = route({
+export const setAuditRetentionRoute = route({
   fn: 'audit-retention-set',
   method: 'PUT',
   path: '/api/v1/logs/audit/retention',

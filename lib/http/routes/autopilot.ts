@@ -1,7 +1,7 @@
 import { USERS } from '../../identity/principal';
 import { route } from '../route';
 
-export const getAutopilot = route({
+export const getAutopilotRoute = route({
   fn: 'autopilot',
   method: 'GET',
   path: '/api/v1/cluster/autopilot',

@@ -28,7 +28,7 @@ const classicClient = z.strictObject({ client: z.string() });
 const namespace = z.strictObject({ namespace: sensuName });
 const namespacedClient = z.strictObject({ namespace: sensuName, name: sensuName });
 
-export const listClassicClients = route({
+export const listClassicClientsRoute = route({
   fn: 'clients-list',
   method: 'GET',
   path: '/clients',
@@ -42,7 +42,7 @@ export const listClassicClients = route({
   json: exactJson,
 });
 
-export const registerClassicClient = route({
+export const registerClassicClientRoute = route({
   fn: 'client-register',
   method: 'POST',
   path: '/clients',
@@ -56,7 +56,7 @@ export const registerClassicClient = route({
   json: exactJson,
 });
 
-export const getClassicClient = route({
+export const getClassicClientRoute = route({
   fn: 'client-get',
   method: 'GET',
   path: '/clients/{client}',
@@ -70,7 +70,7 @@ export const getClassicClient = route({
   json: exactJson,
 });
 
-export const removeClassicClient = route({
+export const removeClassicClientRoute = route({
   fn: 'client-remove',
   method: 'DELETE',
   path: '/clients/{client}',
@@ -85,7 +85,7 @@ export const removeClassicClient = route({
   bodyKind: 'none',
 });
 
-export const classicClientKeepalive = route({
+export const classicClientKeepaliveRoute = route({
   fn: 'client-keepalive',
   method: 'POST',
   path: '/clients/{client}/keepalive',
@@ -113,11 +113,11 @@ const preflight = (path: string) =>
     bodyKind: 'none',
   });
 
-export const preflightClients = preflight('/clients');
-export const preflightClient = preflight('/clients/{client}');
-export const preflightClientKeepalive = preflight('/clients/{client}/keepalive');
+export const preflightClientsRoute = preflight('/clients');
+export const preflightClientRoute = preflight('/clients/{client}');
+export const preflightClientKeepaliveRoute = preflight('/clients/{client}/keepalive');
 
-export const listNamespaceClients = route({
+export const listNamespaceClientsRoute = route({
   fn: 'ns-clients-list',
   method: 'GET',
   path: '/api/core/v2/namespaces/{namespace}/clients',
@@ -131,7 +131,7 @@ export const listNamespaceClients = route({
   json: exactJson,
 });
 
-export const registerNamespaceClient = route({
+export const registerNamespaceClientRoute = route({
   fn: 'ns-client-register',
   method: 'POST',
   path: '/api/core/v2/namespaces/{namespace}/clients',
@@ -145,7 +145,7 @@ export const registerNamespaceClient = route({
   json: exactJson,
 });
 
-export const getNamespaceClient = route({
+export const getNamespaceClientRoute = route({
   fn: 'ns-client-get',
   method: 'GET',
   path: '/api/core/v2/namespaces/{namespace}/clients/{name}',
@@ -158,7 +158,7 @@ export const getNamespaceClient = route({
   json: exactJson,
 });
 
-export const removeNamespaceClient = route({
+export const removeNamespaceClientRoute = route({
   fn: 'ns-client-remove',
   method: 'DELETE',
   path: '/api/core/v2/namespaces/{namespace}/clients/{name}',
@@ -172,7 +172,7 @@ export const removeNamespaceClient = route({
   bodyKind: 'none',
 });
 
-export const namespaceClientKeepalive = route({
+export const namespaceClientKeepaliveRoute = route({
   fn: 'ns-client-keepalive',
   method: 'POST',
   path: '/api/core/v2/namespaces/{namespace}/clients/{name}/keepalive',
@@ -186,7 +186,7 @@ export const namespaceClientKeepalive = route({
   json: exactJson,
 });
 
-export const listEveryClient = route({
+export const listEveryClientRoute = route({
   fn: 'clients-all',
   method: 'GET',
   path: '/api/core/v2/clients',

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
-import { route, type Access } from '../route';
+import type { Access } from '../../identity/roles';
+import { route } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';
 
 /** `host:port` or a URL: it must parse, with a host. */
@@ -18,7 +19,7 @@ const address = z
 
 const idParams = z.strictObject({ id: nodeId });
 
-export const listMembers = route({
+export const listMembersRoute = route({
   fn: 'members-list',
   method: 'GET',
   path: '/api/v1/cluster/members',
@@ -36,7 +37,7 @@ export const listMembers = route({
   paging: 'per_page and next, or page',
 });
 
-export const getMember = route({
+export const getMemberRoute = route({
   fn: 'member-get',
   method: 'GET',
   path: '/api/v1/cluster/members/{id}',
@@ -48,7 +49,7 @@ export const getMember = route({
   params: idParams,
 });
 
-export const removeMember = route({
+export const removeMemberRoute = route({
   fn: 'member-remove',
   method: 'DELETE',
   path: '/api/v1/cluster/members/{id}',
@@ -62,7 +63,7 @@ export const removeMember = route({
   bodyKind: 'none',
 });
 
-export const promoteMember = route({
+export const promoteMemberRoute = route({
   fn: 'member-promote',
   method: 'POST',
   path: '/api/v1/cluster/members/{id}/promote',
@@ -75,7 +76,7 @@ export const promoteMember = route({
   bodyKind: 'none',
 });
 
-export const createJoinToken = route({
+export const createJoinTokenRoute = route({
   fn: 'join-token-create',
   method: 'POST',
   path: '/api/v1/cluster/pki/join-tokens',
@@ -96,7 +97,7 @@ const machine = {
   totalSystemMemory: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 };
 
-export const listJoinTokens = route({
+export const listJoinTokensRoute = route({
   fn: 'join-tokens-list',
   method: 'GET',
   path: '/api/v1/cluster/pki/join-tokens',
@@ -107,7 +108,7 @@ export const listJoinTokens = route({
   summary: 'The join tokens that can still join (unused, unexpired): ids, never the tokens',
 });
 
-export const revokeJoinToken = route({
+export const revokeJoinTokenRoute = route({
   fn: 'join-token-revoke',
   method: 'DELETE',
   path: '/api/v1/cluster/pki/join-tokens/{id}',
@@ -123,7 +124,7 @@ export const revokeJoinToken = route({
 /** An admin for any member; a node for its own (the handler checks which). */
 const ADMIN_OR_NODE = ['admin', 'node'] as const satisfies Access;
 
-export const rotateCredential = route({
+export const rotateCredentialRoute = route({
   fn: 'member-credential',
   method: 'POST',
   path: '/api/v1/cluster/members/{id}/credential',
@@ -138,7 +139,7 @@ export const rotateCredential = route({
   bodyKind: 'none',
 });
 
-export const joinCluster = route({
+export const joinClusterRoute = route({
   fn: 'cluster-join',
   method: 'POST',
   path: '/api/v1/cluster/join',
@@ -157,7 +158,7 @@ export const joinCluster = route({
   }),
 });
 
-export const heartbeat = route({
+export const heartbeatRoute = route({
   fn: 'member-heartbeat',
   method: 'POST',
   path: '/api/v1/cluster/members/{id}/heartbeat',

@@ -10,7 +10,7 @@ import { nodeId } from '../schemas';
 const loose = z.string().optional();
 const offsetPaging = z.object({ limit: loose, offset: loose });
 
-export const crdbNodes = route({
+export const crdbNodesRoute = route({
   fn: 'crdb-nodes',
   method: 'GET',
   path: '/api/v2/nodes',
@@ -23,7 +23,7 @@ export const crdbNodes = route({
   paging: 'limit and offset',
 });
 
-export const crdbNodeRanges = route({
+export const crdbNodeRangesRoute = route({
   fn: 'crdb-node-ranges',
   method: 'GET',
   path: '/api/v2/nodes/{node_id}/ranges',
@@ -36,7 +36,7 @@ export const crdbNodeRanges = route({
   query: offsetPaging.extend({ ranges: z.string().max(4096).optional() }),
 });
 
-export const crdbHotRanges = route({
+export const crdbHotRangesRoute = route({
   fn: 'crdb-hot-ranges',
   method: 'GET',
   path: '/api/v2/ranges/hot',
@@ -48,7 +48,7 @@ export const crdbHotRanges = route({
   query: z.object({ node_id: nodeId.optional(), limit: loose, start: loose }),
 });
 
-export const crdbRange = route({
+export const crdbRangeRoute = route({
   fn: 'crdb-range',
   method: 'GET',
   path: '/api/v2/ranges/{range_id}',

@@ -3,7 +3,7 @@ import { OPERATORS } from '../../identity/principal';
 import { route } from '../route';
 import { boolParam, nodeId } from '../schemas';
 
-export const drainMember = route({
+export const drainMemberRoute = route({
   fn: 'member-drain',
   method: 'POST',
   path: '/api/v1/cluster/members/{id}/drain',
@@ -18,7 +18,7 @@ export const drainMember = route({
   body: z.strictObject({ deadlineSeconds: z.number().int().min(0).max(3600).default(0) }),
 });
 
-export const resumeMember = route({
+export const resumeMemberRoute = route({
   fn: 'member-resume',
   method: 'POST',
   path: '/api/v1/cluster/members/{id}/resume',

@@ -6,7 +6,7 @@ import { route } from '../route';
 
 const HASHING_MEMORY_MB = 1024;
 
-export const sensuAuth = route({
+export const sensuAuthRoute = route({
   fn: 'sensu-auth',
   method: 'GET',
   path: '/auth',
@@ -19,7 +19,7 @@ export const sensuAuth = route({
   summary: 'Sensu Go login with Basic credentials: an access token and a single-use refresh token',
 });
 
-export const sensuAuthToken = route({
+export const sensuAuthTokenRoute = route({
   fn: 'sensu-auth-token',
   method: 'POST',
   path: '/auth/token',
@@ -31,7 +31,7 @@ export const sensuAuthToken = route({
   body: z.strictObject({ refresh_token: z.string().min(1).max(4096) }),
 });
 
-export const sensuLogout = route({
+export const sensuLogoutRoute = route({
   fn: 'sensu-auth-logout',
   method: 'POST',
   path: '/auth/logout',
@@ -46,7 +46,7 @@ export const sensuLogout = route({
 const username = z.string().min(1).max(254);
 const secret = z.string().max(256);
 
-export const crdbLogin = route({
+export const crdbLoginRoute = route({
   fn: 'crdb-login',
   method: 'POST',
   path: '/api/v2/login',
@@ -62,7 +62,7 @@ export const crdbLogin = route({
   query: z.object({ username: username.optional(), password: secret.optional() }),
 });
 
-export const crdbLogout = route({
+export const crdbLogoutRoute = route({
   fn: 'crdb-logout',
   method: 'POST',
   path: '/api/v2/logout',
@@ -74,7 +74,7 @@ export const crdbLogout = route({
   bodyKind: 'none',
 });
 
-export const crdbSessions = route({
+export const crdbSessionsRoute = route({
   fn: 'crdb-sessions',
   method: 'GET',
   path: '/api/v2/sessions',

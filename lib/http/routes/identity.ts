@@ -13,7 +13,7 @@ const roleId = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 const paging = z.object({ page: intParam(1, 1_000_000).default(1), per_page: intParam(1, 1000).default(25) });
 const emailParams = z.strictObject({ email });
 
-export const init = route({
+export const initRoute = route({
   fn: 'init',
   method: 'POST',
   path: '/api/v1/init',
@@ -28,7 +28,7 @@ export const init = route({
   body: credentials,
 });
 
-export const login = route({
+export const loginRoute = route({
   fn: 'auth-login',
   method: 'POST',
   path: '/api/v1/auth/login',
@@ -41,7 +41,7 @@ export const login = route({
   body: credentials,
 });
 
-export const refresh = route({
+export const refreshRoute = route({
   fn: 'auth-refresh',
   method: 'POST',
   path: '/api/v1/auth/refresh',
@@ -53,7 +53,7 @@ export const refresh = route({
   bodyKind: 'none',
 });
 
-export const logout = route({
+export const logoutRoute = route({
   fn: 'auth-logout',
   method: 'POST',
   path: '/api/v1/auth/logout',
@@ -65,7 +65,7 @@ export const logout = route({
   bodyKind: 'none',
 });
 
-export const lookupToken = route({
+export const lookupTokenRoute = route({
   fn: 'auth-lookup-token',
   method: 'POST',
   path: '/api/v1/auth/lookup-token',
@@ -77,7 +77,7 @@ export const lookupToken = route({
   bodyKind: 'none',
 });
 
-export const rotateSecret = route({
+export const rotateSecretRoute = route({
   fn: 'auth-rotate-secret',
   method: 'POST',
   path: '/api/v1/auth/rotate-secret',
@@ -89,7 +89,7 @@ export const rotateSecret = route({
   bodyKind: 'none',
 });
 
-export const listUsers = route({
+export const listUsersRoute = route({
   fn: 'users-list',
   method: 'GET',
   path: '/api/v1/users',
@@ -101,7 +101,7 @@ export const listUsers = route({
   query: paging,
 });
 
-export const createUser = route({
+export const createUserRoute = route({
   fn: 'user-create',
   method: 'POST',
   path: '/api/v1/users',
@@ -114,7 +114,7 @@ export const createUser = route({
   body: z.strictObject({ email, password, role_id: roleId }),
 });
 
-export const getUser = route({
+export const getUserRoute = route({
   fn: 'user-get',
   method: 'GET',
   path: '/api/v1/users/{email}',
@@ -126,7 +126,7 @@ export const getUser = route({
   params: emailParams,
 });
 
-export const updateUser = route({
+export const updateUserRoute = route({
   fn: 'user-update',
   method: 'PUT',
   path: '/api/v1/users/{email}',
@@ -139,7 +139,7 @@ export const updateUser = route({
   body: z.strictObject({ role_id: roleId }),
 });
 
-export const deleteUser = route({
+export const deleteUserRoute = route({
   fn: 'user-delete',
   method: 'DELETE',
   path: '/api/v1/users/{email}',
@@ -152,7 +152,7 @@ export const deleteUser = route({
   bodyKind: 'none',
 });
 
-export const setUserPassword = route({
+export const setUserPasswordRoute = route({
   fn: 'user-password',
   method: 'PUT',
   path: '/api/v1/users/{email}/password',
@@ -166,7 +166,7 @@ export const setUserPassword = route({
   body: z.strictObject({ password }),
 });
 
-export const me = route({
+export const meRoute = route({
   fn: 'user-me',
   method: 'GET',
   path: '/api/v1/users/me',
@@ -177,7 +177,7 @@ export const me = route({
   summary: 'The signed-in user',
 });
 
-export const changeOwnPassword = route({
+export const changeOwnPasswordRoute = route({
   fn: 'user-me-password',
   method: 'PUT',
   path: '/api/v1/users/me/password',
@@ -198,7 +198,7 @@ const apiTokenBody = z.strictObject({
 /** Any id of Roster's form or Ella's (12 letters and digits): one that names no token is 404. */
 const apiTokenId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be an API token id (letters and digits)');
 
-export const listApiTokens = route({
+export const listApiTokensRoute = route({
   fn: 'api-tokens-list',
   method: 'GET',
   path: '/api/v1/users/me/api-tokens',
@@ -210,7 +210,7 @@ export const listApiTokens = route({
   query: paging,
 });
 
-export const createApiToken = route({
+export const createApiTokenRoute = route({
   fn: 'api-token-create',
   method: 'POST',
   path: '/api/v1/users/me/api-tokens',
@@ -222,7 +222,7 @@ export const createApiToken = route({
   body: apiTokenBody,
 });
 
-export const deleteApiToken = route({
+export const deleteApiTokenRoute = route({
   fn: 'api-token-delete',
   method: 'DELETE',
   path: '/api/v1/users/me/api-tokens/{id}',
@@ -235,7 +235,7 @@ export const deleteApiToken = route({
   bodyKind: 'none',
 });
 
-export const listUserApiTokens = route({
+export const listUserApiTokensRoute = route({
   fn: 'user-api-tokens-list',
   method: 'GET',
   path: '/api/v1/users/{email}/api-tokens',
@@ -248,7 +248,7 @@ export const listUserApiTokens = route({
   query: paging,
 });
 
-export const createUserApiToken = route({
+export const createUserApiTokenRoute = route({
   fn: 'user-api-token-create',
   method: 'POST',
   path: '/api/v1/users/{email}/api-tokens',
@@ -261,7 +261,7 @@ export const createUserApiToken = route({
   body: apiTokenBody,
 });
 
-export const deleteUserApiToken = route({
+export const deleteUserApiTokenRoute = route({
   fn: 'user-api-token-delete',
   method: 'DELETE',
   path: '/api/v1/users/{email}/api-tokens/{id}',
@@ -274,7 +274,7 @@ export const deleteUserApiToken = route({
   bodyKind: 'none',
 });
 
-export const openapi = route({
+export const openapiRoute = route({
   fn: 'openapi',
   method: 'GET',
   path: '/api/v1/openapi.json',

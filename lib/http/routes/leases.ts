@@ -5,7 +5,7 @@ import { intParam, leaseName, nodeId } from '../schemas';
 
 const fencingToken = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const putLease = route({
+export const putLeaseRoute = route({
   fn: 'lease-put',
   method: 'PUT',
   path: '/api/v1/leases/{name}',
@@ -20,7 +20,7 @@ export const putLease = route({
   body: z.strictObject({ ttlSeconds: z.number().int().min(1).max(3600), fencingToken: fencingToken.optional() }),
 });
 
-export const releaseLease = route({
+export const releaseLeaseRoute = route({
   fn: 'lease-release',
   method: 'DELETE',
   path: '/api/v1/leases/{name}',
@@ -36,7 +36,7 @@ export const releaseLease = route({
   bodyKind: 'none',
 });
 
-export const getLease = route({
+export const getLeaseRoute = route({
   fn: 'lease-get',
   method: 'GET',
   path: '/api/v1/leases/{name}',
@@ -48,7 +48,7 @@ export const getLease = route({
   params: z.strictObject({ name: leaseName }),
 });
 
-export const listLeases = route({
+export const listLeasesRoute = route({
   fn: 'leases-list',
   method: 'GET',
   path: '/api/v1/leases',

@@ -19,7 +19,7 @@ const peerAddrs = z
 
 const hexParams = z.strictObject({ id: hexNodeId });
 
-export const sensuListMembers = route({
+export const sensuListMembersRoute = route({
   fn: 'sensu-members-list',
   method: 'GET',
   path: '/api/core/v2/cluster/members',
@@ -31,7 +31,7 @@ export const sensuListMembers = route({
   paging: "Ella's GET /api/v1/cluster/members with per_page and next",
 });
 
-export const sensuAddMember = route({
+export const sensuAddMemberRoute = route({
   fn: 'sensu-member-add',
   method: 'POST',
   path: '/api/core/v2/cluster/members',
@@ -44,7 +44,7 @@ export const sensuAddMember = route({
   bodyKind: 'none',
 });
 
-export const sensuUpdateMember = route({
+export const sensuUpdateMemberRoute = route({
   fn: 'sensu-member-update',
   method: 'PUT',
   path: '/api/core/v2/cluster/members/{id}',
@@ -58,7 +58,7 @@ export const sensuUpdateMember = route({
   bodyKind: 'none',
 });
 
-export const sensuRemoveMember = route({
+export const sensuRemoveMemberRoute = route({
   fn: 'sensu-member-remove',
   method: 'DELETE',
   path: '/api/core/v2/cluster/members/{id}',
@@ -71,7 +71,7 @@ export const sensuRemoveMember = route({
   bodyKind: 'none',
 });
 
-export const sensuClusterId = route({
+export const sensuClusterIdRoute = route({
   fn: 'sensu-cluster-id',
   method: 'GET',
   path: '/api/core/v2/cluster/id',

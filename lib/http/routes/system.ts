@@ -1,6 +1,6 @@
 import { route } from '../route';
 
-export const health = route({
+export const healthRoute = route({
   fn: 'health',
   method: 'GET',
   path: '/api/v1/health',
@@ -11,18 +11,18 @@ export const health = route({
   summary: 'Liveness of the API',
 });
 
-export const status = route({
+export const statusRoute = route({
   fn: 'status',
   method: 'GET',
   path: '/api/v1/status',
   surface: 'ella',
   access: 'public',
-  store: 'write', // the first call mints the cluster id
+  store: 'read', // reads the cluster item; the bootstrap task (or the first write) mints it
   status: 200,
   summary: 'Initialization, version, readiness and the cluster leader and term',
 });
 
-export const crdbHealth = route({
+export const crdbHealthRoute = route({
   fn: 'crdb-health',
   method: 'GET',
   path: '/api/v2/health',

@@ -1,13 +1,15 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { config } from '../config';
+import { config } from './config';
 
 /**
- * Reads a SecureString from SSM Parameter Store, decrypted: one signed GetParameter call.
+ * Reading SecureStrings from SSM Parameter Store (the token secret, the bootstrap password).
  * The SSM client would add ~240 KB to every bundle (every function verifies tokens) for
  * one call per cold start, so the request is signed here with the signer the DynamoDB
  * client already carries, and the role's credentials Lambda puts in the environment.
  */
+
+/** The SHA-256 (and HMAC-SHA-256) the SigV4 signer takes, from node:crypto. */
 export class Sha256 {
   private hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
@@ -22,6 +24,7 @@ export class Sha256 {
   reset(): void {}
 }
 
+/** A SecureString, decrypted: one signed GetParameter call. */
 export async function readSecureParameter(name: string): Promise<string> {
   const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
   if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY)

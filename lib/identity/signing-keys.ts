@@ -1,7 +1,17 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { config } from '../config';
+import { Conflict } from '../errors';
 import { readKeyring, writeKeyring, type Keyring } from './keyring';
 import { checkSecret, tokenSecret } from './secret';
+
+/**
+ * The HS256 signing keys of every Roster token. The first key is TOKEN_SECRET itself, its
+ * kid the first 16 hex of its SHA-256. A rotation adds a random kid whose key is
+ * HKDF(TOKEN_SECRET, kid): the table holds only kids (./keyring), never key material. The
+ * keyring is cached KEY_CACHE_SECONDS, so a rotation signs everywhere within that time; a
+ * retired key verifies for as long as a token it signed can live (plus that cache time,
+ * during which it may still sign).
+ */
 
 export { checkSecret };
 
@@ -10,13 +20,7 @@ export interface SigningKey {
   key: Uint8Array;
 }
 
-/**
- * Signing keys. The first key is TOKEN_SECRET itself, its kid the first 16 hex of its
- * SHA-256. A rotation adds a random kid whose key is HKDF(TOKEN_SECRET, kid): the table
- * holds only kids, never key material. The keyring is cached KEY_CACHE_SECONDS, so a
- * rotation signs everywhere within that time; a retired key verifies for as long as a
- * token it signed can live (plus that cache time, during which it may still sign).
- */
+/** The longest any token lives: how long a retired key must still verify. */
 export const MAX_TOKEN_TTL_SECONDS = 86_400;
 const RETAIN_MS = (MAX_TOKEN_TTL_SECONDS + config.keyCacheSeconds + 60) * 1000;
 /** An unknown kid re-reads the keyring, at most this often (a garbage kid must not cost a read each). */
@@ -80,7 +84,7 @@ export async function rotateSigningKey(now = Date.now()): Promise<{ kid: string 
   const secret = await tokenSecret();
   const previous = (await readKeyring()) ?? initialRing(secret);
   const next = rotated(previous, randomBytes(8).toString('hex'), now);
-  await writeKeyring(next);
+  if ((await writeKeyring(next)).kind === 'moved') throw new Conflict('The signing key was rotated concurrently; retry', 1);
   cache = { ring: next, at: Date.now() };
   return { kid: next.current };
 }

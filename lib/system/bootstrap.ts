@@ -1,12 +1,14 @@
 import * as z from 'zod';
-import { findClusterMeta } from '../cluster/meta';
-import { Forbidden } from '../errors';
-import { email, password } from '../http/schemas';
-import { readSecureParameter } from '../store/parameters';
-import { createFirstAdminUser } from './ella-auth';
-import { hashPassword } from './passwords';
-import { revokeSessionsOf } from './session-store';
-import { findUser, newUserId, normalizeEmail, resetToAdmin } from './user-store';
+import { ensureClusterMeta } from '../cluster/meta';
+import { Conflict } from '../errors';
+import { hashPassword } from '../identity/passwords';
+import { email, password } from '../identity/schemas';
+import { revokeSessionsOf } from '../identity/session-store';
+import { findUser, newUserId, normalizeEmail, resetToAdmin } from '../identity/user-store';
+import { readSecureParameter } from '../ssm-parameters';
+import { makeFirstAdmin } from './init';
+
+/** The bootstrap task: the first admin without HTTP, and the recovery of a lost one. */
 
 const input = z.object({ email, password });
 
@@ -18,7 +20,8 @@ const input = z.object({ email, password });
  */
 export async function bootstrapAdmin(event: { email?: string; password?: string; reset?: boolean }, requestId: string) {
   const env = process.env;
-  const initialized = (await findClusterMeta(true))?.initialized === true;
+  // Where the cluster begins: its item (and id) is minted here, so GET /status only reads.
+  const initialized = (await ensureClusterMeta(true)).initialized;
   if (initialized && !event.reset) return { created: false, initialized: true };
   const given = event.email ?? env.ADMIN_EMAIL;
   if (!given) return { created: false, initialized: false };
@@ -32,13 +35,8 @@ export async function bootstrapAdmin(event: { email?: string; password?: string;
     throw new Error(`bootstrap needs a valid admin email and a password of 8 to 256 characters (invalid: ${fields})`);
   }
   if (initialized) return { ...(await resetAdmin(parsed.data, requestId)), initialized: true };
-  try {
-    await createFirstAdminUser({ ...parsed.data, requestId });
-    return { created: true, initialized: true, email: parsed.data.email.toLowerCase() };
-  } catch (err) {
-    if (err instanceof Forbidden) return { created: false, initialized: true };
-    throw err;
-  }
+  const made = await makeFirstAdmin({ ...parsed.data, requestId });
+  return made.kind === 'done' ? { created: true, initialized: true, email: made.user.email } : { created: false, initialized: true };
 }
 
 /**
@@ -51,7 +49,8 @@ async function resetAdmin(input: { email: string; password: string }, requestId:
   const existing = await findUser(email);
   const user = { userId: newUserId(), email, role: 'admin' as const, passwordHash: await hashPassword(input.password) };
   const audit = { actor: 'bootstrap', action: 'admin-reset', target: `user:${email}`, requestId };
-  const userId = await resetToAdmin(user, existing?.userId, audit);
-  if (existing) await revokeSessionsOf(userId);
+  const reset = await resetToAdmin(user, existing?.userId, audit);
+  if (reset.kind === 'moved') throw new Conflict('The account changed during the reset; run it again');
+  if (existing) await revokeSessionsOf(reset.userId);
   return { reset: true, created: !existing, email };
 }

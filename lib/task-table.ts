@@ -16,6 +16,10 @@ export interface TaskSpec {
   readonly parameters?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The task table, beside the route table (lib/http/routes): every Lambda no route reaches.
+ * functions.yml, the IAM roles and the local scheduler are derived from it.
+ */
 export const tasks: readonly TaskSpec[] = [
   {
     fn: 'drain-check',
