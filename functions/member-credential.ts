@@ -1,4 +1,4 @@
-import { rotateCredential as rotate } from '../lib/cluster/credential-rotation';
+import { rotateCredential as rotate } from '../lib/identity/credential-rotation';
 import { httpRoute } from '../lib/http/handler';
 import { rotateCredential } from '../lib/http/routes/cluster';
 

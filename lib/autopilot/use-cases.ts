@@ -1,4 +1,4 @@
-import { readCluster } from '../cluster/repository';
+import { readCluster } from '../cluster/member-reads';
 import { config } from '../config';
 import { autopilotView } from './rules';
 

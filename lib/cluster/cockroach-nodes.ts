@@ -1,7 +1,7 @@
 import { nodeStatus, paginate, type NodeView, type Paging } from '../compat/cockroach';
 import { config } from '../config';
 import type { Member } from './member';
-import { listMembers } from './repository';
+import { listMembers } from './member-reads';
 import { nodeStatus as health } from './rules';
 
 const view = (m: Member, now: number): NodeView => ({

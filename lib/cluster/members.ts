@@ -5,7 +5,9 @@ import type { Principal } from '../identity/principal';
 import { countActiveLeases, revokeLeasesOf } from './leases';
 import type { Member } from './member';
 import { findClusterMeta, getClusterMeta, type ClusterMeta } from './meta';
-import * as repo from './repository';
+import { getMember, pageMembers, readCluster } from './member-reads';
+import { promote, remove } from './member-store';
+import { memberNotFound, promotionError, removalError } from './refusals';
 import { removalRefusal } from './rules';
 import { memberView, type MemberView } from './views';
 
@@ -31,25 +33,26 @@ async function views(members: Member[], meta: ClusterMeta | undefined): Promise<
  */
 export async function listMemberViews(paging: { page?: number; perPage?: number }) {
   if (paging.page === undefined && paging.perPage === undefined) {
-    const { members, meta } = await repo.readCluster();
+    const { members, meta } = await readCluster();
     return (await views(members, meta)).views;
   }
   const page = paging.page ?? 1;
   const perPage = paging.perPage ?? 25;
-  const [members, meta] = await Promise.all([repo.pageMembers(page, perPage), findClusterMeta()]);
+  const [members, meta] = await Promise.all([pageMembers(page, perPage), findClusterMeta()]);
   const { views: items, memberCount } = await views(members, meta);
   return { items, page, per_page: perPage, total_count: memberCount };
 }
 
 export async function getMemberView(nodeId: number): Promise<MemberView> {
-  const [member, meta] = await Promise.all([repo.getMember(nodeId), findClusterMeta()]);
-  if (!member) throw repo.memberNotFound(nodeId);
+  const [member, meta] = await Promise.all([getMember(nodeId), findClusterMeta()]);
+  if (!member) throw memberNotFound(nodeId);
   return (await views([member], meta)).views[0]!;
 }
 
 export async function promoteMember(input: { nodeId: number; by: Principal; requestId: string }) {
   const audit = { actor: actorOf(input.by), action: 'member.promote', target: `member:${input.nodeId}`, requestId: input.requestId };
-  await repo.promote(input.nodeId, Date.now(), audit);
+  const outcome = await promote({ nodeId: input.nodeId, now: Date.now(), audit });
+  if (outcome.kind !== 'done') throw promotionError(input.nodeId, outcome);
   return { message: 'Cluster member promoted to voter' };
 }
 
@@ -59,18 +62,24 @@ export async function promoteMember(input: { nodeId: number; by: Principal; requ
  * none of its requests succeeds; its leases are free before this answers.
  */
 export async function removeMember(input: { nodeId: number; force: boolean; by: Principal; requestId: string }) {
-  const [member, meta] = await Promise.all([repo.getMember(input.nodeId, true), getClusterMeta(true)]);
-  if (!member) throw repo.memberNotFound(input.nodeId);
+  const [member, meta] = await Promise.all([getMember(input.nodeId, true), getClusterMeta(true)]);
+  if (!member) throw memberNotFound(input.nodeId);
   const refusal = removalRefusal(member, meta.leaderNodeId, input.force);
   if (refusal) throw new Conflict(refusal);
   const now = Date.now();
-  await repo.remove(member, input.force, now, {
-    actor: actorOf(input.by),
-    action: 'member.remove',
-    target: `member:${input.nodeId}`,
-    requestId: input.requestId,
-    details: { force: input.force, drainState: member.drainState, suffrage: member.suffrage },
+  const outcome = await remove({
+    seen: member,
+    force: input.force,
+    now,
+    audit: {
+      actor: actorOf(input.by),
+      action: 'member.remove',
+      target: `member:${input.nodeId}`,
+      requestId: input.requestId,
+      details: { force: input.force, drainState: member.drainState, suffrage: member.suffrage },
+    },
   });
+  if (outcome.kind !== 'done') throw removalError(input.nodeId, input.force, outcome);
   await revokeLeasesOf(input.nodeId, now);
   return { message: 'Cluster member removed' };
 }
