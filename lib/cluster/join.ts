@@ -13,7 +13,7 @@ import { joinedMember, type Member } from './member';
 import { redeem, reissueCredential } from './member-join-store';
 import { readMintedCluster } from './member-reads';
 import { getClusterMeta, type ClusterMeta } from './meta';
-import { peerUrlConflict } from './peer-urls';
+import { peerUrlConflict } from './refusals';
 
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
 export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {

@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { auditPut, type AuditEntry } from '../audit/audit';
+import { auditedWrite, type AuditEntry } from '../audit/audit';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -39,8 +39,8 @@ export async function addUnclaimed(
 ): Promise<{ kind: 'done' } | { kind: 'id-taken' } | { kind: 'peer-url-taken'; taken: PeerUrlTaken }> {
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
+      auditedWrite(
+        [
           {
             Put: {
               TableName: TABLE,
@@ -50,10 +50,11 @@ export async function addUnclaimed(
             },
           },
           { Update: { TableName: TABLE, Key: keys.clusterMeta(), ...counters({ memberCount: 1 }) } },
-          auditPut(audit, member.createdAt),
-          ...reservePeerUrls(member.nodeId, member.peerURLs),
         ],
-      }),
+        audit,
+        member.createdAt,
+        reservePeerUrls(member.nodeId, member.peerURLs),
+      ),
     );
     return { kind: 'done' };
   } catch (err) {
@@ -83,8 +84,8 @@ export async function setPeerUrls(input: { seen: Member; peerURLs: string[]; now
   const dropped = peerUrlsBeyond(seen.peerURLs, peerURLs);
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
+      auditedWrite(
+        [
           {
             Update: {
               TableName: TABLE,
@@ -96,11 +97,11 @@ export async function setPeerUrls(input: { seen: Member; peerURLs: string[]; now
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
-          auditPut(input.audit, input.now),
-          ...reservePeerUrls(seen.nodeId, added),
-          ...releasePeerUrls(seen.nodeId, dropped),
         ],
-      }),
+        input.audit,
+        input.now,
+        [...reservePeerUrls(seen.nodeId, added), ...releasePeerUrls(seen.nodeId, dropped)],
+      ),
     );
     return { kind: 'done' };
   } catch (err) {
@@ -173,8 +174,8 @@ export async function promote(input: {
   const { nodeId, now, stable } = input;
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
+      auditedWrite(
+        [
           {
             Update: {
               TableName: TABLE,
@@ -195,9 +196,10 @@ export async function promote(input: {
             },
           },
           { Update: { TableName: TABLE, Key: keys.clusterMeta(), ...counters({ voterCount: 1 }) } },
-          auditPut(input.audit, now),
         ],
-      }),
+        input.audit,
+        now,
+      ),
     );
     return { kind: 'done' };
   } catch (err) {
@@ -249,8 +251,8 @@ export async function remove(input: {
   const stillDead = dead && seen.lastHeartbeatAt !== undefined ? ' AND lastHeartbeatAt = :beat' : '';
   try {
     await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
+      auditedWrite(
+        [
           {
             Delete: {
               TableName: TABLE,
@@ -280,10 +282,11 @@ export async function remove(input: {
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
-          auditPut(input.audit, input.now),
-          ...releasePeerUrls(nodeId, seen.peerURLs),
         ],
-      }),
+        input.audit,
+        input.now,
+        releasePeerUrls(nodeId, seen.peerURLs),
+      ),
     );
     return { kind: 'done' };
   } catch (err) {

@@ -1,6 +1,6 @@
 import { Conflict, NotFound, Unauthorized, type DomainError } from '../errors';
 import type { PromoteOutcome, RemoveOutcome } from './member-store';
-import type { MemberRefusal } from './member-parts';
+import type { PeerUrlTaken } from './peer-urls';
 
 /**
  * The member store's refusals as the errors a client is told: one place, so a use case
@@ -8,6 +8,9 @@ import type { MemberRefusal } from './member-parts';
  */
 
 export const memberNotFound = (nodeId: number) => new NotFound(`Cluster member ${nodeId} not found`);
+
+export const peerUrlConflict = (taken: PeerUrlTaken) =>
+  new Conflict(`Peer URL ${taken.url} is already a peer URL of cluster member ${taken.owner}`);
 
 export const invalidNodeCredential = () => new Unauthorized('Invalid node credential');
 
@@ -44,7 +47,3 @@ export function removalError(nodeId: number, force: boolean, outcome: Exclude<Re
       return contendedChange();
   }
 }
-
-/** A member check that failed on a node's own credential: 401 whatever else is true of the member. */
-export const credentialRefusal = (refusal: MemberRefusal): DomainError | undefined =>
-  refusal.kind === 'moved' ? undefined : invalidNodeCredential();

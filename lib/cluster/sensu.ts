@@ -8,8 +8,7 @@ import { getClusterMeta } from './meta';
 import { removeMember } from './members';
 import { getMember, readMintedCluster } from './member-reads';
 import { addUnclaimed, setPeerUrls } from './member-store';
-import { peerUrlConflict } from './peer-urls';
-import { memberNotFound } from './refusals';
+import { memberNotFound, peerUrlConflict } from './refusals';
 import { AGAIN, withContention } from '../store/retry';
 
 /** The Sensu Go cluster surface over the same members. */
