@@ -2,6 +2,10 @@ import { readCluster } from '../cluster/member-reads';
 import { config } from '../config';
 import { autopilotView } from './rules';
 
+/**
+ * The autopilot surface's read: Consul's autopilot health over Roster's members.
+ */
+
 const NO_LEADER = { leaderNodeId: 0, leaderExpiresAt: 0, raftTerm: 0 };
 
 /** GET /cluster/autopilot: the members and the cluster item in one Query stream. */

@@ -3,6 +3,11 @@ import { Conflict, NotFound } from '../errors';
 import * as clients from './client-store';
 import { NAME, page, registration, viewOf, type ClientDefinition, type ClientView, type KeepaliveStatus } from './rules';
 
+/**
+ * The client registry's use cases (Sensu classic and Sensu Go surfaces): register, read, list,
+ * keep alive, remove; the client store's outcomes told as DomainErrors.
+ */
+
 /** The namespace the classic `/clients` routes serve. */
 export const DEFAULT_NAMESPACE = 'default';
 

@@ -4,6 +4,10 @@ import type { Member } from './member';
 import { listMembers } from './member-reads';
 import { nodeStatus as health } from './rules';
 
+/**
+ * The members as CockroachDB's `GET /api/v2/nodes/` shows them (lib/compat/cockroach.ts holds the wire shape).
+ */
+
 const view = (m: Member, now: number): NodeView => ({
   nodeId: m.nodeId,
   raftAddress: m.raftAddress,

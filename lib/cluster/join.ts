@@ -15,6 +15,11 @@ import { readMintedCluster } from './member-reads';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { peerUrlConflict } from './refusals';
 
+/**
+ * Join tokens and the join: minting, listing and revoking tokens, and redeeming one (with its
+ * idempotent retry) in the member store's one transaction.
+ */
+
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
 export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {
   const meta = await getClusterMeta();

@@ -7,8 +7,6 @@ import { readMintedCluster } from './member-reads';
 import { getClusterMeta, type ClusterMeta } from './meta';
 import { healthiestVoter, leaseLapsed } from './rules';
 
-export { abdicate, renewLeader, type Election } from './leader-store';
-
 /**
  * Leader election and hand-over, decided on a consistent read and made by the leader-lease
  * store's conditional writes (./leader-store.ts). The leader lease lives on the cluster item: `leaderNodeId`, `leaderExpiresAt` (epoch
@@ -16,6 +14,8 @@ export { abdicate, renewLeader, type Election } from './leader-store';
  * it lapses, whoever takes it raises the term with a conditional write on the term it
  * read, so under any race there is one leader per term and terms strictly increase.
  */
+
+export { abdicate, renewLeader, type Election } from './leader-store';
 
 export type Transfer =
   | { kind: 'transferred'; leaderNodeId: number; raftTerm: number }

@@ -11,6 +11,11 @@ import { memberNotFound, promotionError, removalError } from './refusals';
 import { removalRefusal } from './rules';
 import { memberView, type MemberView } from './views';
 
+/**
+ * The Ella members surface's use cases: list (whole or a page), get, promote and remove,
+ * each refusal of the member store told as its DomainError (./refusals.ts).
+ */
+
 const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
 
 async function views(members: Member[], meta: ClusterMeta | undefined): Promise<{ views: MemberView[]; memberCount: number }> {

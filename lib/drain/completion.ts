@@ -8,12 +8,12 @@ import * as leases from '../leases/lease-store';
 import { AGAIN, withContention } from '../store/retry';
 import { drainCheck, type DrainCheck } from './rules';
 
-type Draining = Extract<Member, { drainState: 'draining' }>;
-
 /**
  * How drains end. Nothing here talks to Step Functions, so the lease release path and the
  * watcher can finish drains without carrying the Step Functions client in their bundles.
  */
+
+type Draining = Extract<Member, { drainState: 'draining' }>;
 
 /** Who asks, as the audit names them (`user:…`, `node:…`, `system:…`), and under which request. */
 export interface Caller {

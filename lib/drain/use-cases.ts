@@ -9,6 +9,10 @@ import { check, entry, finish, type Caller } from './completion';
 import { startDeadline, stopDeadline } from './deadline';
 import { beginDrain, resume } from './transitions';
 
+/**
+ * The drain surface's use cases: drain (handing leadership over first) and resume.
+ */
+
 export type { Caller };
 
 /**

@@ -4,6 +4,10 @@ import { NotFound } from '../errors';
 import { recentRate, type Lease } from './lease';
 import * as leases from './lease-store';
 
+/**
+ * Leases as CockroachDB ranges: the ranges, hot ranges and node ranges the compat surface serves.
+ */
+
 /** A lease as CockroachDB sees a range. */
 const view = (lease: Lease, now: number): RangeView => ({
   name: lease.name,
