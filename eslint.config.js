@@ -15,11 +15,38 @@ const ban = {
     group: capabilities.flatMap((c) => [`**/${c}/**`, `../${c}`]),
     message: 'The store and the wire formats sit below the capabilities.',
   },
+  // Capabilities in their order: autopilot → drain → leases, cluster; a lower one never calls up.
+  drain: { group: ['**/drain/**', '../drain'], message: 'Leases and cluster sit below drain: drain calls them, never the reverse.' },
+  autopilot: { group: ['**/autopilot/**', '../autopilot'], message: 'Autopilot sits above the capabilities it drives.' },
+  others: {
+    group: capabilities.filter((c) => c !== 'clients').flatMap((c) => [`**/${c}/**`, `../${c}`]),
+    message: 'Clients stand alone: the registry needs no other capability.',
+  },
+  // The member store (lib/cluster/member*.ts and the item stores beside it) sits below every use case.
+  useCases: {
+    group: [
+      ...['leases', 'drain', 'autopilot', 'identity', 'clients', 'system'].flatMap((c) => [`**/${c}/**`, `../${c}`]),
+      ...['members', 'join', 'sensu', 'heartbeat', 'leader', 'leases', 'refusals', 'views', 'cockroach-nodes'].map((m) => `./${m}`),
+    ],
+    message: 'The member store sits below the use cases: it returns outcomes and imports none of them.',
+  },
 };
 const layer = (files, ...banned) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns: banned.map((b) => ban[b]) }] },
 });
+
+// zod 4's `z` export defeats tree-shaking: `import * as z` keeps 360 KB out of every bundle.
+const zodImport = {
+  selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+  message: "Use `import * as z from 'zod'`.",
+};
+// One owner per item: the member item's key is spelled only by the member store.
+const memberKey = {
+  selector: "MemberExpression[object.name='keys'][property.name='member']",
+  message: 'Only the member store (lib/cluster/member*.ts) reads or writes the member item: use its functions or member-parts.ts.',
+};
+const memberStore = ['lib/cluster/member.ts', 'lib/cluster/member-*.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', '.roster/**', '.serverless/**', 'node_modules/**'] },
@@ -30,15 +57,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
-      // zod 4's `z` export defeats tree-shaking: `import * as z` keeps 360 KB out of every bundle.
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
-          message: "Use `import * as z from 'zod'`.",
-        },
-      ],
+      'no-restricted-syntax': ['error', zodImport],
     },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    // lib/system/status.ts reads the leader's address with the key; it moves to member-reads with the read-only status role.
+    ignores: [...memberStore, 'lib/store/**', 'lib/system/status.ts'],
+    rules: { 'no-restricted-syntax': ['error', zodImport, memberKey] },
   },
   {
     files: ['functions/**/*.ts'],
@@ -46,6 +72,8 @@ export default tseslint.config(
       // Handlers only wire a route to lib/: errors are mapped by the shared chain.
       'no-restricted-syntax': [
         'error',
+        zodImport,
+        memberKey,
         { selector: 'TryStatement', message: 'No try/catch in handlers: throw a DomainError and let the chain map it.' },
       ],
     },
@@ -53,6 +81,10 @@ export default tseslint.config(
   layer(['functions/**/*.ts'], 'sdk', 'local'),
   layer(['lib/http/**/*.ts', 'lib/*.ts'], 'functions', 'local'),
   layer([`lib/{${capabilities.join(',')}}/**/*.ts`], 'http', 'functions', 'local'),
+  layer(['lib/{leases,cluster}/**/*.ts'], 'http', 'functions', 'local', 'drain', 'autopilot'),
+  layer(['lib/drain/**/*.ts'], 'http', 'functions', 'local', 'autopilot'),
+  layer(['lib/clients/**/*.ts'], 'http', 'functions', 'local', 'others'),
+  layer([...memberStore, 'lib/cluster/{join-token-store,leader-store,meta,peer-urls,rules}.ts'], 'http', 'functions', 'local', 'useCases'),
   layer(['lib/store/**/*.ts'], 'capabilities', 'http', 'functions', 'local'),
   layer(['agent/**/*.ts'], 'outside'),
   layer(['cli/**/*.ts'], 'cli'),

@@ -8,9 +8,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { hashCredential } from '../lib/cluster/node-credentials';
-import { heartbeatWrite } from '../lib/cluster/repository';
-import { renewWrite } from '../lib/leases/repository';
+import { hashCredential } from '../lib/identity/node-credentials';
+import { heartbeatWrite } from '../lib/cluster/member-state-store';
+import { renewWrite } from '../lib/leases/lease-store';
 import { keys } from '../lib/store/keys';
 import type { Node } from './fixture';
 import { loadClient, measure, measurePair, type Cell } from './load';

@@ -1,4 +1,4 @@
-import { rotateCredential } from '../lib/cluster/credential-rotation';
+import { rotateCredential } from '../lib/identity/credential-rotation';
 import { httpRoute } from '../lib/http/handler';
 import { rotateCredentialRoute } from '../lib/http/routes/cluster';
 

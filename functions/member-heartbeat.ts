@@ -1,5 +1,5 @@
 import { heartbeat } from '../lib/cluster/heartbeat';
-import { claimedNode } from '../lib/cluster/node-credentials';
+import { claimedNode } from '../lib/identity/node-credentials';
 import { httpRoute } from '../lib/http/handler';
 import { heartbeatRoute } from '../lib/http/routes/cluster';
 

@@ -52,20 +52,20 @@ function auditItem(entry: AuditEntry, now: number): Record<string, unknown> {
 /** The entry as one item of a TransactWriteItems, so it is written if and only if the change is. */
 export const auditPut = (entry: AuditEntry, now = Date.now()) => ({ Put: { TableName: TABLE, Item: auditItem(entry, now) } });
 
-type Update = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
-
-/** One item's conditional update and its audit entry, in one transaction: the entry is written if and only if the change is. */
-export const auditedUpdate = (update: Omit<Update, 'TableName'>, entry: AuditEntry, now = Date.now()) =>
-  new TransactWriteCommand({ TransactItems: [{ Update: { TableName: TABLE, ...update } }, auditPut(entry, now)] });
-
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Update = NonNullable<TransactItem['Update']>;
 
 /**
- * Several conditional writes and their audit entry, in one transaction: the entry is written
- * if and only if the changes are. It goes last, so cancellation reasons index the writes as given.
+ * A change's transaction items and its audit entry, in one transaction: the entry is written
+ * if and only if the change is. It comes right after `items`, so their cancellation reasons
+ * keep their places (the entry's is at `items.length`).
  */
-export const auditedTransaction = (items: readonly TransactItem[], entry: AuditEntry, now = Date.now()) =>
-  new TransactWriteCommand({ TransactItems: [...items, auditPut(entry, now)] });
+export const auditedWrite = (items: readonly TransactItem[], entry: AuditEntry, now = Date.now(), after: readonly TransactItem[] = []) =>
+  new TransactWriteCommand({ TransactItems: [...items, auditPut(entry, now), ...after] });
+
+/** One item's conditional update and its audit entry, in one transaction. */
+export const auditedUpdate = (update: Omit<Update, 'TableName'>, entry: AuditEntry, now = Date.now()) =>
+  auditedWrite([{ Update: { TableName: TABLE, ...update } }], entry, now);
 
 /** The entry on its own, after a single-item change has succeeded. */
 export async function recordAudit(entry: AuditEntry, now = Date.now()): Promise<void> {

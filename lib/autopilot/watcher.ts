@@ -2,14 +2,13 @@ import { revokeLeasesOf } from '../cluster/leases';
 import { electLeader } from '../cluster/leader';
 import type { Member } from '../cluster/member';
 import { ensureClusterMeta, type ClusterMeta } from '../cluster/meta';
-import { listAllMembers } from '../cluster/member-reads';
-import { promote, remove } from '../cluster/repository';
+import { listMembers } from '../cluster/member-reads';
+import { recordHealth } from '../cluster/member-state-store';
+import { promote, remove } from '../cluster/member-store';
+import { promotionError, removalError } from '../cluster/refusals';
 import { leaseLapsed } from '../cluster/rules';
 import { config } from '../config';
 import { completeDueDrains } from '../drain/completion';
-import { DomainError } from '../errors';
-import { translateStoreError } from '../store/errors';
-import { recordHealth } from './repository';
 import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './rules';
 
 /**
@@ -44,7 +43,7 @@ export async function watcherPass(now: number, requestId: string, settings = con
   const report: PassReport = { health: [], promoted: [], removed: [], drained: [], skipped: [] };
   // The cluster item first: its voterCount then guards every removal against any change of voters after it.
   let meta: ClusterMeta = await ensureClusterMeta(true);
-  let members: Member[] = await listAllMembers(true);
+  let members: Member[] = await listMembers(true);
   // The pass's own copies: each write it makes is applied to them in place, for the steps after it.
   const byId = new Map(members.map((m) => [m.nodeId, m]));
   const update = (nodeId: number, change: Partial<Member>) => void Object.assign(byId.get(nodeId)!, change);
@@ -55,18 +54,9 @@ export async function watcherPass(now: number, requestId: string, settings = con
     requestId,
     details,
   });
-  /** A write that lost to a concurrent change is skipped for this pass; anything else is a fault. */
-  const attempt = async (nodeId: number, step: PassReport['skipped'][number]['step'], write: () => Promise<unknown>) => {
-    try {
-      await write();
-      return true;
-    } catch (err) {
-      const domain = translateStoreError(err);
-      if (!(domain instanceof DomainError) || domain.statusCode >= 500) throw err;
-      report.skipped.push({ nodeId, step, reason: domain.message });
-      return false;
-    }
-  };
+  /** A write whose outcome is a refusal (it lost to a concurrent change) is skipped for this pass; a fault throws. */
+  const skip = (nodeId: number, step: PassReport['skipped'][number]['step'], reason: string) =>
+    void report.skipped.push({ nodeId, step, reason });
 
   // 1. Health transitions: independent writes, a few at a time (a partition can fail many members at once).
   const transitions = members.map((m) => ({ m, health: healthOf(m, now, thresholdMs) })).filter((t) => t.health.changed);
@@ -74,11 +64,12 @@ export async function watcherPass(now: number, requestId: string, settings = con
     await Promise.all(
       transitions.slice(i, i + HEALTH_WRITES_AT_ONCE).map(async ({ m, health }) => {
         const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
-        if (await recordHealth(m, health, now, audit('member.health', m.nodeId, details))) {
+        const recorded = await recordHealth({ member: m, health, now, audit: audit('member.health', m.nodeId, details) });
+        if (recorded.kind === 'done') {
           update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
           report.health.push({ nodeId: m.nodeId, ...details });
         } else {
-          report.skipped.push({ nodeId: m.nodeId, step: 'health', reason: 'changed concurrently' });
+          skip(m.nodeId, 'health', 'changed concurrently');
         }
       }),
     );
@@ -90,11 +81,14 @@ export async function watcherPass(now: number, requestId: string, settings = con
   for (const m of members.filter((m) => promotable(m, now, settings))) {
     const stable = { stableSince: m.stableSince!, aliveSince: now - thresholdMs };
     const details = { reason: 'stable', stableSince: new Date(stable.stableSince).toISOString() };
-    if (await attempt(m.nodeId, 'promote', () => promote(m.nodeId, now, audit('member.promote', m.nodeId, details), stable))) {
-      update(m.nodeId, { suffrage: 'voter' });
-      voterCount++;
-      report.promoted.push(m.nodeId);
+    const promoted = await promote({ nodeId: m.nodeId, now, audit: audit('member.promote', m.nodeId, details), stable });
+    if (promoted.kind !== 'done') {
+      skip(m.nodeId, 'promote', promotionError(m.nodeId, promoted).message);
+      continue;
     }
+    update(m.nodeId, { suffrage: 'voter' });
+    voterCount++;
+    report.promoted.push(m.nodeId);
   }
 
   // 3. Leader election, when the lease has lapsed (a heartbeat may win the race: then it is held).
@@ -112,7 +106,7 @@ export async function watcherPass(now: number, requestId: string, settings = con
   for (const m of members.filter((m) => isDead(m, meta.leaderNodeId, now, settings))) {
     const refusal = removalBreaksQuorum(members, m.nodeId, now, settings);
     if (refusal) {
-      report.skipped.push({ nodeId: m.nodeId, step: 'remove', reason: `dead, but kept: ${refusal}` });
+      skip(m.nodeId, 'remove', `dead, but kept: ${refusal}`);
       continue;
     }
     const details = {
@@ -121,10 +115,11 @@ export async function watcherPass(now: number, requestId: string, settings = con
       suffrage: m.suffrage,
       drainState: m.drainState,
     };
-    const removed = await attempt(m.nodeId, 'remove', () =>
-      remove(m, true, now, audit('member.remove', m.nodeId, details), { voterCount }),
-    );
-    if (!removed) continue;
+    const removed = await remove({ seen: m, force: true, now, audit: audit('member.remove', m.nodeId, details), dead: { voterCount } });
+    if (removed.kind !== 'done') {
+      skip(m.nodeId, 'remove', removalError(m.nodeId, true, removed).message);
+      continue;
+    }
     await revokeLeasesOf(m.nodeId, now);
     if (m.suffrage === 'voter') voterCount--;
     members = members.filter((x) => x.nodeId !== m.nodeId);

@@ -1,7 +1,12 @@
 import { config } from '../config';
-import * as repo from './repository';
+import { Conflict, NotFound } from '../errors';
+import * as clients from './client-store';
 import { NAME, page, registration, viewOf, type ClientDefinition, type ClientView, type KeepaliveStatus } from './rules';
-import { NotFound } from '../errors';
+
+/**
+ * The client registry's use cases (Sensu classic and Sensu Go surfaces): register, read, list,
+ * keep alive, remove; the client store's outcomes told as DomainErrors.
+ */
 
 /** The namespace the classic `/clients` routes serve. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -20,20 +25,38 @@ export interface ClientPage<T> {
   headers: Record<string, string>;
 }
 
-/** Status filter first, then limit/offset: `total` counts what the filter kept. */
-function pageOf<T>(all: readonly T[], statusOf: (item: T) => KeepaliveStatus, query: ListQuery): ClientPage<T> {
+/** Sensu's X-Pagination header, only when a limit was asked for. */
+const pagination = (query: ListQuery, total: number): Record<string, string> =>
+  query.limit === undefined ? {} : { 'X-Pagination': JSON.stringify({ limit: query.limit, offset: query.offset ?? 0, total }) };
+
+/**
+ * A list as Sensu pages it: status filter first, then limit/offset; `total` counts what the
+ * filter kept. Without a filter and with a limit, the store reads the page alone (and counts
+ * the rest); a status is computed from each definition, so a filtered list reads them all.
+ */
+async function listOf<S, T>(
+  query: ListQuery,
+  store: { all: () => Promise<S[]>; page: (offset: number, limit: number) => Promise<clients.Page<S>> },
+  view: (stored: S) => T,
+  statusOf: (item: T) => KeepaliveStatus,
+): Promise<ClientPage<T>> {
+  if (query.limit !== undefined && query.keepaliveStatus === undefined) {
+    const { items, total } = await store.page(query.offset ?? 0, query.limit);
+    return { items: items.map(view), headers: pagination(query, total) };
+  }
+  const all = (await store.all()).map(view);
   const kept = query.keepaliveStatus ? all.filter((item) => statusOf(item) === query.keepaliveStatus) : all;
-  const offset = query.offset ?? 0;
-  const items = page(kept, query.limit, offset);
-  const headers: Record<string, string> =
-    query.limit === undefined ? {} : { 'X-Pagination': JSON.stringify({ limit: query.limit, offset, total: kept.length }) };
-  return { items, headers };
+  return { items: page(kept, query.limit, query.offset ?? 0), headers: pagination(query, kept.length) };
 }
+
+const invalidatedError = (namespace: string, name: string, until: number, now: number) =>
+  new Conflict(`Client ${name} in namespace ${namespace} is invalidated until ${until}`, Math.max(1, until - now));
 
 /** POST /clients: create or update, as Sensu does (see `registration`); 409 while invalidated. */
 export async function registerClient(input: { namespace: string; definition: ClientDefinition }): Promise<{ name: string }> {
   const now = nowSeconds();
-  await repo.putClient(input.namespace, registration(input.definition, now, config.version), now);
+  const put = await clients.putClient(input.namespace, registration(input.definition, now, config.version), now);
+  if (put.kind === 'invalidated') throw invalidatedError(input.namespace, input.definition.name, put.until, now);
   return { name: input.definition.name };
 }
 
@@ -45,7 +68,7 @@ function known(name: string): string {
 
 export async function readClient(input: { namespace: string; name: string }): Promise<ClientView> {
   known(input.name);
-  const definition = await repo.getClient(input.namespace, input.name);
+  const definition = await clients.getClient(input.namespace, input.name);
   if (!definition) throw new NotFound(`Client ${input.name} not found`);
   return viewOf(definition, nowSeconds());
 }
@@ -53,21 +76,37 @@ export async function readClient(input: { namespace: string; name: string }): Pr
 /** One namespace's clients by name, redacted, each with its keepalive status. */
 export async function listClients(input: { namespace: string } & ListQuery): Promise<ClientPage<ClientView>> {
   const now = nowSeconds();
-  const views = (await repo.listNamespace(input.namespace)).map((d) => viewOf(d, now));
-  return pageOf(views, (v) => v.keepalive_status, input);
+  const store = {
+    all: () => clients.listNamespace(input.namespace),
+    page: (offset: number, limit: number) => clients.pageNamespace(input.namespace, offset, limit),
+  };
+  return listOf(
+    input,
+    store,
+    (d) => viewOf(d, now),
+    (v) => v.keepalive_status,
+  );
 }
 
 /** Every namespace's clients, by namespace then name, each naming its namespace. */
 export async function listEveryClient(input: ListQuery): Promise<ClientPage<ClientView & { namespace: string }>> {
   const now = nowSeconds();
-  const views = (await repo.listEveryNamespace()).map((c) => ({ ...viewOf(c.definition, now), namespace: c.namespace }));
-  return pageOf(views, (v) => v.keepalive_status, input);
+  const store = { all: clients.listEveryNamespace, page: clients.pageEveryNamespace };
+  return listOf(
+    input,
+    store,
+    (c) => ({ ...viewOf(c.definition, now), namespace: c.namespace }),
+    (v) => v.keepalive_status,
+  );
 }
 
 /** POST /clients/:client/keepalive: the client is seen now; 404 unknown, 409 invalidated. */
 export async function recordKeepalive(input: { namespace: string; name: string }): Promise<ClientView> {
   const now = nowSeconds();
-  return viewOf(await repo.touchClient(input.namespace, known(input.name), now), now);
+  const touched = await clients.touchClient(input.namespace, known(input.name), now);
+  if (touched.kind === 'missing') throw new NotFound(`Client ${input.name} not found`);
+  if (touched.kind === 'invalidated') throw invalidatedError(input.namespace, input.name, touched.until, now);
+  return viewOf(touched.definition, now);
 }
 
 /**
@@ -83,6 +122,7 @@ export async function removeClient(input: {
 }): Promise<{ issued: number }> {
   const issued = nowSeconds();
   const expire = input.invalidate && input.invalidateExpire ? input.invalidateExpire : undefined;
-  await repo.removeClient(input.namespace, known(input.name), expire === undefined ? undefined : issued + expire);
+  const removed = await clients.removeClient(input.namespace, known(input.name), expire === undefined ? undefined : issued + expire);
+  if (removed.kind === 'missing') throw new NotFound(`Client ${input.name} not found`);
   return { issued };
 }

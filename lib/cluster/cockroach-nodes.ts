@@ -1,8 +1,12 @@
 import { nodeStatus, paginate, type NodeView, type Paging } from '../compat/cockroach';
 import { config } from '../config';
 import type { Member } from './member';
-import { listMembers } from './repository';
+import { listMembers } from './member-reads';
 import { nodeStatus as health } from './rules';
+
+/**
+ * The members as CockroachDB's `GET /api/v2/nodes/` shows them (lib/compat/cockroach.ts holds the wire shape).
+ */
 
 const view = (m: Member, now: number): NodeView => ({
   nodeId: m.nodeId,

@@ -3,8 +3,9 @@ import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
 import type { Machine } from './member';
 import { ensureClusterMeta, type ClusterMeta } from './meta';
-import { verifyNodeCredential } from './node-credentials';
-import { recordHeartbeat } from './repository';
+import { verifyNodeCredential } from '../identity/node-credentials';
+import { recordHeartbeat } from './member-state-store';
+import { invalidNodeCredential } from './refusals';
 import { leaseLapsed, mayLead } from './rules';
 
 /**
@@ -43,7 +44,14 @@ export async function heartbeat(input: {
     throw new Forbidden('A node may heartbeat only for its own id');
   }
   const now = Date.now();
-  const member = await recordHeartbeat(input.nodeId, input.caller.credentialHash, now, input.machine);
+  const recorded = await recordHeartbeat({
+    nodeId: input.nodeId,
+    credentialHash: input.caller.credentialHash,
+    now,
+    machine: input.machine,
+  });
+  if (recorded.kind === 'invalid-credential') throw invalidNodeCredential();
+  const member = recorded.member;
   let meta = await clusterMeta(now);
   if (mayLead(member)) meta = remember(await keepLease(member.nodeId, meta, now, input.requestId), now);
   return {
@@ -59,7 +67,8 @@ export async function heartbeat(input: {
 async function keepLease(nodeId: number, meta: ClusterMeta, now: number, requestId: string): Promise<ClusterMeta> {
   if (meta.leaderNodeId === nodeId && !leaseLapsed(meta, now)) {
     const renewal = await renewLeader(nodeId, meta.raftTerm, now);
-    if (renewal.renewed || !leaseLapsed(renewal.meta, now)) return renewal.meta;
+    if (renewal.kind === 'done') return renewal.meta;
+    if (!leaseLapsed(renewal.current, now)) return renewal.current;
   } else if (!leaseLapsed(meta, now)) {
     return meta;
   }

@@ -1,26 +1,24 @@
 import type { JWTPayload } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { actorOf } from '../audit/audit';
 import { recordAudit } from '../audit/audit';
 import { config } from '../config';
 import { Conflict, NotFound, Unauthorized } from '../errors';
 import type { Principal } from '../identity/principal';
 import { signToken, verifyToken } from '../identity/tokens';
-import {
-  getJoinToken,
-  redeem,
-  reissueCredential,
-  revokeJoinToken as revokeRecord,
-  storeJoinToken,
-  unusedJoinTokens,
-  type JoinTokenRecord,
-} from './join-store';
+import { mintNodeCredential } from '../identity/node-credentials';
+import { AGAIN, withContention } from '../store/retry';
+import { getJoinToken, revokeJoinToken as revokeRecord, storeJoinToken, unusedJoinTokens, type JoinTokenRecord } from './join-token-store';
 import { joinedMember, type Member } from './member';
+import { redeem, reissueCredential } from './member-join-store';
+import { readMintedCluster } from './member-reads';
 import { ensureClusterMeta, type ClusterMeta } from './meta';
-import { mintNodeCredential } from './node-credentials';
-import { peerUrlConflict } from './peer-urls';
-import { readMintedCluster } from './repository';
+import { peerUrlConflict } from './refusals';
+
+/**
+ * Join tokens and the join: minting, listing and revoking tokens, and redeeming one (with its
+ * idempotent retry) in the member store's one transaction.
+ */
 
 /** POST /cluster/pki/join-tokens: a single-use HS256 JWS bound to `nodeId`, its jti stored until it expires. */
 export async function mintJoinToken(input: { nodeId: number; ttlSeconds: number; by: Principal; requestId: string }) {
@@ -60,7 +58,7 @@ export async function revokeJoinToken(input: { id: string; by: Principal; reques
     target: `join-token:${input.id}`,
     requestId: input.requestId,
   });
-  if (!revoked) throw new NotFound(`No unused join token ${input.id}`);
+  if (revoked.kind === 'missing') throw new NotFound(`No unused join token ${input.id}`);
 }
 
 export interface JoinInput {
@@ -84,8 +82,6 @@ export interface JoinAnswer {
   leaderFingerprint: string | null;
   pins: string[];
 }
-
-const MAX_ATTEMPTS = 12;
 
 /** The claims a join needs, from a verified token of this cluster; anything else is 401. */
 function joinClaims(claims: JWTPayload, clusterId: number): { jti: string; nodeId: number } {
@@ -112,77 +108,78 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
   const { jti, nodeId } = joinClaims(claims, meta.clusterId);
   const keyHash = input.idempotencyKey ? hashKey(input.idempotencyKey) : undefined;
 
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) ({ meta, members } = await readMintedCluster(true));
-    const existing = members.find((m) => m.nodeId === nodeId);
-    const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
-    if (existing && !claim) {
-      // Perhaps joined by this very token a moment ago: that is a used token, not a 409.
-      const latest = await getJoinToken(jti);
-      if (latest?.consumedAt !== undefined) return replay(latest, keyHash);
-      if (!latest) throw new Unauthorized('Invalid join token');
-      throw new Conflict(`Node ${nodeId} is already a cluster member`);
-    }
-
-    const now = Date.now();
-    // A claimed member keeps the suffrage it was given (a promoted one is a voter, counted already);
-    // the member leads when the cluster has no other voter.
-    const claimed = claim ? existing.suffrage : undefined;
-    const others = meta.voterCount - (claimed === 'voter' ? 1 : 0);
-    const lead = others <= 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
-    const member: Member = {
-      ...joinedMember({
-        nodeId,
-        raftAddress: input.raftAddress,
-        apiAddress: input.apiAddress,
-        binaryVersion: input.binaryVersion,
-        certFingerprint: input.certFingerprint,
-        suffrage: lead || claimed === 'voter' ? 'voter' : 'nonvoter',
-        now,
-        peerURLs: existing?.peerURLs.length ? existing.peerURLs : [`https://${input.raftAddress}`],
-        createdAt: existing?.createdAt,
-        machine: { numCpus: input.numCpus, totalSystemMemory: input.totalSystemMemory },
-      }),
-      ...(claim ? { origin: 'sensu' as const } : {}),
-    };
-    const credential = mintNodeCredential(nodeId);
-    const outcome = await redeem({
-      jti,
-      member,
-      credential,
-      claim: claimed,
-      lead,
-      idempotencyKeyHash: keyHash,
-      now,
-      audit: {
-        actor: `node:${nodeId}`,
-        action: claim ? 'member.claim' : 'member.join',
-        target: `member:${nodeId}`,
-        requestId: input.requestId,
-        details: { jti, suffrage: member.suffrage, leader: lead !== undefined },
-      },
-    });
-    switch (outcome.kind) {
-      case 'redeemed': {
-        const leader = lead ? { leaderNodeId: nodeId, leaderFingerprint: member.certFingerprint } : leaderOf(meta, members);
-        return answer(member, meta.clusterId, credential.token, leader, [...members.filter((m) => m.nodeId !== nodeId), member]);
-      }
-      case 'token-used':
-        return replay(outcome.record, keyHash);
-      case 'token-invalid':
-        throw new Unauthorized('Invalid or expired join token');
-      case 'already-member':
+  return withContention<JoinAnswer>(
+    async (attempt) => {
+      if (attempt > 0) ({ meta, members } = await readMintedCluster(true));
+      const existing = members.find((m) => m.nodeId === nodeId);
+      const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
+      if (existing && !claim) {
+        // Perhaps joined by this very token a moment ago: that is a used token, not a 409.
+        const latest = await getJoinToken(jti);
+        if (latest?.consumedAt !== undefined) return replay(latest, keyHash);
+        if (!latest) throw new Unauthorized('Invalid join token');
         throw new Conflict(`Node ${nodeId} is already a cluster member`);
-      case 'peer-url-taken':
-        throw peerUrlConflict(outcome.taken);
-      case 'stale':
-        continue;
-      case 'contended':
-        await sleep(10 + Math.random() * 20 * (attempt + 1));
-        continue;
-    }
-  }
-  throw new Conflict('The join conflicted with concurrent changes; retry it', 1);
+      }
+
+      const now = Date.now();
+      // A claimed member keeps the suffrage it was given (a promoted one is a voter, counted already);
+      // the member leads when the cluster has no other voter.
+      const claimed = claim ? existing.suffrage : undefined;
+      const others = meta.voterCount - (claimed === 'voter' ? 1 : 0);
+      const lead = others <= 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
+      const member: Member = {
+        ...joinedMember({
+          nodeId,
+          raftAddress: input.raftAddress,
+          apiAddress: input.apiAddress,
+          binaryVersion: input.binaryVersion,
+          certFingerprint: input.certFingerprint,
+          suffrage: lead || claimed === 'voter' ? 'voter' : 'nonvoter',
+          now,
+          peerURLs: existing?.peerURLs.length ? existing.peerURLs : [`https://${input.raftAddress}`],
+          createdAt: existing?.createdAt,
+          machine: { numCpus: input.numCpus, totalSystemMemory: input.totalSystemMemory },
+        }),
+        ...(claim ? { origin: 'sensu' as const } : {}),
+      };
+      const credential = mintNodeCredential(nodeId);
+      const outcome = await redeem({
+        jti,
+        member,
+        credential,
+        claim: claimed,
+        lead,
+        idempotencyKeyHash: keyHash,
+        now,
+        audit: {
+          actor: `node:${nodeId}`,
+          action: claim ? 'member.claim' : 'member.join',
+          target: `member:${nodeId}`,
+          requestId: input.requestId,
+          details: { jti, suffrage: member.suffrage, leader: lead !== undefined },
+        },
+      });
+      switch (outcome.kind) {
+        case 'redeemed': {
+          const leader = lead ? { leaderNodeId: nodeId, leaderFingerprint: member.certFingerprint } : leaderOf(meta, members);
+          return answer(member, meta.clusterId, credential.token, leader, [...members.filter((m) => m.nodeId !== nodeId), member]);
+        }
+        case 'token-used':
+          return replay(outcome.record, keyHash);
+        case 'token-invalid':
+          throw new Unauthorized('Invalid or expired join token');
+        case 'already-member':
+          throw new Conflict(`Node ${nodeId} is already a cluster member`);
+        case 'peer-url-taken':
+          throw peerUrlConflict(outcome.taken);
+        case 'stale':
+        case 'contended':
+          return AGAIN;
+      }
+    },
+    // A stale read is rebuilt at once; lost transactions back off (jittered) between rounds.
+    { attempts: 12, baseDelayMs: 10, maxDelayMs: 250, message: 'The join conflicted with concurrent changes; retry it' },
+  );
 }
 
 /**
@@ -192,8 +189,9 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
 async function replay(record: JoinTokenRecord, keyHash: string | undefined): Promise<JoinAnswer> {
   if (!keyHash || record.idempotencyKeyHash !== keyHash) throw new Unauthorized('Join token already used');
   const credential = mintNodeCredential(record.nodeId);
-  const member = await reissueCredential(record.nodeId, record.jti, credential);
-  if (!member) throw new Unauthorized('Join token already used');
+  const reissued = await reissueCredential({ nodeId: record.nodeId, jti: record.jti, credential });
+  if (reissued.kind === 'moved') throw new Unauthorized('Join token already used');
+  const member = reissued.member;
   const { meta, members } = await readMintedCluster(true);
   return answer(member, meta.clusterId, credential.token, leaderOf(meta, members), members);
 }

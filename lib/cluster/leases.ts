@@ -1,4 +1,4 @@
-import { revokeAll } from '../leases/repository';
+import { revokeAll } from '../leases/lease-store';
 import { activeLeaseCounts } from '../leases/use-cases';
 
 /**

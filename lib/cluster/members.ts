@@ -1,15 +1,20 @@
 import { actorOf } from '../audit/audit';
 import { config } from '../config';
 import { BadRequest, Conflict } from '../errors';
-import { keys } from '../store/keys';
 import type { Principal } from '../identity/principal';
 import { countActiveLeases, revokeLeasesOf } from './leases';
 import type { Member } from './member';
-import { membersAfter, readAllMembers } from './member-reads';
 import { findClusterMeta, ensureClusterMeta, type ClusterMeta } from './meta';
-import * as repo from './repository';
+import { getMember, membersAfter, pageMembers, readCluster } from './member-reads';
+import { promote, remove } from './member-store';
+import { memberNotFound, promotionError, removalError } from './refusals';
 import { removalRefusal } from './rules';
 import { memberView, type MemberView } from './views';
+
+/**
+ * The Ella members surface's use cases: list (whole or a page), get, promote and remove,
+ * each refusal of the member store told as its DomainError (./refusals.ts).
+ */
 
 const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
 
@@ -34,12 +39,12 @@ async function views(members: Member[], meta: ClusterMeta | undefined): Promise<
  */
 export async function listMemberViews(paging: { page?: number; perPage?: number; next?: string }) {
   if (paging.page === undefined && paging.perPage === undefined && paging.next === undefined) {
-    const { members, meta } = await readAllMembers();
+    const { members, meta } = await readCluster();
     return (await views(members, meta)).views;
   }
   const page = paging.page ?? 1;
   const perPage = paging.perPage ?? 25;
-  const read = paging.next === undefined ? repo.pageMembers(page, perPage) : membersAfter(decodeCursor(paging.next), perPage);
+  const read = paging.next === undefined ? pageMembers(page, perPage) : membersAfter(decodeCursor(paging.next), perPage);
   const [members, meta] = await Promise.all([read, findClusterMeta()]);
   const { views: items, memberCount } = await views(members, meta);
   const last = members.length === perPage ? members.at(-1) : undefined;
@@ -47,34 +52,38 @@ export async function listMemberViews(paging: { page?: number; perPage?: number;
 }
 
 /**
- * `next`: the key of the last member shown (its LastEvaluatedKey), base64url, opaque to the
- * client. More may follow it; the page after the last is empty.
+ * `next`: the node id of the last member shown, base64url, opaque to the client (so the
+ * store may change its keys without breaking a cursor). More may follow it; the page after
+ * the last is empty.
  */
-const encodeCursor = (nodeId: number): string => Buffer.from(JSON.stringify(keys.member(nodeId))).toString('base64url');
+const encodeCursor = (nodeId: number): string => Buffer.from(JSON.stringify({ after: nodeId })).toString('base64url');
 
 function decodeCursor(cursor: string): number {
-  let key: unknown;
+  let decoded: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    key = undefined;
+    decoded = undefined;
   }
-  const { PK, SK } = (typeof key === 'object' && key !== null ? key : {}) as Record<string, unknown>;
-  const nodeId = typeof SK === 'string' && /^MEMBER#[0-9]{16}$/.test(SK) ? keys.memberKeyspace.idOf(SK) : NaN;
-  const valid = PK === keys.clusterPartition && Number.isSafeInteger(nodeId) && nodeId >= 1 && Object.keys(key as object).length === 2;
-  if (!valid) throw new BadRequest('next is not a cursor of the members list');
-  return nodeId;
+  const after =
+    typeof decoded === 'object' && decoded !== null && Object.keys(decoded).length === 1
+      ? (decoded as { after?: unknown }).after
+      : undefined;
+  if (typeof after !== 'number' || !Number.isSafeInteger(after) || after < 1)
+    throw new BadRequest('next is not a cursor of the members list');
+  return after;
 }
 
 export async function getMemberView(nodeId: number): Promise<MemberView> {
-  const [member, meta] = await Promise.all([repo.getMember(nodeId), findClusterMeta()]);
-  if (!member) throw repo.memberNotFound(nodeId);
+  const [member, meta] = await Promise.all([getMember(nodeId), findClusterMeta()]);
+  if (!member) throw memberNotFound(nodeId);
   return (await views([member], meta)).views[0]!;
 }
 
 export async function promoteMember(input: { nodeId: number; by: Principal; requestId: string }) {
   const audit = { actor: actorOf(input.by), action: 'member.promote', target: `member:${input.nodeId}`, requestId: input.requestId };
-  await repo.promote(input.nodeId, Date.now(), audit);
+  const outcome = await promote({ nodeId: input.nodeId, now: Date.now(), audit });
+  if (outcome.kind !== 'done') throw promotionError(input.nodeId, outcome);
   return { message: 'Cluster member promoted to voter' };
 }
 
@@ -84,18 +93,24 @@ export async function promoteMember(input: { nodeId: number; by: Principal; requ
  * none of its requests succeeds; its leases are free before this answers.
  */
 export async function removeMember(input: { nodeId: number; force: boolean; by: Principal; requestId: string }) {
-  const [member, meta] = await Promise.all([repo.getMember(input.nodeId, true), ensureClusterMeta(true)]);
-  if (!member) throw repo.memberNotFound(input.nodeId);
+  const [member, meta] = await Promise.all([getMember(input.nodeId, true), ensureClusterMeta(true)]);
+  if (!member) throw memberNotFound(input.nodeId);
   const refusal = removalRefusal(member, meta.leaderNodeId, input.force);
   if (refusal) throw new Conflict(refusal);
   const now = Date.now();
-  await repo.remove(member, input.force, now, {
-    actor: actorOf(input.by),
-    action: 'member.remove',
-    target: `member:${input.nodeId}`,
-    requestId: input.requestId,
-    details: { force: input.force, drainState: member.drainState, suffrage: member.suffrage },
+  const outcome = await remove({
+    seen: member,
+    force: input.force,
+    now,
+    audit: {
+      actor: actorOf(input.by),
+      action: 'member.remove',
+      target: `member:${input.nodeId}`,
+      requestId: input.requestId,
+      details: { force: input.force, drainState: member.drainState, suffrage: member.suffrage },
+    },
   });
+  if (outcome.kind !== 'done') throw removalError(input.nodeId, input.force, outcome);
   await revokeLeasesOf(input.nodeId, now);
   return { message: 'Cluster member removed' };
 }

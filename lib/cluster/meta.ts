@@ -4,6 +4,11 @@ import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 
+/**
+ * The cluster item: its id (minted once, by the first reader), the leader lease and the
+ * counters as read. The lease's writes are ./leader-store.ts's, the counters' the member store's.
+ */
+
 export interface ClusterMeta {
   clusterId: number;
   /** The leader lease (see ./leader): its holder (0: none), expiry (epoch ms) and term, its fencing token. */

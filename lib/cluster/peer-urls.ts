@@ -1,4 +1,3 @@
-import { Conflict } from '../errors';
 import { TABLE } from '../store/client';
 import type { Cancellation } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -58,6 +57,3 @@ export function peerUrlTaken(reasons: readonly Cancellation[] | null, from: numb
   }
   return undefined;
 }
-
-export const peerUrlConflict = (taken: PeerUrlTaken) =>
-  new Conflict(`Peer URL ${taken.url} is already a peer URL of cluster member ${taken.owner}`);

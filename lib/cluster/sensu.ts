@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { actorOf } from '../audit/audit';
-import { Conflict, NotFound } from '../errors';
+import { NotFound } from '../errors';
 import { sensuMemberList } from '../compat/sensu-cluster';
 import type { Principal } from '../identity/principal';
 import type { Member } from './member';
 import { ensureClusterMeta } from './meta';
 import { removeMember } from './members';
-import * as repo from './repository';
+import { getMember, readMintedCluster } from './member-reads';
+import { addUnclaimed, setPeerUrls } from './member-store';
+import { memberNotFound, peerUrlConflict } from './refusals';
+import { AGAIN, withContention } from '../store/retry';
 
 /** The Sensu Go cluster surface over the same members. */
 
 /** The members and the cluster item in one Query stream. */
 async function memberList() {
-  const { meta, members } = await repo.readMintedCluster();
+  const { meta, members } = await readMintedCluster();
   return sensuMemberList(meta, members);
 }
 
@@ -28,32 +31,37 @@ const newMemberId = (): number => Number(randomBytes(8).readBigUInt64BE() >> 11n
  */
 export async function addSensuMember(input: { peerURLs: string[]; by: Principal; requestId: string }) {
   await ensureClusterMeta(); // the counters below live on the cluster item
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const now = Date.now();
-    const member: Member = {
-      nodeId: newMemberId(),
-      raftAddress: new URL(input.peerURLs[0]!).host,
-      apiAddress: '',
-      binaryVersion: '',
-      certFingerprint: '',
-      suffrage: 'nonvoter',
-      drainState: 'active',
-      drainEpoch: 0,
-      createdAt: now,
-      origin: 'sensu',
-      peerURLs: input.peerURLs,
-      clientURLs: [],
-    };
-    const audit = {
-      actor: actorOf(input.by),
-      action: 'member.add',
-      target: `member:${member.nodeId}`,
-      requestId: input.requestId,
-      details: { peerURLs: input.peerURLs },
-    };
-    if ((await repo.addUnclaimed(member, audit)) === 'added') return memberList();
-  }
-  throw new Error('Three random member ids in a row were taken');
+  await withContention(
+    async () => {
+      const now = Date.now();
+      const member: Member = {
+        nodeId: newMemberId(),
+        raftAddress: new URL(input.peerURLs[0]!).host,
+        apiAddress: '',
+        binaryVersion: '',
+        certFingerprint: '',
+        suffrage: 'nonvoter',
+        drainState: 'active',
+        drainEpoch: 0,
+        createdAt: now,
+        origin: 'sensu',
+        peerURLs: input.peerURLs,
+        clientURLs: [],
+      };
+      const audit = {
+        actor: actorOf(input.by),
+        action: 'member.add',
+        target: `member:${member.nodeId}`,
+        requestId: input.requestId,
+        details: { peerURLs: input.peerURLs },
+      };
+      const added = await addUnclaimed(member, audit);
+      if (added.kind === 'peer-url-taken') throw peerUrlConflict(added.taken);
+      return added.kind === 'id-taken' ? AGAIN : added;
+    },
+    { attempts: 3, message: 'Three random member ids in a row were taken; retry' },
+  );
+  return memberList();
 }
 
 /**
@@ -75,12 +83,17 @@ export async function updateSensuMember(input: { id: bigint; peerURLs: string[];
     requestId: input.requestId,
     details: { peerURLs: input.peerURLs },
   };
-  for (let attempt = 0; ; attempt++) {
-    const seen = await repo.getMember(nodeId, true);
-    if (!seen) throw repo.memberNotFound(nodeId);
-    if ((await repo.setPeerUrls(seen, input.peerURLs, Date.now(), audit)) === 'set') break;
-    if (attempt === 2) throw new Conflict(`Cluster member ${nodeId} changed concurrently; retry`, 1);
-  }
+  await withContention(
+    async () => {
+      const seen = await getMember(nodeId, true);
+      if (!seen) throw memberNotFound(nodeId);
+      const set = await setPeerUrls({ seen, peerURLs: input.peerURLs, now: Date.now(), audit });
+      if (set.kind === 'missing') throw memberNotFound(nodeId);
+      if (set.kind === 'peer-url-taken') throw peerUrlConflict(set.taken);
+      return set.kind === 'moved' ? AGAIN : set;
+    },
+    { attempts: 3, message: `Cluster member ${nodeId} changed concurrently; retry` },
+  );
   return memberList();
 }
 

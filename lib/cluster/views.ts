@@ -1,6 +1,10 @@
 import type { Member } from './member';
 import { nodeStatus } from './rules';
 
+/**
+ * How members are shown on the Ella surface.
+ */
+
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 /** The canonical (Ella) wire shape of a member. */

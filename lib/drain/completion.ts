@@ -1,14 +1,19 @@
 import type { AuditEntry } from '../audit/audit';
-import { NotFound } from '../errors';
-import * as leases from '../leases/repository';
+import type { Member } from '../cluster/member';
+import { completeDrain } from '../cluster/member-drain-store';
+import { memberCheck } from '../cluster/member-parts';
+import { getMember } from '../cluster/member-reads';
+import { fromItem as leaseFromItem, type Lease } from '../leases/lease';
+import * as leases from '../leases/lease-store';
 import { AGAIN, withContention } from '../store/retry';
-import * as drains from './repository';
 import { drainCheck, type DrainCheck } from './rules';
 
 /**
  * How drains end. Nothing here talks to Step Functions, so the lease release path and the
  * watcher can finish drains without carrying the Step Functions client in their bundles.
  */
+
+type Draining = Extract<Member, { drainState: 'draining' }>;
 
 /** Who asks, as the audit names them (`user:…`, `node:…`, `system:…`), and under which request. */
 export interface Caller {
@@ -24,19 +29,8 @@ export const entry = (caller: Caller, action: string, nodeId: number, details: R
   details,
 });
 
-/**
- * The drain of `nodeId`, or undefined when there is no such member (removed: nothing left
- * to drain). Any store fault propagates, so a deadline task fails and is retried rather
- * than taken for done.
- */
-async function drainOf(nodeId: number): Promise<drains.DrainStatus | undefined> {
-  try {
-    return await drains.readDrain(nodeId);
-  } catch (err) {
-    if (err instanceof NotFound) return undefined;
-    throw err;
-  }
-}
+/** Leases revoked in the completing transaction itself (it also holds the member and the audit entry). */
+export const LEASES_IN_COMPLETION = 98;
 
 /**
  * Flips the member to drained — for this epoch only — and revokes what it still holds in
@@ -57,20 +51,29 @@ export async function finish(
   return withContention(
     async () => {
       const audit = entry(caller, 'member.drained', nodeId, { reason, revokedLeases: held.map((l) => l.name) });
-      const outcome = await drains.completeDrain(nodeId, epoch, now, audit, held, lapsedOnly);
-      if (outcome.kind === 'stale') return false;
-      if (outcome.kind === 'lease-moved') {
-        const live = [...outcome.moved.values()].some((l) => l?.holder === nodeId && l.expiresAt > now);
+      const revoking = held.slice(0, LEASES_IN_COMPLETION);
+      const alongside = revoking.map((lease) => leases.revokeItem(lease, nodeId, now, { returnOld: true, lapsedOnly }));
+      const outcome = await completeDrain({ nodeId, drainEpoch: epoch, now, audit, alongside });
+      if (outcome.kind === 'moved') return false;
+      if (outcome.kind === 'alongside-refused') {
+        // Leases that changed since they were read (released, taken), as they stand now (undefined: gone).
+        const moved = new Map<string, Lease | undefined>();
+        outcome.reasons.forEach((r, i) => {
+          if (r.code === 'ConditionalCheckFailed') moved.set(revoking[i]!.name, r.item ? leaseFromItem(r.item) : undefined);
+        });
+        const live = [...moved.values()].some((l) => l?.holder === nodeId && l.expiresAt > now);
         if (lapsedOnly && live) return false; // still holds a live lease: not done yet
         held = held.flatMap((l) => {
-          if (!outcome.moved.has(l.name)) return [l];
-          const current = outcome.moved.get(l.name);
+          if (!moved.has(l.name)) return [l];
+          const current = moved.get(l.name);
           return current?.holder === nodeId ? [current] : []; // released or taken meanwhile: not ours to revoke
         });
         return AGAIN;
       }
-      for (const lease of held.slice(drains.LEASES_IN_COMPLETION)) {
-        if (!(await drains.revokeAfterDrained(nodeId, epoch, lease, now))) break;
+      // The rest, each only while the member is still drained in this epoch (a resume since keeps them).
+      const stillDrained = memberCheck(nodeId, { kind: 'drained-in', drainEpoch: epoch });
+      for (const lease of held.slice(LEASES_IN_COMPLETION)) {
+        if ((await leases.revokeWhile(lease, nodeId, now, stillDrained)).kind === 'check-failed') break;
       }
       return true;
     },
@@ -103,12 +106,13 @@ export async function checkDrain(input: {
   released?: string;
 }): Promise<{ done: boolean; wakeAt: string }> {
   const now = Date.now();
-  const status = await drainOf(input.nodeId);
-  if (!status || status.drainState !== 'draining' || status.drainEpoch !== input.drainEpoch)
+  // Consistent: a removed member has nothing left to drain; any store fault propagates, so the task is retried, not taken for done.
+  const member = await getMember(input.nodeId, true);
+  if (member?.drainState !== 'draining' || member.drainEpoch !== input.drainEpoch)
     return { done: true, wakeAt: new Date(now).toISOString() };
-  const { result } = await check(input.nodeId, status.drainDeadline ?? now, now, input.released);
+  const { result } = await check(input.nodeId, member.drainDeadline, now, input.released);
   if (result.done) {
-    const overdue = (status.drainDeadline ?? now) <= now;
+    const overdue = member.drainDeadline <= now;
     const caller = system('drain-deadline', input.requestId);
     if (await finish(input.nodeId, input.drainEpoch, now, caller, overdue ? 'deadline' : 'last lease gone', !overdue))
       return { done: true, wakeAt: new Date(now).toISOString() };
@@ -130,14 +134,14 @@ export async function afterDrainingRelease(nodeId: number, drainEpoch: number, r
  * started. So a member is drained when its last lease goes or at its deadline, whichever
  * is first, even with its timer lost.
  */
-export async function completeDueDrains(members: readonly drains.DrainStatus[], now: number, requestId: string): Promise<number[]> {
-  const draining = members.filter((m) => m.drainState === 'draining');
+export async function completeDueDrains(members: readonly Member[], now: number, requestId: string): Promise<number[]> {
+  const draining = members.filter((m): m is Draining => m.drainState === 'draining');
   if (draining.length === 0) return [];
   const ids = draining.map((m) => m.nodeId);
   const holders = new Set((await leases.heldBy(Math.min(...ids), Math.max(...ids), now)).map((l) => l.holder));
   const completed: number[] = [];
   for (const status of draining) {
-    const overdue = (status.drainDeadline ?? 0) <= now;
+    const overdue = status.drainDeadline <= now;
     if (!overdue && holders.has(status.nodeId)) continue;
     const reason = overdue ? 'deadline (watcher)' : 'no live lease (watcher)';
     if (await finish(status.nodeId, status.drainEpoch, now, system('watcher', requestId), reason, !overdue)) completed.push(status.nodeId);

@@ -4,6 +4,10 @@ import { instrumentStepFunctions } from '../metrics';
 import { RETRY, SDK_LOGGER, TIMEOUTS } from '../store/client';
 import { executionName } from './rules';
 
+/**
+ * The drain deadline's Step Functions execution: one per member and drain epoch, started and stopped here.
+ */
+
 const endpoint = process.env.STEPFUNCTIONS_ENDPOINT || undefined;
 
 const sfn = new SFNClient({

@@ -1,10 +1,17 @@
 import { abdicate, transferLeadership } from '../cluster/leader';
+import type { DrainState } from '../cluster/member';
+import { getMember } from '../cluster/member-reads';
+import { memberNotFound } from '../cluster/refusals';
 import { Conflict } from '../errors';
-import * as leases from '../leases/repository';
+import * as leases from '../leases/lease-store';
 import { AGAIN, withContention } from '../store/retry';
 import { check, entry, finish, type Caller } from './completion';
 import { startDeadline, stopDeadline } from './deadline';
-import * as drains from './repository';
+import { beginDrain, resume } from './transitions';
+
+/**
+ * The drain surface's use cases: drain (handing leadership over first) and resume.
+ */
 
 export type { Caller };
 
@@ -19,7 +26,7 @@ export async function startDrain(input: {
   deadlineSeconds: number;
   force: boolean;
   caller: Caller;
-}): Promise<{ drainState: drains.DrainState }> {
+}): Promise<{ drainState: DrainState }> {
   const { nodeId, caller } = input;
   const now = Date.now();
   const deadline = now + input.deadlineSeconds * 1000;
@@ -27,23 +34,24 @@ export async function startDrain(input: {
   const outcome = await withContention(
     async (attempt) => {
       if (attempt > 0) await handOffLeadership(nodeId, input.force, now, caller);
-      const began = await drains.beginDrain(nodeId, deadline, now, audit);
+      const began = await beginDrain(nodeId, deadline, now, audit);
       return began.kind === 'leads' ? AGAIN : began;
     },
     { attempts: 4, message: 'Leadership kept returning to this member while it was handed over; retry' },
   );
   switch (outcome.kind) {
     case 'already':
-      return { drainState: outcome.status.drainState };
+      return { drainState: outcome.member.drainState };
     case 'began': {
-      const epoch = outcome.status.drainEpoch;
+      const epoch = outcome.drainEpoch;
       const { result, names } = await check(nodeId, deadline, now);
       if (result.done) {
         const noDeadline = input.deadlineSeconds === 0;
         if (await finish(nodeId, epoch, now, caller, noDeadline ? 'no deadline' : 'no live lease', !noDeadline))
           return { drainState: 'drained' };
         // A resume (or another drain) overtook this one between its two writes.
-        const now2 = await drains.readDrain(nodeId);
+        const now2 = await getMember(nodeId, true);
+        if (!now2) throw memberNotFound(nodeId);
         if (now2.drainState === 'active') throw new Conflict('The drain was interrupted by a resume; drain again if it is still wanted');
         if (now2.drainState !== 'draining' || now2.drainEpoch !== epoch) return { drainState: now2.drainState };
         // Still this drain: a live lease the index had not shown yet. The deadline execution finishes it.
@@ -73,6 +81,6 @@ async function handOffLeadership(nodeId: number, force: boolean, now: number, ca
 
 /** POST /cluster/members/{id}/resume: back to active, idempotently; the deadline execution is stopped. */
 export async function resumeMember(input: { nodeId: number; caller: Caller }): Promise<void> {
-  const left = await drains.resume(input.nodeId, Date.now(), entry(input.caller, 'member.resumed', input.nodeId));
+  const left = await resume(input.nodeId, Date.now(), entry(input.caller, 'member.resumed', input.nodeId));
   if (left?.drainState === 'draining') await stopDeadline(input.nodeId, left.drainEpoch);
 }

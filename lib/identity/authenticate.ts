@@ -1,5 +1,5 @@
 import { Unauthorized } from '../errors';
-import { authenticateNode, isNodeCredential } from '../cluster/node-credentials';
+import { authenticateNode, isNodeCredential } from './node-credentials';
 import { fromApiToken, fromBasic, fromSessionClaim, fromSessionSecret } from './credentials';
 import type { Principal } from './principal';
 import { roleOf } from './roles';

@@ -1,9 +1,9 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { auditedTransaction, type AuditEntry } from '../audit/audit';
+import { auditedWrite, type AuditEntry } from '../audit/audit';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
-import { queryCount, queryFirst } from '../store/query';
+import { queryCount, queryPage } from '../store/query';
 import { getItems } from '../store/batch';
 import { slotsFromItem } from './login-failures';
 import type { LoginSlots } from './rules';
@@ -67,17 +67,15 @@ const usersQuery = {
 
 /**
  * Page `page` (1-based) of `perPage` users by email, and how many there are. DynamoDB has no
- * offset: the read stops after the page, but walks the pages before it (ids and roles only);
+ * offset: the read stops after the page, but walks the pages before it (keys only);
  * the total is DynamoDB's count, no item sent back.
  */
 export async function pageUsers(page: number, perPage: number): Promise<{ users: User[]; total: number }> {
   const [items, total] = await Promise.all([
-    queryFirst({ ...usersQuery, ProjectionExpression: 'userId, email, roleId' }, page * perPage),
+    queryPage({ ...usersQuery, ProjectionExpression: 'userId, email, roleId' }, (page - 1) * perPage, perPage, ['PK', 'SK']),
     queryCount(usersQuery),
   ]);
-  const users = items
-    .slice((page - 1) * perPage)
-    .map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' }));
+  const users = items.map((i) => ({ userId: String(i.userId), email: String(i.email), role: roleOf(i.roleId) ?? 'readonly' }));
   return { users, total };
 }
 
@@ -87,7 +85,7 @@ export type UserWrite = { kind: 'done'; userId: string } | { kind: 'missing' };
 export async function createUser(user: StoredUser, audit: AuditEntry, now = Date.now()): Promise<{ kind: 'done' } | { kind: 'exists' }> {
   try {
     await documents.send(
-      auditedTransaction(
+      auditedWrite(
         [
           {
             Put: {
@@ -120,7 +118,7 @@ export async function createFirstAdmin(
 ): Promise<{ kind: 'done' } | { kind: 'initialized' }> {
   try {
     await documents.send(
-      auditedTransaction(
+      auditedWrite(
         [
           {
             Update: {
@@ -220,7 +218,7 @@ export async function resetToAdmin(
         },
       };
   try {
-    await documents.send(auditedTransaction([account, { Delete: { TableName: TABLE, Key: keys.loginFailures(user.email) } }], audit, now));
+    await documents.send(auditedWrite([account, { Delete: { TableName: TABLE, Key: keys.loginFailures(user.email) } }], audit, now));
   } catch (err) {
     if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return { kind: 'moved' };
     throw err;

@@ -1,8 +1,12 @@
-import { getMember, listMembers } from '../cluster/repository';
+import { getMember, listMembers } from '../cluster/member-reads';
 import { hotRangeInfo, paginate, rangeDescriptor, rangeInfo, type Paging, type RangeView } from '../compat/cockroach';
 import { NotFound } from '../errors';
 import { recentRate, type Lease } from './lease';
-import * as leases from './repository';
+import * as leases from './lease-store';
+
+/**
+ * Leases as CockroachDB ranges: the ranges, hot ranges and node ranges the compat surface serves.
+ */
 
 /** A lease as CockroachDB sees a range. */
 const view = (lease: Lease, now: number): RangeView => ({

@@ -12,18 +12,21 @@ export interface ContentionOptions {
   message: string;
   /** Base of the jittered exponential backoff between attempts, in ms. */
   baseDelayMs?: number;
+  /** The most the backoff's window grows to, in ms (many attempts stay quick). */
+  maxDelayMs?: number;
 }
 
 /**
  * The one bounded retry for contention loops: runs `op(attempt)` until it returns
  * something other than AGAIN, sleeping a full-jitter backoff (random in
- * [0, base·2^attempt)) between tries. Out of attempts it throws Contention (409 with
+ * [0, min(base·2^attempt, max))) between tries. Out of attempts it throws Contention (409 with
  * Retry-After), never a plain error. Anything `op` throws passes through untouched.
  */
 export async function withContention<T>(op: (attempt: number) => Promise<Attempt<T>>, options: ContentionOptions): Promise<T> {
   const base = options.baseDelayMs ?? 10;
+  const max = options.maxDelayMs ?? Infinity;
   for (let attempt = 0; attempt < options.attempts; attempt++) {
-    if (attempt > 0) await sleep(Math.random() * base * 2 ** attempt);
+    if (attempt > 0) await sleep(Math.random() * Math.min(max, base * 2 ** attempt));
     const result = await op(attempt);
     if (result !== AGAIN) return result;
   }

@@ -1,10 +1,10 @@
-import { ScanCommand, TransactWriteCommand, UpdateCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { userOf } from '../audit/audit';
-import { reservePeerUrls } from '../cluster/peer-urls';
+import { reserveLegacyPeerUrls } from '../cluster/member-store';
 import { newUserId } from '../identity/user-store';
 import type { Logger } from '../log';
 import { documents, TABLE } from '../store/client';
-import { conditionFailure, cancellationReasons } from '../store/conditions';
+import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 
 /**
@@ -128,30 +128,9 @@ async function reserveMemberUrls(item: Item, report: MigrationReport): Promise<v
   const stored = Array.isArray(item.peerURLs) ? (item.peerURLs as string[]) : [];
   const urls = stored.length > 0 ? stored : typeof item.raftAddress === 'string' ? [`https://${item.raftAddress}`] : [];
   if (urls.length === 0) return;
-  try {
-    await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: TABLE,
-              Key: keys.member(nodeId),
-              UpdateExpression: 'SET peerURLs = :urls',
-              // The member is still there; its removal then frees exactly these reservations.
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':urls': urls },
-            },
-          },
-          ...reservePeerUrls(nodeId, urls),
-        ],
-      }),
-    );
-    report.members++;
-  } catch (err) {
-    const reasons = cancellationReasons(err);
-    if (!reasons) throw err;
-    if (reasons.slice(1).some((r) => r?.code === 'ConditionalCheckFailed')) report.peerUrlClashes.push(nodeId);
-  }
+  const reserved = await reserveLegacyPeerUrls(nodeId, urls);
+  if (reserved.kind === 'done') report.members++;
+  if (reserved.kind === 'clash') report.peerUrlClashes.push(nodeId);
 }
 
 /** True when the write was made, false when its condition said it was not needed. */

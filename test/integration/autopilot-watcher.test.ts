@@ -14,7 +14,7 @@ import {
   watcherPass,
 } from '../support/autopilot-store';
 
-const leases = await import('../../lib/leases/repository');
+const leases = await import('../../lib/leases/lease-store');
 
 /**
  * Each rule of the watcher's pass, on a fake clock against DynamoDB Local: the test
@@ -220,7 +220,17 @@ describe('overdue drains', () => {
     await seed([...voters(t, 1), member(7, t)], held(t));
     // A live lease keeps it draining until the deadline (with none left, it would be drained at once).
     const name = `job-${t}`;
-    expect(await leases.create(name, 7, CREDENTIAL, 60 * S, t, await leases.nextRangeId(), leases.nextFencingToken(t))).not.toBe('exists');
+    expect(
+      await leases.create({
+        name: name,
+        holder: 7,
+        credentialHash: CREDENTIAL,
+        ttlMs: 60 * S,
+        now: t,
+        rangeId: await leases.nextRangeId(),
+        token: leases.nextFencingToken(t),
+      }),
+    ).toMatchObject({ kind: 'done' });
     const began = await beginDrain(7, t + 5 * S, t, { actor: 'test', action: 'member.drain', target: 'member:7', requestId: 'r' });
     expect(began.kind).toBe('began');
     await beat(t + 4 * S, 1, 7);

@@ -103,8 +103,8 @@ describe('the leader lease on the cluster item', () => {
 
   it('abdicates only its own lease; the next election raises the term', async () => {
     const meta = await ensureClusterMeta(true);
-    expect(await abdicate(meta.leaderNodeId + 100)).toBe(false);
-    expect(await abdicate(meta.leaderNodeId)).toBe(true);
+    expect(await abdicate(meta.leaderNodeId + 100)).toEqual({ kind: 'moved' });
+    expect(await abdicate(meta.leaderNodeId)).toEqual({ kind: 'done' });
     expect(await ensureClusterMeta(true)).toMatchObject({ leaderNodeId: 0, raftTerm: meta.raftTerm });
     expect(await electLeader(Date.now())).toMatchObject({ kind: 'elected', raftTerm: meta.raftTerm + 1 });
   });

@@ -6,8 +6,8 @@ import { CREDENTIAL, createTable, documents, dynamodb, keys, member, seed, TABLE
  * Drain completion against DynamoDB Local, in this process on a fake clock: the watcher
  * finishing drains whose timer was lost, and a resume that lands inside a completion.
  */
-const leases = await import('../../lib/leases/repository');
-const { beginDrain, resume } = await import('../../lib/drain/repository');
+const leases = await import('../../lib/leases/lease-store');
+const { beginDrain, resume } = await import('../../lib/drain/transitions');
 const { finish } = await import('../../lib/drain/completion');
 const { startDrain } = await import('../../lib/drain/use-cases');
 
@@ -26,12 +26,20 @@ async function drainingWithLeases(nodeId: number, now: number, ttls: number[], d
   await seed([...voters, member(nodeId, now - 600 * S, { lastHeartbeatAt: now })], { leaderNodeId: 1, leaderExpiresAt: now + 60 * S });
   const names = ttls.map((_, i) => `n${nodeId}-job-${i}-${now}`);
   for (const [i, ttl] of ttls.entries()) {
-    const lease = await leases.create(names[i]!, nodeId, CREDENTIAL, ttl, now, await leases.nextRangeId(), leases.nextFencingToken(now));
-    expect(lease).not.toBe('exists');
+    const lease = await leases.create({
+      name: names[i]!,
+      holder: nodeId,
+      credentialHash: CREDENTIAL,
+      ttlMs: ttl,
+      now: now,
+      rangeId: await leases.nextRangeId(),
+      token: leases.nextFencingToken(now),
+    });
+    expect(lease).toMatchObject({ kind: 'done' });
   }
   const began = await beginDrain(nodeId, deadline, now, audit);
   expect(began.kind).toBe('began');
-  return { names, epoch: began.kind === 'began' ? began.status.drainEpoch : 0 };
+  return { names, epoch: began.kind === 'began' ? began.drainEpoch : 0 };
 }
 
 describe('the watcher completes drains whose timer was lost', () => {
@@ -104,7 +112,15 @@ describe('a resume racing the completion of a drain', () => {
       await seed([...voters, member(nodeId, now - 600 * S, { lastHeartbeatAt: now })], { leaderNodeId: 1, leaderExpiresAt: now + 60 * S });
       const names = [0, 1, 2].map((i) => `race-${nodeId}-${i}-${now}`);
       for (const n of names)
-        await leases.create(n, nodeId, CREDENTIAL, 600 * S, now, await leases.nextRangeId(), leases.nextFencingToken(now));
+        await leases.create({
+          name: n,
+          holder: nodeId,
+          credentialHash: CREDENTIAL,
+          ttlMs: 600 * S,
+          now: now,
+          rangeId: await leases.nextRangeId(),
+          token: leases.nextFencingToken(now),
+        });
       // The resume is sent a moment after the drain began, so that it lands inside its completion as often as not.
       const drained = startDrain({ nodeId, deadlineSeconds: 0, force: false, caller }).then(
         (r) => r.drainState,

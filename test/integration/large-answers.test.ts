@@ -139,7 +139,8 @@ describe('answers past 6 MB', () => {
       // A cursor that is not one is the client's mistake.
       for (const bad of [
         'x',
-        Buffer.from('{"PK":"LEASES","SK":"MEMBER#0000000000000001"}').toString('base64url'),
+        Buffer.from('{"after":"1"}').toString('base64url'),
+        Buffer.from('{"PK":"CLUSTER","SK":"MEMBER#0000000000000001"}').toString('base64url'),
         Buffer.from('[]').toString('base64url'),
       ]) {
         const answer = await reader.get(`/api/v1/cluster/members?next=${bad}`, IDENTITY);

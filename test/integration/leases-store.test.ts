@@ -10,25 +10,34 @@ process.env.MAX_LEASES_PER_NODE = '3';
 const { documents, TABLE } = await import('../../lib/store/client');
 const { keys } = await import('../../lib/store/keys');
 const use = await import('../../lib/leases/use-cases');
-const repo = await import('../../lib/leases/repository');
+const repo = await import('../../lib/leases/lease-store');
+const { releaseLease } = await import('../../lib/drain/lease-release');
 const { PutCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
 
 /** The credential hash each seeded member's node acts under. */
 const cred = (nodeId: number) => `hash-of-node-${nodeId}`;
-const member = (nodeId: number, drainState = 'active') =>
+const { memberToItem } = await import('../../lib/cluster/member');
+const { memberAt } = await import('../support/member');
+/** An active voter as a join writes it, holding its node's credential. */
+const member = (nodeId: number) =>
   documents.send(
     new PutCommand({
       TableName: TABLE,
-      Item: { ...keys.member(nodeId), nodeId, drainState, suffrage: 'voter', drainEpoch: 0, credentialHash: cred(nodeId) },
+      Item: memberToItem(memberAt(nodeId, Date.now(), { suffrage: 'voter' }), {
+        credentialHash: cred(nodeId),
+        credentialId: `id-${nodeId}`,
+        joinedJti: `jti-${nodeId}`,
+      }),
     }),
   );
+/** The member's drain state as a drain writes it (a draining member has a deadline). */
 const setDrain = (nodeId: number, drainState: string) =>
   documents.send(
     new UpdateCommand({
       TableName: TABLE,
       Key: keys.member(nodeId),
-      UpdateExpression: 'SET drainState = :d',
-      ExpressionAttributeValues: { ':d': drainState },
+      UpdateExpression: 'SET drainState = :d, drainDeadline = :deadline, drainUpdatedAt = :now',
+      ExpressionAttributeValues: { ':d': drainState, ':deadline': Date.now() + 600_000, ':now': Date.now() },
     }),
   );
 const conflict = { statusCode: 409 };
@@ -87,12 +96,12 @@ describe('leases against DynamoDB Local', () => {
   it('releases only with the current token, after which another node may take it', async () => {
     const a = await use.putLease({ name: 'released', nodeId: 3, credentialHash: cred(3), ttlSeconds: 60 });
     await expect(
-      use.releaseLease({ name: 'released', nodeId: 3, credentialHash: cred(3), fencingToken: a.fencingToken + 1 }),
+      releaseLease({ name: 'released', nodeId: 3, credentialHash: cred(3), fencingToken: a.fencingToken + 1 }),
     ).rejects.toMatchObject(conflict);
     await expect(
-      use.releaseLease({ name: 'released', nodeId: 4, credentialHash: cred(4), fencingToken: a.fencingToken }),
+      releaseLease({ name: 'released', nodeId: 4, credentialHash: cred(4), fencingToken: a.fencingToken }),
     ).rejects.toMatchObject(conflict);
-    expect(await use.releaseLease({ name: 'released', nodeId: 3, credentialHash: cred(3), fencingToken: a.fencingToken })).toMatchObject({
+    expect(await releaseLease({ name: 'released', nodeId: 3, credentialHash: cred(3), fencingToken: a.fencingToken })).toMatchObject({
       holder: null,
     });
     const b = await use.putLease({ name: 'released', nodeId: 4, credentialHash: cred(4), ttlSeconds: 60 });
@@ -119,7 +128,7 @@ describe('leases against DynamoDB Local', () => {
       holder: 40,
     });
     expect(
-      await use.releaseLease({ name: 'kept-while-draining', nodeId: 40, credentialHash: cred(40), fencingToken: held.fencingToken }),
+      await releaseLease({ name: 'kept-while-draining', nodeId: 40, credentialHash: cred(40), fencingToken: held.fencingToken }),
     ).toMatchObject({
       holder: null,
     });

@@ -59,6 +59,8 @@ const drainInTwoSteps: Model<DrainState, DrainInput, DrainOutput> = {
     for (const from of s === 'draining' ? (['draining', 'drained'] as const) : [s]) {
       if (input.kind === 'resume') {
         if (!actual || actual.status === 200) out.add('active');
+        // Every bounded round lost to a concurrent drain or resume (409 with Retry-After): it changed nothing.
+        if (!actual || actual.status === 409) out.add(from);
       } else if (input.kind === 'read') {
         if (!actual || actual.drainState === from) out.add(from);
       } else if (!actual) {

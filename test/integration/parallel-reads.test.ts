@@ -10,7 +10,7 @@ process.env.TABLE_NAME = `parallel-${randomBytes(4).toString('hex')}`;
 const { documents, TABLE } = await import('../../lib/store/client');
 const { keys } = await import('../../lib/store/keys');
 const { queryParallel } = await import('../../lib/store/parallel');
-const { listAllMembers, readAllMembers } = await import('../../lib/cluster/member-reads');
+const { listMembers, readCluster } = await import('../../lib/cluster/member-reads');
 const { joinedMember, memberToItem } = await import('../../lib/cluster/member');
 const { BatchWriteCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
 
@@ -167,13 +167,13 @@ describe('the members as autopilot and the watcher read them', () => {
       ),
     );
     await documents.send(new PutCommand({ TableName: TABLE, Item: { ...keys.rangeCounter(), next: 10 } }));
-    expect((await listAllMembers(true, { pageItems: 2, fanout: 3 })).map((m) => m.nodeId)).toEqual(ids);
-    const before = await readAllMembers();
+    expect((await listMembers(true, { pageItems: 2, fanout: 3 })).map((m) => m.nodeId)).toEqual(ids);
+    const before = await readCluster();
     expect(before.meta).toBeUndefined();
     await documents.send(
       new PutCommand({ TableName: TABLE, Item: { ...keys.clusterMeta(), clusterId: 7, leaderNodeId: 3, memberCount: ids.length } }),
     );
-    const after = await readAllMembers(true);
+    const after = await readCluster(true);
     expect(after.meta).toMatchObject({ clusterId: 7, leaderNodeId: 3, memberCount: ids.length });
     expect(after.members.map((m) => m.nodeId)).toEqual(ids);
   });

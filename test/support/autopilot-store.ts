@@ -21,9 +21,12 @@ export const { keys } = await import('../../lib/store/keys');
 const { memberToItem } = await import('../../lib/cluster/member');
 const { ensureClusterMeta } = await import('../../lib/cluster/meta');
 export const { watcherPass } = await import('../../lib/autopilot/watcher');
-export const { recordHeartbeat, listMembers } = await import('../../lib/cluster/repository');
+const { recordHeartbeat: record } = await import('../../lib/cluster/member-state-store');
+export const { listMembers } = await import('../../lib/cluster/member-reads');
+/** A heartbeat's store write (its refusal is an outcome, not an error). */
+export const recordHeartbeat = (nodeId: number, credentialHash: string, now: number) => record({ nodeId, credentialHash, now });
 export const { electLeader, renewLeader, transferLeadership, abdicate } = await import('../../lib/cluster/leader');
-export const { beginDrain, resume } = await import('../../lib/drain/repository');
+export const { beginDrain, resume } = await import('../../lib/drain/transitions');
 export const { autopilotView } = await import('../../lib/autopilot/rules');
 
 export const THRESHOLD_S = 10;

@@ -3,9 +3,11 @@ import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aw
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redeem } from '../../lib/cluster/join-store';
 import type { Member } from '../../lib/cluster/member';
-import { promote, recordHeartbeat, remove, setPeerUrls } from '../../lib/cluster/repository';
+import { redeem } from '../../lib/cluster/member-join-store';
+import { recordHeartbeat } from '../../lib/cluster/member-state-store';
+import { promote, remove, setPeerUrls } from '../../lib/cluster/member-store';
+import { promotionError, removalError } from '../../lib/cluster/refusals';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 afterEach(() => ddb.reset());
@@ -39,55 +41,72 @@ const cancelled = (...reasons: ({ Code: string; item?: Record<string, unknown> }
 const conditionFailed = (item?: Record<string, unknown>) =>
   Object.assign(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }), item ? { Item: marshall(item) } : {});
 
-describe('promote translates its failed condition', () => {
-  it('asks for the old item on failure and 404s a missing member', async () => {
+describe('promote reads its failed condition', () => {
+  it('asks for the old item on failure and tells a missing member apart (404)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed' }));
-    await expect(promote(2, NOW, audit)).rejects.toMatchObject({ statusCode: 404, message: 'Cluster member 2 not found' });
+    const outcome = await promote({ nodeId: 2, now: NOW, audit });
+    expect(outcome).toEqual({ kind: 'missing' });
+    expect(promotionError(2, outcome as { kind: 'missing' })).toMatchObject({ statusCode: 404, message: 'Cluster member 2 not found' });
     const sent = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(sent[0]!.Update!.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     expect(sent[2]!.Put!.Item).toMatchObject({ action: 'x', requestId: 'req-1' });
   });
 
-  it('409s a member that is already a voter', async () => {
+  it('answers a member that is already a voter with its image, a 409', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', item: { ...member, suffrage: 'voter' } }));
-    await expect(promote(2, NOW, audit)).rejects.toMatchObject({ statusCode: 409, message: 'Cluster member 2 is already a voter' });
+    const outcome = await promote({ nodeId: 2, now: NOW, audit });
+    expect(outcome).toMatchObject({ kind: 'moved', current: { nodeId: 2, suffrage: 'voter' } });
+    expect(promotionError(2, outcome as { kind: 'moved'; current: Member })).toMatchObject({
+      statusCode: 409,
+      message: 'Cluster member 2 is already a voter',
+    });
   });
 });
 
-describe('remove translates its failed conditions', () => {
-  it('404s a member removed meanwhile', async () => {
+describe('remove reads its failed conditions', () => {
+  it('tells a member removed meanwhile (404)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed' }));
-    await expect(remove(member, false, NOW, audit)).rejects.toMatchObject({ statusCode: 404 });
+    const outcome = await remove({ seen: member, force: false, now: NOW, audit });
+    expect(outcome).toEqual({ kind: 'missing' });
+    expect(removalError(2, false, outcome as { kind: 'missing' })).toMatchObject({ statusCode: 404 });
   });
 
-  it('409s an undrained member without force', async () => {
+  it('tells an undrained member without force (409)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', item: member }));
-    await expect(remove(member, false, NOW, audit)).rejects.toMatchObject({ statusCode: 409, message: /must be drained/ });
+    const outcome = await remove({ seen: member, force: false, now: NOW, audit });
+    expect(outcome).toMatchObject({ kind: 'moved', current: { drainState: 'active' } });
+    expect(removalError(2, false, outcome as { kind: 'moved'; current: Member })).toMatchObject({
+      statusCode: 409,
+      message: /must be drained/,
+    });
   });
 
-  it('409s the leader, whom the cluster item names, even with force', async () => {
+  it('tells the leader, whom the cluster item names, even with force (409)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled(undefined, { Code: 'ConditionalCheckFailed', item: { leaderNodeId: 2 } }));
-    await expect(remove(member, true, NOW, audit)).rejects.toMatchObject({ statusCode: 409, message: /is the leader/ });
+    const outcome = await remove({ seen: member, force: true, now: NOW, audit });
+    expect(outcome).toEqual({ kind: 'leader' });
+    expect(removalError(2, true, { kind: 'leader' })).toMatchObject({ statusCode: 409, message: /is the leader/ });
     const sent = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(sent[0]!.Delete!.ConditionExpression).not.toMatch(/drainState/);
   });
 });
 
-describe('single-item writes translate their failed conditions', () => {
-  it('404s peer URLs for a member gone since it was read, and 409s a URL another member holds', async () => {
+describe('single-item writes read their failed conditions', () => {
+  it('tells peer URLs for a member gone since it was read, and a URL another member holds', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed' }));
-    await expect(setPeerUrls(member, ['https://a:1'], NOW, audit)).rejects.toMatchObject({ statusCode: 404 });
+    const input = { seen: member, peerURLs: ['https://a:1'], now: NOW, audit };
+    expect(await setPeerUrls(input)).toEqual({ kind: 'missing' });
     ddb
       .on(TransactWriteCommand)
       .rejects(cancelled({ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed', item: { nodeId: 7 } }));
-    await expect(setPeerUrls(member, ['https://a:1'], NOW, audit)).rejects.toMatchObject({ statusCode: 409, message: /member 7/ });
+    expect(await setPeerUrls(input)).toEqual({ kind: 'peer-url-taken', taken: { url: 'https://a:1', owner: 7 } });
   });
 
-  it('401s a heartbeat whose credential no longer matches, or whose member is gone', async () => {
+  it('refuses a heartbeat whose credential no longer matches, or whose member is gone', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed({ ...member, credentialHash: 'other' }));
-    await expect(recordHeartbeat(2, 'mine', NOW)).rejects.toMatchObject({ statusCode: 401 });
+    expect(await recordHeartbeat({ nodeId: 2, credentialHash: 'mine', now: NOW })).toEqual({ kind: 'invalid-credential' });
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(recordHeartbeat(2, 'mine', NOW)).rejects.toMatchObject({ statusCode: 401 });
+    expect(await recordHeartbeat({ nodeId: 2, credentialHash: 'mine', now: NOW })).toEqual({ kind: 'invalid-credential' });
   });
 });
 

@@ -13,7 +13,7 @@ import {
   serverVersion,
 } from '../../lib/compat/cockroach';
 import { crdbSession, crdbSessionsPage } from '../../lib/compat/cockroach-sessions';
-import { heartbeatWrite } from '../../lib/cluster/repository';
+import { heartbeatWrite } from '../../lib/cluster/member-state-store';
 import { contractErrors } from '../support/crdb-contract';
 
 const node = {

@@ -2,7 +2,9 @@ import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memberToItem } from '../../lib/cluster/member';
 import { checkDrain } from '../../lib/drain/completion';
+import { memberAt } from '../support/member';
 
 /**
  * A throttled store in the drain deadline's task (the emulator will not throttle on demand):
@@ -20,7 +22,10 @@ describe('the drain deadline task under store faults', () => {
   });
 
   it('fails when the completion cannot read the leases, and changes nothing', async () => {
-    const member = { PK: 'x', SK: 'y', drainState: 'draining', drainEpoch: 1, drainDeadline: Date.now() - 1000 };
+    const now = Date.now();
+    const member = memberToItem(
+      memberAt(5, now - 60_000, { drainState: 'draining', drainEpoch: 1, drainDeadline: now - 1000, drainUpdatedAt: now - 5000 }),
+    );
     ddb.on(GetCommand).resolves({ Item: member });
     ddb.on(QueryCommand).rejects(new ThrottlingException({ message: 'slow down', $metadata: {} }));
     await expect(checkDrain({ nodeId: 5, drainEpoch: 1, requestId: 'r' })).rejects.toThrow('slow down');

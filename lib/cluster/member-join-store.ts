@@ -1,106 +1,30 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { auditPut, type AuditEntry } from '../audit/audit';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
-import { queryAll } from '../store/query';
+import { consumeTokenPart, recordFromItem, type JoinTokenRecord } from './join-token-store';
 import { memberFromItem, memberToItem, type Member, type Suffrage } from './member';
+import { contended, currentOf } from './member-parts';
 import { peerUrlTaken, reservePeerUrls, type PeerUrlTaken } from './peer-urls';
-import type { NodeCredential } from './node-credentials';
-
-/** A join token's single-use record. */
-export interface JoinTokenRecord {
-  jti: string;
-  nodeId: number;
-  /** Unix seconds; also the TTL. */
-  expiresAt: number;
-  consumedAt?: number;
-  /** SHA-256 of the Idempotency-Key the winning redemption sent, if it sent one. */
-  idempotencyKeyHash?: string;
-  /** Who minted it (`user:<email>`), for the list of unused tokens. */
-  createdBy?: string;
-}
-
-const recordFromItem = (item: Record<string, unknown>): JoinTokenRecord => ({
-  jti: String(item.jti),
-  nodeId: Number(item.nodeId),
-  expiresAt: Number(item.expiresAt),
-  ...(item.consumedAt === undefined ? {} : { consumedAt: Number(item.consumedAt) }),
-  ...(typeof item.idempotencyKeyHash === 'string' ? { idempotencyKeyHash: item.idempotencyKeyHash } : {}),
-  ...(typeof item.createdBy === 'string' ? { createdBy: item.createdBy } : {}),
-});
-
-export async function storeJoinToken(record: JoinTokenRecord): Promise<void> {
-  await documents.send(
-    new PutCommand({
-      TableName: TABLE,
-      Item: {
-        ...keys.joinToken(record.jti),
-        ...keys.joinTokenIndex(record.expiresAt, record.jti),
-        jti: record.jti,
-        nodeId: record.nodeId,
-        expiresAt: record.expiresAt,
-        ...(record.createdBy ? { createdBy: record.createdBy } : {}),
-      },
-      // A jti is random and minted once; never overwrite a record (it may be consumed).
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
-}
-
-/** The record as it stands (TTL deletes late: an expired one is still returned, and callers check expiresAt). */
-export async function getJoinToken(jti: string): Promise<JoinTokenRecord | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.joinToken(jti), ConsistentRead: true }));
-  return Item ? recordFromItem(Item) : undefined;
-}
-
-/** Join tokens neither used nor expired nor revoked, soonest expiry first (one index Query). */
-export async function unusedJoinTokens(nowSeconds: number): Promise<JoinTokenRecord[]> {
-  const items = await queryAll({
-    IndexName: 'GSI1',
-    KeyConditionExpression: 'GSI1PK = :p AND GSI1SK > :after',
-    // TTL deletes late: an expired token may still be in the index.
-    FilterExpression: 'expiresAt > :now AND attribute_not_exists(consumedAt)',
-    ExpressionAttributeValues: { ':p': keys.joinTokensPartition, ':after': keys.joinTokensAfter(nowSeconds), ':now': nowSeconds },
-  });
-  return items.map(recordFromItem);
-}
 
 /**
- * Revokes an unused join token by deleting its record, with the audit entry in the same
- * transaction: the join transaction's condition (`attribute_exists(PK)`) then fails, so the
- * token can no longer join. `false` when no such unused, unexpired token exists.
+ * The member store's join half (see ./member-store.ts): the redemption of a join token,
+ * which creates or claims the member with the cluster's counters in one transaction, and
+ * the re-issue of its credential for a retry of that very join.
  */
-export async function revokeJoinToken(jti: string, audit: AuditEntry, now = Date.now()): Promise<boolean> {
-  try {
-    await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Delete: {
-              TableName: TABLE,
-              Key: keys.joinToken(jti),
-              // Only a token that can still join: a used one is history, an expired one is dead already.
-              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(consumedAt) AND expiresAt > :now',
-              ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
-            },
-          },
-          auditPut(audit, now),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') return false;
-    throw err;
-  }
+
+/** A node credential as the store keeps it: its hash and its non-secret handle, never the token. */
+export interface StoredCredential {
+  hash: string;
+  credentialId: string;
 }
 
 export interface Redemption {
   jti: string;
   member: Member;
-  credential: NodeCredential;
+  credential: StoredCredential;
   /**
    * The member exists as an unclaimed Sensu member and is claimed, not created: its
    * suffrage as read (a promoted one stays a voter, and is already counted).
@@ -131,29 +55,12 @@ export type RedeemOutcome =
  */
 export async function redeem(r: Redemption): Promise<RedeemOutcome> {
   const { member, now } = r;
-  const nowSeconds = Math.floor(now / 1000);
   try {
     await documents.send(
       new TransactWriteCommand({
         ClientRequestToken: randomUUID(),
         TransactItems: [
-          {
-            Update: {
-              TableName: TABLE,
-              Key: keys.joinToken(r.jti),
-              // Consumed: it leaves the index of unused tokens.
-              UpdateExpression: `SET consumedAt = :now, consumedBy = :node${r.idempotencyKeyHash ? ', idempotencyKeyHash = :key' : ''} REMOVE GSI1PK, GSI1SK`,
-              // Single use: the jti must have been minted, not consumed, and not expired.
-              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(consumedAt) AND expiresAt > :nowSeconds',
-              ExpressionAttributeValues: {
-                ':now': now,
-                ':node': member.nodeId,
-                ':nowSeconds': nowSeconds,
-                ...(r.idempotencyKeyHash ? { ':key': r.idempotencyKeyHash } : {}),
-              },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          consumeTokenPart(r.jti, member.nodeId, now, r.idempotencyKeyHash),
           {
             Put: {
               TableName: TABLE,
@@ -167,7 +74,7 @@ export async function redeem(r: Redemption): Promise<RedeemOutcome> {
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
-          { Update: countersUpdate(r) },
+          { Update: joinCounters(r) },
           auditPut(r.audit, now),
           // A claimed member's peer URLs were reserved when it was added.
           ...(r.claim ? [] : reservePeerUrls(member.nodeId, member.peerURLs)),
@@ -184,13 +91,14 @@ export async function redeem(r: Redemption): Promise<RedeemOutcome> {
       return record?.consumedAt !== undefined ? { kind: 'token-used', record } : { kind: 'token-invalid' };
     }
     if (existing?.code === 'ConditionalCheckFailed') {
-      const joined = existing.item && !(existing.item.origin === 'sensu' && existing.item.joinedAt === undefined);
+      const current = currentOf(existing.item);
+      const joined = current && !(current.origin === 'sensu' && current.joinedAt === undefined);
       return joined ? { kind: 'already-member' } : { kind: 'stale' };
     }
     if (meta?.code === 'ConditionalCheckFailed') return { kind: 'stale' };
     const taken = r.claim ? undefined : peerUrlTaken(reasons, 4, member.peerURLs);
     if (taken) return { kind: 'peer-url-taken', taken };
-    if (reasons.some((x) => x.code === 'TransactionConflict')) return { kind: 'contended' };
+    if (contended(reasons)) return { kind: 'contended' };
     throw err;
   }
 }
@@ -200,7 +108,7 @@ export async function redeem(r: Redemption): Promise<RedeemOutcome> {
  * counted already (and, if it was promoted, among the voters too). `counted` is the
  * voters the cluster has besides the new ones: 1 when the claimed member is a voter.
  */
-function countersUpdate(r: Redemption) {
+function joinCounters(r: Redemption) {
   const added = r.claim ? 0 : 1;
   const counted = r.claim === 'voter' ? 1 : 0;
   if (r.lead) {
@@ -235,26 +143,29 @@ function countersUpdate(r: Redemption) {
 
 /**
  * Re-issues the node credential of the member a join created, for a retry of that join
- * (same token, same Idempotency-Key). `undefined` when the member is gone or was joined
- * again since with another token.
+ * (same token, same Idempotency-Key). `moved` when the member is gone or was joined again
+ * since with another token.
  */
-export async function reissueCredential(nodeId: number, jti: string, credential: NodeCredential): Promise<Member | undefined> {
+export async function reissueCredential(input: {
+  nodeId: number;
+  jti: string;
+  credential: StoredCredential;
+}): Promise<{ kind: 'done'; member: Member } | { kind: 'moved' }> {
   try {
     const { Attributes } = await documents.send(
       new UpdateCommand({
         TableName: TABLE,
-        Key: keys.member(nodeId),
+        Key: keys.member(input.nodeId),
         UpdateExpression: 'SET credentialHash = :hash, credentialId = :id',
         // Only the member this very redemption created: never resurrect or take over another.
         ConditionExpression: 'joinedJti = :jti',
-        ExpressionAttributeValues: { ':hash': credential.hash, ':id': credential.credentialId, ':jti': jti },
+        ExpressionAttributeValues: { ':hash': input.credential.hash, ':id': input.credential.credentialId, ':jti': input.jti },
         ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return memberFromItem(Attributes!);
+    return { kind: 'done', member: memberFromItem(Attributes!) };
   } catch (err) {
-    if (conditionFailure(err)) return undefined;
+    if (conditionFailure(err)) return { kind: 'moved' };
     throw err;
   }
 }

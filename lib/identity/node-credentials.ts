@@ -1,10 +1,8 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { credentialOf } from '../cluster/member-reads';
+import { checkMember } from '../cluster/member-state-store';
 import { Forbidden, Unauthorized } from '../errors';
-import type { Principal } from '../identity/principal';
-import { documents, TABLE } from '../store/client';
-import { cancellationReasons } from '../store/conditions';
-import { keys } from '../store/keys';
+import type { Principal } from './principal';
 
 /**
  * A node credential: `rnode_<nodeId>_<secret>`, opaque to the node, issued at join and
@@ -50,16 +48,9 @@ const sameHash = (a: string, b: string): boolean => a.length === b.length && tim
 export async function authenticateNode(token: string, options: { checkedInWrite?: boolean } = {}): Promise<Principal> {
   const { nodeId, hash } = parseNodeCredential(token);
   if (options.checkedInWrite) return { kind: 'node-claim', nodeId, credentialHash: hash };
-  const { Item } = await documents.send(
-    new GetCommand({
-      TableName: TABLE,
-      Key: keys.member(nodeId),
-      ProjectionExpression: 'credentialHash, credentialId',
-      ConsistentRead: true,
-    }),
-  );
-  if (typeof Item?.credentialHash !== 'string' || !sameHash(Item.credentialHash, hash)) throw new Unauthorized('Invalid node credential');
-  return { kind: 'node', nodeId, credentialId: String(Item.credentialId ?? hash.slice(0, 16)) };
+  const held = await credentialOf(nodeId);
+  if (!held || !sameHash(held.credentialHash, hash)) throw new Unauthorized('Invalid node credential');
+  return { kind: 'node', nodeId, credentialId: held.credentialId ?? hash.slice(0, 16) };
 }
 
 /** The node a `checked-in-write` route acts for, and the credential hash its write must match. */
@@ -75,24 +66,6 @@ export function claimedNode(principal: Principal): { nodeId: number; credentialH
  * 401 and learns nothing from the refusal.
  */
 export async function verifyNodeCredential(caller: { nodeId: number; credentialHash: string }): Promise<void> {
-  try {
-    await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: TABLE,
-              Key: keys.member(caller.nodeId),
-              // The caller's credential is its member's current one (a removed member has none).
-              ConditionExpression: 'credentialHash = :cred',
-              ExpressionAttributeValues: { ':cred': caller.credentialHash },
-            },
-          },
-        ],
-      }),
-    );
-  } catch (err) {
-    if (cancellationReasons(err)?.[0]?.code === 'ConditionalCheckFailed') throw new Unauthorized('Invalid node credential');
-    throw err;
-  }
+  const checked = await checkMember(caller.nodeId, { kind: 'holds', credentialHash: caller.credentialHash });
+  if (checked.kind !== 'done') throw new Unauthorized('Invalid node credential');
 }

@@ -1,13 +1,19 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
-import { Conflict, NotFound, Unauthorized } from '../errors';
+import { memberCheck, memberRefusal, type MemberRefusal } from '../cluster/member-parts';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
 import { fromItem, minuteOf, staleMinutes, type Lease } from './lease';
 import { heldBy } from './reads';
 
-// The read half lives apart; callers of this module keep one import.
+/**
+ * The lease store: the only writer of lease items (and their range pointers and range-id
+ * counter). Every write is one conditional write or one transaction; a holder's write that
+ * a member must allow carries the member store's own condition (lib/cluster/member-parts.ts).
+ * Outcomes are typed; lib/leases/use-cases.ts turns refusals into errors. The read half is
+ * ./reads.ts, re-exported so callers keep one import.
+ */
 export { get, getByRange, heldBy, page } from './reads';
 
 /**
@@ -18,42 +24,41 @@ export { get, getByRange, heldBy, page } from './reads';
  */
 export const nextFencingToken = (now: number, above = 0): number => Math.max(now * 1000 + randomInt(1000), above + 1);
 
-/** A transaction item: the holder is a member, active, and the credential is its current one. */
-const activeMemberCheck = (holder: number, credentialHash: string) => ({
-  ConditionCheck: {
-    TableName: TABLE,
-    Key: keys.member(holder),
-    // A draining, drained or removed member takes no new lease, nor does a credential that is not the member's.
-    ConditionExpression: 'attribute_exists(PK) AND drainState = :active AND credentialHash = :cred',
-    ExpressionAttributeValues: { ':active': 'active', ':cred': credentialHash },
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-  },
-});
+/** The holder is a member, active, and the credential is its current one. */
+const activeHolder = (holder: number, credentialHash: string) => memberCheck(holder, { kind: 'active-holder', credentialHash });
+
+/** What a holder's write names: the lease, the node and the credential it acts under, the time-to-live. */
+export interface HolderWrite {
+  name: string;
+  holder: number;
+  credentialHash: string;
+  ttlMs: number;
+  now: number;
+}
+
+/** The member check refused the holder (not a member, not its credential, not active). */
+type MemberRefused = { kind: 'member-refused'; refusal: MemberRefusal };
 
 export type AcquireOutcome =
   | { kind: 'acquired'; lease: Lease }
   | { kind: 'missing' }
-  | { kind: 'held-by-me'; lease: Lease }
-  | { kind: 'token-behind'; lease: Lease };
+  /** Someone (perhaps this holder) holds it unexpired. */
+  | { kind: 'held'; lease: Lease }
+  | { kind: 'token-behind'; lease: Lease }
+  | MemberRefused;
 
 /**
  * Takes a free or expired lease for `holder` in ONE transaction: the member must exist
  * and be active, and the lease must be free or expired.
  */
-export async function acquire(
-  name: string,
-  holder: number,
-  credentialHash: string,
-  ttlMs: number,
-  now: number,
-  token: number,
-): Promise<AcquireOutcome> {
+export async function acquire(input: HolderWrite & { token: number }): Promise<AcquireOutcome> {
+  const { name, holder, credentialHash, ttlMs, now, token } = input;
   const expiresAt = now + ttlMs;
   try {
     await documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          activeMemberCheck(holder, credentialHash),
+          activeHolder(holder, credentialHash),
           {
             Update: {
               TableName: TABLE,
@@ -83,14 +88,12 @@ export async function acquire(
     const reasons = cancellationReasons(err);
     if (!reasons) throw err;
     const [member, lease] = reasons;
-    if (member?.code === 'ConditionalCheckFailed') throw memberRefusal(holder, credentialHash, member.item);
+    const refusal = memberRefusal(member, credentialHash);
+    if (refusal) return { kind: 'member-refused', refusal };
     if (lease?.code !== 'ConditionalCheckFailed') throw err;
     if (!lease.item) return { kind: 'missing' };
     const current = fromItem(lease.item);
-    if (current.holder !== undefined && current.expiresAt > now) {
-      if (current.holder === holder) return { kind: 'held-by-me', lease: current };
-      throw new Conflict(`Lease ${name} is held by node ${current.holder}`);
-    }
+    if (current.holder !== undefined && current.expiresAt > now) return { kind: 'held', lease: current };
     return { kind: 'token-behind', lease: current };
   }
   return {
@@ -136,22 +139,17 @@ export async function nextRangeId(): Promise<number> {
   return block.next++;
 }
 
-/** Creates a lease held by `holder`, with its range pointer, in one transaction. */
+/** Creates a lease held by `holder`, with its range pointer, in one transaction. `exists`: another creation won. */
 export async function create(
-  name: string,
-  holder: number,
-  credentialHash: string,
-  ttlMs: number,
-  now: number,
-  rangeId: number,
-  token: number,
-): Promise<Lease | 'exists'> {
+  input: HolderWrite & { rangeId: number; token: number },
+): Promise<{ kind: 'done'; lease: Lease } | { kind: 'exists' } | MemberRefused> {
+  const { name, holder, credentialHash, ttlMs, now, rangeId, token } = input;
   const lease: Lease = { name, rangeId, holder, fencingToken: token, expiresAt: now + ttlMs, acquiredAt: now, ops: { [minuteOf(now)]: 1 } };
   try {
     await documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          activeMemberCheck(holder, credentialHash),
+          activeHolder(holder, credentialHash),
           {
             Put: {
               TableName: TABLE,
@@ -176,12 +174,13 @@ export async function create(
         ],
       }),
     );
-    return lease;
+    return { kind: 'done', lease };
   } catch (err) {
     const reasons = cancellationReasons(err);
     if (!reasons) throw err;
-    if (reasons[0]?.code === 'ConditionalCheckFailed') throw memberRefusal(holder, credentialHash, reasons[0].item);
-    if (reasons[1]?.code === 'ConditionalCheckFailed') return 'exists';
+    const refusal = memberRefusal(reasons[0], credentialHash);
+    if (refusal) return { kind: 'member-refused', refusal };
+    if (reasons[1]?.code === 'ConditionalCheckFailed') return { kind: 'exists' };
     throw err;
   }
 }
@@ -218,28 +217,44 @@ export function renewWrite(
   } as const;
 }
 
+/** A lease as a refused holder is shown it: with the credential it was taken under and who last released it. */
+export interface LeaseImage extends Lease {
+  holderCredentialHash?: string;
+  releasedBy?: number;
+}
+
+const imageOf = (item: Item): LeaseImage => ({
+  ...fromItem(item),
+  ...(typeof item.holderCredentialHash === 'string' ? { holderCredentialHash: item.holderCredentialHash } : {}),
+  ...(item.releasedBy === undefined ? {} : { releasedBy: Number(item.releasedBy) }),
+});
+
+/** Why a holder's renew or release was refused: its credential is not the member's, there is no lease, or the lease as it stands. */
+export type HolderRefusal = { kind: 'invalid-credential' } | { kind: 'missing' } | { kind: 'moved'; current: LeaseImage };
+
 /** Renews my unexpired lease in ONE conditional update; with `fencingToken`, it must be the current one. */
-export async function renew(
-  name: string,
-  holder: number,
-  credentialHash: string,
-  ttlMs: number,
-  now: number,
-  fencingToken?: number,
-): Promise<Lease> {
+export async function renew(input: HolderWrite & { fencingToken?: number }): Promise<{ kind: 'done'; lease: Lease } | HolderRefusal> {
+  const { name, holder, credentialHash } = input;
   try {
     const { Attributes } = await documents.send(
-      new UpdateCommand(renewWrite(TABLE, name, holder, credentialHash, ttlMs, now, fencingToken)),
+      new UpdateCommand(renewWrite(TABLE, name, holder, credentialHash, input.ttlMs, input.now, input.fencingToken)),
     );
-    return fromItem(Attributes!);
+    return { kind: 'done', lease: fromItem(Attributes!) };
   } catch (err) {
     if (!conditionFailure(err)) throw err;
-    throw refusal(name, holder, credentialHash, now, await leaseSeenBy(name, holder, credentialHash), fencingToken);
+    return leaseSeenBy(name, holder, credentialHash);
   }
 }
 
 /** Releases my lease; the current fencing token is required. */
-export async function release(name: string, holder: number, credentialHash: string, fencingToken: number, now: number): Promise<Lease> {
+export async function release(input: {
+  name: string;
+  holder: number;
+  credentialHash: string;
+  fencingToken: number;
+  now: number;
+}): Promise<{ kind: 'done'; lease: Lease } | HolderRefusal> {
+  const { name, holder, credentialHash, fencingToken, now } = input;
   try {
     const { Attributes } = await documents.send(
       new UpdateCommand({
@@ -254,13 +269,16 @@ export async function release(name: string, holder: number, credentialHash: stri
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return fromItem(Attributes!);
+    return { kind: 'done', lease: fromItem(Attributes!) };
   } catch (err) {
     if (!conditionFailure(err)) throw err;
-    const item = await leaseSeenBy(name, holder, credentialHash);
+    const seen = await leaseSeenBy(name, holder, credentialHash);
     // The SDK retried a release whose answer was lost: it already went through, under this token.
-    if (item && item.holder === undefined && item.releasedBy === holder && item.fencingToken === fencingToken) return fromItem(item);
-    throw refusal(name, holder, credentialHash, now, item, fencingToken);
+    const current = seen.kind === 'moved' ? seen.current : undefined;
+    if (current && current.holder === undefined && current.releasedBy === holder && current.fencingToken === fencingToken) {
+      return { kind: 'done', lease: current };
+    }
+    return seen;
   }
 }
 
@@ -269,22 +287,14 @@ export async function release(name: string, holder: number, credentialHash: stri
  * release was refused (the lease's own credential hash did not match, or the lease moved),
  * one transaction of two condition checks — the member's credential hash, and a check
  * built to fail on an existing lease so that it hands the lease back. An invalid
- * credential is 401 and learns nothing. Undefined: there is no such lease.
+ * credential learns nothing.
  */
-export async function leaseSeenBy(name: string, holder: number, credentialHash: string): Promise<Item | undefined> {
+async function leaseSeenBy(name: string, holder: number, credentialHash: string): Promise<HolderRefusal> {
   try {
     await documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: TABLE,
-              Key: keys.member(holder),
-              // Nothing about the lease is told to a credential that is not the member's current one.
-              ConditionExpression: 'credentialHash = :cred',
-              ExpressionAttributeValues: { ':cred': credentialHash },
-            },
-          },
+          memberCheck(holder, { kind: 'holds', credentialHash }),
           {
             ConditionCheck: {
               TableName: TABLE,
@@ -297,36 +307,14 @@ export async function leaseSeenBy(name: string, holder: number, credentialHash: 
         ],
       }),
     );
-    return undefined;
+    return { kind: 'missing' };
   } catch (err) {
     const reasons = cancellationReasons(err);
     if (!reasons) throw err;
-    if (reasons[0]?.code === 'ConditionalCheckFailed') throw new Unauthorized('Invalid node credential');
-    if (reasons[1]?.code === 'ConditionalCheckFailed') return reasons[1].item;
+    if (reasons[0]?.code === 'ConditionalCheckFailed') return { kind: 'invalid-credential' };
+    if (reasons[1]?.code === 'ConditionalCheckFailed' && reasons[1].item) return { kind: 'moved', current: imageOf(reasons[1].item) };
     throw err;
   }
-}
-
-/** Why an acquire's member check failed: not a member, a credential that is not the member's, or not active. */
-function memberRefusal(holder: number, credentialHash: string, member: Item | undefined): Error {
-  if (!member) return new Unauthorized('Invalid node credential');
-  if (member.credentialHash !== credentialHash) return new Unauthorized('Invalid node credential');
-  return new Conflict(`Node ${holder} is ${String(member.drainState)}: it takes no new lease`);
-}
-
-/** Why a holder's renew or release was refused, from the lease as it stood. */
-function refusal(name: string, holder: number, credentialHash: string, now: number, item: Item | undefined, fencingToken?: number): Error {
-  if (!item) return new NotFound(`Lease ${name} not found`);
-  const lease = fromItem(item);
-  if (lease.holder === holder && item.holderCredentialHash !== credentialHash)
-    return new Conflict(`Lease ${name} was taken under another credential of node ${holder}`);
-  if (fencingToken !== undefined && lease.fencingToken !== fencingToken) {
-    return new Conflict(`Stale fencing token for lease ${name}: the current token is newer`);
-  }
-  if (lease.holder !== holder)
-    return new Conflict(lease.holder === undefined ? `Lease ${name} is not held` : `Lease ${name} is held by node ${lease.holder}`);
-  if (lease.expiresAt <= now) return new Conflict(`Lease ${name} has expired`);
-  return new Conflict(`Lease ${name} changed concurrently; retry`);
 }
 
 /**
@@ -345,6 +333,27 @@ export const revokeItem = (lease: Lease, holder: number, now: number, how: { ret
     ...(how.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
   },
 });
+
+/**
+ * Revokes `lease` only while `check` (another owner's condition part, such as the member
+ * store's "drained in this epoch") holds, in one transaction. `check-failed`: nothing was
+ * revoked; `lease-moved`: the lease was released or taken meanwhile, and is left alone.
+ */
+export async function revokeWhile(
+  lease: Lease,
+  holder: number,
+  now: number,
+  check: ReturnType<typeof memberCheck>,
+): Promise<{ kind: 'done' } | { kind: 'check-failed' } | { kind: 'lease-moved' }> {
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: [check, revokeItem(lease, holder, now)] }));
+    return { kind: 'done' };
+  } catch (err) {
+    const reasons = cancellationReasons(err);
+    if (!reasons) throw err;
+    return reasons[0]?.code === 'ConditionalCheckFailed' ? { kind: 'check-failed' } : { kind: 'lease-moved' };
+  }
+}
 
 /**
  * Takes every lease `holder` still has away from it (removal), each with its own

@@ -1,14 +1,14 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Conflict, NotFound } from '../errors';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
-import { queryAll } from '../store/query';
+import { queryAll, queryCount, queryPage } from '../store/query';
 import { definitionJson, parseDefinitionJson } from './json';
 import type { ClientDefinition } from './rules';
 
 /**
- * The client registry on the shared table. A live client item holds its definition as a
+ * The client store: the client registry on the shared table. Outcomes are typed
+ * (`invalidated` carries the tombstone's time); lib/clients/use-cases.ts tells them as errors. A live client item holds its definition as a
  * JSON string (kept exactly as given, numbers digit for digit: DynamoDB's own maps would
  * refuse deep nesting, and its numbers hold 38 digits and no 1e400) and its `timestamp` apart, so a keepalive is one small update.
  * A removal with invalidate_expire leaves a tombstone in its place (`invalidatedUntil`,
@@ -29,15 +29,17 @@ function definitionOf(item: Item): ClientDefinition {
 
 const storedOf = (item: Item): StoredClient => ({ namespace: String(item.namespace), definition: definitionOf(item) });
 
-/** A refusal for a client whose tombstone still stands, or `undefined` when there is none. */
-function invalidated(namespace: string, name: string, item: Item | undefined, now: number): Conflict | undefined {
+/** A tombstone still refuses the client until `until` (unix seconds). */
+export type Invalidated = { kind: 'invalidated'; until: number };
+
+/** The tombstone an item carries that still stands at `now`, or `undefined`. */
+function invalidated(item: Item | undefined, now: number): Invalidated | undefined {
   const until = Number(item?.invalidatedUntil);
-  if (!(until > now)) return undefined;
-  return new Conflict(`Client ${name} in namespace ${namespace} is invalidated until ${until}`, Math.max(1, until - now));
+  return until > now ? { kind: 'invalidated', until } : undefined;
 }
 
-/** Creates or replaces a client, unless an invalidation still refuses it (409). */
-export async function putClient(namespace: string, definition: ClientDefinition, now: number): Promise<void> {
+/** Creates or replaces a client, unless an invalidation still refuses it. */
+export async function putClient(namespace: string, definition: ClientDefinition, now: number): Promise<{ kind: 'done' } | Invalidated> {
   const { timestamp, ...rest } = definition;
   try {
     await documents.send(
@@ -57,14 +59,21 @@ export async function putClient(namespace: string, definition: ClientDefinition,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
+    return { kind: 'done' };
   } catch (err) {
     const failure = conditionFailure(err);
-    throw (failure && invalidated(namespace, definition.name, failure.item, now)) ?? err;
+    const refused = failure && invalidated(failure.item, now);
+    if (refused) return refused;
+    throw err;
   }
 }
 
-/** Records a keepalive of a live client: 404 when there is none, 409 when it is invalidated. */
-export async function touchClient(namespace: string, name: string, now: number): Promise<ClientDefinition> {
+/** Records a keepalive of a live client: `missing` when there is none. */
+export async function touchClient(
+  namespace: string,
+  name: string,
+  now: number,
+): Promise<{ kind: 'done'; definition: ClientDefinition } | { kind: 'missing' } | Invalidated> {
   try {
     const { Attributes } = await documents.send(
       new UpdateCommand({
@@ -79,19 +88,23 @@ export async function touchClient(namespace: string, name: string, now: number):
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return definitionOf(Attributes!);
+    return { kind: 'done', definition: definitionOf(Attributes!) };
   } catch (err) {
     const failure = conditionFailure(err);
     if (!failure) throw err;
-    throw invalidated(namespace, name, failure.item, now) ?? new NotFound(`Client ${name} not found`);
+    return invalidated(failure.item, now) ?? { kind: 'missing' };
   }
 }
 
 /**
- * Removes a live client (404 when there is none). With `invalidatedUntil`, a tombstone
+ * Removes a live client (`missing` when there is none). With `invalidatedUntil`, a tombstone
  * takes its place in the same write, so nothing can register between the two.
  */
-export async function removeClient(namespace: string, name: string, invalidatedUntil?: number): Promise<void> {
+export async function removeClient(
+  namespace: string,
+  name: string,
+  invalidatedUntil?: number,
+): Promise<{ kind: 'done' } | { kind: 'missing' }> {
   try {
     if (invalidatedUntil === undefined) {
       await documents.send(
@@ -102,7 +115,7 @@ export async function removeClient(namespace: string, name: string, invalidatedU
           ConditionExpression: LIVE,
         }),
       );
-      return;
+      return { kind: 'done' };
     }
     await documents.send(
       new PutCommand({
@@ -112,9 +125,10 @@ export async function removeClient(namespace: string, name: string, invalidatedU
         ConditionExpression: LIVE,
       }),
     );
+    return { kind: 'done' };
   } catch (err) {
     if (!conditionFailure(err)) throw err;
-    throw new NotFound(`Client ${name} not found`);
+    return { kind: 'missing' };
   }
 }
 
@@ -124,24 +138,50 @@ export async function getClient(namespace: string, name: string): Promise<Client
   return Item && Item.clientJson !== undefined ? definitionOf(Item) : undefined;
 }
 
+const namespaceQuery = (namespace: string) => ({
+  KeyConditionExpression: 'PK = :pk',
+  FilterExpression: LIVE,
+  ExpressionAttributeValues: { ':pk': keys.clientsOf(namespace) },
+  ConsistentRead: true,
+});
+
+const everyNamespaceQuery = {
+  IndexName: 'GSI1',
+  KeyConditionExpression: 'GSI1PK = :pk',
+  FilterExpression: LIVE,
+  ExpressionAttributeValues: { ':pk': keys.clientsIndexPartition },
+};
+
+/** A page of a list and how many the whole list holds. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
 /** Every client of a namespace, by name: one Query stream over its partition. */
 export async function listNamespace(namespace: string): Promise<ClientDefinition[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'PK = :pk',
-    FilterExpression: LIVE,
-    ExpressionAttributeValues: { ':pk': keys.clientsOf(namespace) },
-    ConsistentRead: true,
-  });
-  return items.map(definitionOf);
+  return (await queryAll(namespaceQuery(namespace))).map(definitionOf);
+}
+
+/** `limit` clients of a namespace after the first `offset`, by name, and how many it has (a count, no definitions). */
+export async function pageNamespace(namespace: string, offset: number, limit: number): Promise<Page<ClientDefinition>> {
+  const [items, total] = await Promise.all([
+    queryPage(namespaceQuery(namespace), offset, limit, ['PK', 'SK']),
+    queryCount(namespaceQuery(namespace)),
+  ]);
+  return { items: items.map(definitionOf), total };
 }
 
 /** Every client of every namespace, by namespace and name: one Query stream over the index partition. */
 export async function listEveryNamespace(): Promise<StoredClient[]> {
-  const items = await queryAll({
-    IndexName: 'GSI1',
-    KeyConditionExpression: 'GSI1PK = :pk',
-    FilterExpression: LIVE,
-    ExpressionAttributeValues: { ':pk': keys.clientsIndexPartition },
-  });
-  return items.map(storedOf);
+  return (await queryAll(everyNamespaceQuery)).map(storedOf);
+}
+
+/** `limit` clients of every namespace after the first `offset`, and how many there are. */
+export async function pageEveryNamespace(offset: number, limit: number): Promise<Page<StoredClient>> {
+  const [items, total] = await Promise.all([
+    queryPage(everyNamespaceQuery, offset, limit, ['PK', 'SK', 'GSI1PK', 'GSI1SK']),
+    queryCount(everyNamespaceQuery),
+  ]);
+  return { items: items.map(storedOf), total };
 }
