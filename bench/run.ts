@@ -47,6 +47,13 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
 const judge = (target: string, measured: string, pass: boolean) => verdicts.push({ target, measured, pass });
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
+/** Section 1: Roster's allowance over a DynamoDB-only bundle, the cold-start ratio, the agent's size. */
+const BUNDLE_ALLOWANCE_KB = 60;
+const COLD_RATIO = 1.3;
+const AGENT_KB = 20;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+/** The console's asset function serves the console's files: judged on its own, not by the function rule. */
+const ASIDE = /^console/;
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5').split(',').map(Number));
@@ -57,34 +64,6 @@ async function main(): Promise<void> {
   try {
     const dist = join(scratch, 'dist');
     await buildAll(dist);
-
-    if (SECTIONS.has(1)) {
-      const cold = await coldStart(join(dist, 'functions'), scratch);
-      results.coldStart = cold;
-      table(
-        `1. Cold start (node -e 0: ${cold.nodeMs.toFixed(1)} ms; DynamoDB-client-only bundle: ${cold.baselineKb.toFixed(0)} KB, import ${cold.baselineMs.toFixed(1)} ms)`,
-        ['function', 'KB', 'import ms', '× node -e 0', '× baseline'],
-        cold.rows.map((r) => [r.fn, r.kb.toFixed(1), r.importMs.toFixed(1), r.vsNode.toFixed(2), r.vsBaseline.toFixed(2)]),
-      );
-      const biggest = cold.rows.reduce((a, b) => (b.kb > a.kb ? b : a));
-      const slowest = cold.rows.reduce((a, b) => (b.vsNode > a.vsNode ? b : a));
-      judge('every bundle ≤ 400 KB (aim 250 KB)', `largest ${biggest.fn} ${biggest.kb.toFixed(0)} KB`, biggest.kb <= 400);
-      judge('cold import ≤ 0.8× node -e 0', `slowest ${slowest.fn} ${slowest.vsNode.toFixed(2)}×`, slowest.vsNode <= 0.8);
-
-      const cli = cliStartup(dist);
-      results.cli = cli;
-      table(
-        '1b. rosterctl and roster/agent',
-        ['what', 'figure'],
-        [
-          ['node -e 0 (ms, median)', cli.nodeMs.toFixed(1)],
-          ['rosterctl --version (ms, median)', cli.versionMs.toFixed(1)],
-          ['roster/agent bundle (KB)', cli.agentKb.toFixed(1)],
-        ],
-      );
-      const extra = cli.versionMs - cli.nodeMs;
-      judge('rosterctl --version within 60 ms of node -e 0', `${extra.toFixed(1)} ms more`, extra <= 60);
-    }
 
     silenceSdkNodeVersionNotice();
     const dynamo = await startDynamoLocal(null);
@@ -100,6 +79,91 @@ async function main(): Promise<void> {
       const rt = await superviseRuntime(dist, { ...settings, TABLE_NAME: benchTable });
       try {
         const cluster = await clients(rt);
+
+        // 1. Cold start
+        if (SECTIONS.has(1)) {
+          const { answer, node } = await cluster.join(7001);
+          const held = await node.put('/api/v1/leases/cold-lease', { ttlSeconds: 3600 });
+          if (held.status !== 200) throw new Error(`cold-start lease: ${held.status} ${held.text}`);
+          const cold = await coldStart(
+            join(dist, 'functions'),
+            scratch,
+            {
+              env: { TABLE_NAME: benchTable, DYNAMODB_ENDPOINT: dynamo.endpoint, TOKEN_SECRET: rt.env.TOKEN_SECRET! },
+              adminToken: () => accessToken(rt, 'admin'),
+              node: { id: 7001, token: answer.nodeToken as string },
+              lease: { name: 'cold-lease', fencingToken: held.body.result.fencingToken as number },
+            },
+            COLD_RUNS,
+          );
+          results.coldStart = cold;
+          const limitKb = cold.baselineKb + BUNDLE_ALLOWANCE_KB;
+          table(
+            `1. Cold start: a fresh process imports the bundle and serves one authenticated request (median of ${COLD_RUNS}); ` +
+              `baseline: a DynamoDB-only function built the same way, ${cold.baselineKb.toFixed(0)} KB, one GetItem ${cold.baselineFirstMs.toFixed(1)} ms ` +
+              `from process start (import ${cold.baselineImportMs.toFixed(1)} ms). Targets: ≤ ${limitKb.toFixed(0)} KB (baseline + ${BUNDLE_ALLOWANCE_KB}), ≤ ${COLD_RATIO}× baseline`,
+            ['function', 'KB', 'over baseline KB', 'import ms', 'first answer ms', 'status', '× baseline', 'size', 'time'],
+            cold.rows.map((r) => [
+              r.fn,
+              r.kb.toFixed(1),
+              r.overKb.toFixed(1),
+              r.importMs.toFixed(1),
+              r.firstMs === undefined ? 'import only' : r.firstMs.toFixed(1),
+              r.status ?? '-',
+              r.vsBaseline.toFixed(2),
+              ASIDE.test(r.fn) ? 'aside' : r.overKb <= BUNDLE_ALLOWANCE_KB ? 'PASS' : 'MISS',
+              r.vsBaseline <= COLD_RATIO ? 'PASS' : 'MISS',
+            ]),
+          );
+          const judged = cold.rows.filter((r) => !ASIDE.test(r.fn));
+          const biggest = judged.reduce((a, b) => (b.kb > a.kb ? b : a));
+          const over = judged.filter((r) => r.overKb > BUNDLE_ALLOWANCE_KB);
+          judge(
+            `every bundle ≤ the DynamoDB-only bundle + ${BUNDLE_ALLOWANCE_KB} KB (${limitKb.toFixed(0)} KB; the console's assets aside)`,
+            `largest ${biggest.fn} ${biggest.kb.toFixed(0)} KB (+${biggest.overKb.toFixed(0)}); ${over.length} of ${judged.length} over`,
+            over.length === 0,
+          );
+          judge(
+            'every bundle ≤ 250 KB (the aim)',
+            `${judged.filter((r) => r.kb > 250).length} of ${judged.length} over`,
+            judged.every((r) => r.kb <= 250),
+          );
+          for (const fn of ['member-heartbeat', 'lease-put']) {
+            const r = cold.rows.find((x) => x.fn === fn);
+            if (r)
+              judge(
+                `${fn}: process start to first answer ≤ ${COLD_RATIO}× the DynamoDB-only GetItem`,
+                `${r.firstMs!.toFixed(1)} ms vs ${cold.baselineFirstMs.toFixed(1)} ms, ${r.vsBaseline.toFixed(2)}× (HTTP ${r.status})`,
+                r.vsBaseline <= COLD_RATIO,
+              );
+          }
+          const served = judged.filter((r) => r.firstMs !== undefined);
+          const slowest = served.reduce((a, b) => (b.vsBaseline > a.vsBaseline ? b : a));
+          judge(
+            `every HTTP function: process start to first answer ≤ ${COLD_RATIO}× the DynamoDB-only GetItem`,
+            `slowest ${slowest.fn} ${slowest.vsBaseline.toFixed(2)}×; ${served.filter((r) => r.vsBaseline > COLD_RATIO).length} of ${served.length} over`,
+            served.every((r) => r.vsBaseline <= COLD_RATIO),
+          );
+
+          const cli = cliStartup(dist);
+          results.cli = cli;
+          table(
+            '1b. rosterctl and roster/agent',
+            ['what', 'figure', 'target'],
+            [
+              ['node -e 0 (ms, median)', cli.nodeMs.toFixed(1), '-'],
+              ['rosterctl --version (ms, median)', cli.versionMs.toFixed(1), 'node -e 0 + 60'],
+              ['roster/agent bundle (KB, minified)', cli.agentKb.toFixed(1), `≤ ${AGENT_KB}`],
+            ],
+          );
+          const extra = cli.versionMs - cli.nodeMs;
+          judge('rosterctl --version within 60 ms of node -e 0', `${extra.toFixed(1)} ms more`, extra <= 60);
+          judge(
+            `roster/agent bundle ≤ ${AGENT_KB} KB (no dependency beyond Node)`,
+            `${cli.agentKb.toFixed(1)} KB`,
+            cli.agentKb <= AGENT_KB,
+          );
+        }
 
         // 2. Cost per operation
         if (SECTIONS.has(2)) {
