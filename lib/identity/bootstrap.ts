@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { findClusterMeta } from '../cluster/meta';
 import { Forbidden } from '../errors';
 import { email, password } from '../http/schemas';
