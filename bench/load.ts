@@ -146,5 +146,40 @@ export function loadClient(base: string, headers: Record<string, string> = {}) {
       req.on('error', reject);
       req.end(payload);
     });
-  return { send, close: () => agent.destroy() };
+  /** The same request, its body read and parsed as JSON: for calls whose answer the next one needs. */
+  const json = <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method,
+          path,
+          headers: {
+            ...headers,
+            ...extra,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('error', reject);
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { send, json, close: () => agent.destroy() };
 }
