@@ -99,7 +99,13 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
   const itemBytesOf = (i: Item) => itemBytes(i);
 
   // A fresh container for every function: the second runtime, on the same table and key.
-  const rt = await superviseRuntime(dist, { ...env, TABLE_NAME: setup.env.TABLE_NAME!, TOKEN_SECRET: setup.env.TOKEN_SECRET! });
+  const rt = await superviseRuntime(dist, {
+    ...env,
+    TABLE_NAME: setup.env.TABLE_NAME!,
+    TOKEN_SECRET: setup.env.TOKEN_SECRET!,
+    // Every summary line: each row's usage is read from its request's line.
+    ROSTER_NODE_LOG_SAMPLE: '1',
+  });
   try {
     const anon = client(rt.url);
     const as = (headers: Record<string, string>) => client(rt.url, headers);

@@ -19,7 +19,7 @@ import { findEtcd, startEtcd, etcdOps } from './etcd';
 import { clients, joinNodes } from './fixture';
 import { loadClient, measurePair } from './load';
 import { measureOverhead } from './overhead';
-import { printPrices } from './pricing-report';
+import { deployedLogSample, printPrices } from './pricing-report';
 import { measureScale, type Cost, type ScaleRow } from './scale';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -51,7 +51,7 @@ const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
 const BUNDLE_ALLOWANCE_KB = 60;
 const COLD_RATIO = 1.3;
 const AGENT_KB = 20;
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** The console's asset function serves the console's files: judged on its own, not by the function rule. */
 const ASIDE = /^console/;
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
         ADMIN_PASSWORD: ADMIN.password,
         ROSTER_WATCHER_INTERVAL_SECONDS: '3600',
         MAX_LEASES_PER_NODE: '100000',
+        // The node paths' summary lines sampled as deployed (section 2's own runtime logs every one: it reads them).
+        ROSTER_NODE_LOG_SAMPLE: String(deployedLogSample()),
       };
       const rt = await superviseRuntime(dist, { ...settings, TABLE_NAME: benchTable });
       try {
