@@ -31,6 +31,11 @@ const ban = {
     message: 'The member store sits below the use cases: it returns outcomes and imports none of them.',
   },
 };
+/** Deployed code takes zod/mini through lib/zod.ts: classic zod's API is ~60 KB more in every bundle. */
+const zodThroughLib = {
+  selector: 'ImportDeclaration[source.value=/^zod/]',
+  message: 'Import zod from lib/zod.ts (zod/mini, with the English messages).',
+};
 const layer = (files, ...banned) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns: banned.map((b) => ban[b]) }] },
@@ -75,8 +80,14 @@ export default tseslint.config(
         zodImport,
         memberKey,
         { selector: 'TryStatement', message: 'No try/catch in handlers: throw a DomainError and let the chain map it.' },
+        zodThroughLib,
       ],
     },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/zod.ts'],
+    rules: { 'no-restricted-syntax': ['error', zodThroughLib] },
   },
   layer(['functions/**/*.ts'], 'sdk', 'local'),
   layer(['lib/http/**/*.ts', 'lib/*.ts'], 'functions', 'local'),

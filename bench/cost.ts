@@ -7,7 +7,10 @@
  * request's summary log line, where the SDK middleware counted every DynamoDB and Step
  * Functions call (by operation) and the capacity consumed.
  */
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { superviseRuntime, type Runtime } from '../infra/local/supervise';
+import { keys } from '../lib/store/keys';
+import { itemBytes, readUnits, writeUnits, type Billed, type Item } from './billing';
 import type { Usage } from '../lib/metrics';
 import { accessToken } from '../test/support/auth';
 import { client, call, type Answer } from '../test/support/http';
@@ -28,6 +31,8 @@ export interface CostRow {
   /** The warm call's handler time and its summary log line's size, as the runtime logged them. */
   warmMs?: number;
   warmLogBytes?: number;
+  /** What AWS bills the warm call, from the sizes of the items it touched (./billing), where computed. */
+  billed?: Billed;
 }
 
 /** The summary line the runtime logged for one request. */
@@ -79,8 +84,28 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
   });
   const apiToken = (await admin.post('/api/v1/users/me/api-tokens', { name: 'bench' })).body.result.token as string;
 
+  // What AWS would bill is computed from the items themselves, read straight from the table.
+  const store = new DynamoDBClient({
+    endpoint: env.DYNAMODB_ENDPOINT,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const TableName = setup.env.TABLE_NAME!;
+  const marshalled = (key: Record<string, string>) => Object.fromEntries(Object.entries(key).map(([k, v]) => [k, { S: v }]));
+  const item = async (key: Record<string, string>): Promise<Item> =>
+    (await store.send(new GetItemCommand({ TableName, Key: marshalled(key), ConsistentRead: true }))).Item ?? {};
+  const query = async (input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> =>
+    (await store.send(new QueryCommand({ TableName, ...input }))).Items ?? [];
+  const itemBytesOf = (i: Item) => itemBytes(i);
+
   // A fresh container for every function: the second runtime, on the same table and key.
-  const rt = await superviseRuntime(dist, { ...env, TABLE_NAME: setup.env.TABLE_NAME!, TOKEN_SECRET: setup.env.TOKEN_SECRET! });
+  const rt = await superviseRuntime(dist, {
+    ...env,
+    TABLE_NAME: setup.env.TABLE_NAME!,
+    TOKEN_SECRET: setup.env.TOKEN_SECRET!,
+    // Every summary line: each row's usage is read from its request's line.
+    ROSTER_NODE_LOG_SAMPLE: '1',
+  });
   try {
     const anon = client(rt.url);
     const as = (headers: Record<string, string>) => client(rt.url, headers);
@@ -96,9 +121,11 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
       meets: (u: Usage) => boolean,
       first: (() => Promise<Answer>) | undefined,
       again: () => Promise<Answer>,
+      bill?: (warm: Usage | undefined) => Promise<Billed>,
     ) => {
       const cold = first ? await first() : undefined;
       const warm = await again();
+      const billed = warm.status < 400 && bill ? await bill(await usage(warm)) : undefined;
       const warmUsage = await usage(warm);
       const warmLine = warm.status < 400 ? await summaryLineOf(rt, warm) : undefined;
       const issue = Object.entries(issueTargets).find(([prefix]) => op.startsWith(prefix))?.[1];
@@ -110,6 +137,7 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
         minimum,
         meetsMinimum: warmUsage ? meets(warmUsage) : undefined,
         ...(issue ? { target: issue.target, meetsTarget: warmUsage ? issue.meets(warmUsage) : undefined } : {}),
+        ...(billed ? { billed } : {}),
         ...(warmLine ? { warmMs: (JSON.parse(warmLine) as { ms: number }).ms, warmLogBytes: Buffer.byteLength(warmLine) + 1 } : {}),
       });
     };
@@ -141,6 +169,15 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
       (u) => only(u, { UpdateItem: 1 }),
       () => node.post('/api/v1/cluster/members/9002/heartbeat'),
       () => node.post('/api/v1/cluster/members/9002/heartbeat'),
+      async (warm) => {
+        const member = await item(keys.member(9002));
+        const parts = [`UpdateItem of the member (${itemBytesOf(member)} B): ${writeUnits(member)} WCU`];
+        // A heartbeat that also read the cluster item (consistently) pays for that read too.
+        const reads = warm?.dynamodb.ops?.GetItem ?? 0;
+        const meta = reads ? readUnits([await item(keys.clusterMeta())], { consistent: true }) * reads : 0;
+        if (reads) parts.push(`${reads} consistent GetItem of the cluster item: ${meta} RCU`);
+        return { rcu: meta, wcu: writeUnits(member), parts };
+      },
     );
     const minimumAcquire = '1 transaction + 1 Query (MAX_LEASES_PER_NODE) + 1 read (range id)';
     const acquires = (u: Usage) => only(u, { TransactWriteItems: 1, Query: 1, GetItem: 1 });
@@ -162,6 +199,14 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
       (u) => only(u, { UpdateItem: 1 }),
       undefined,
       () => node.put('/api/v1/leases/fresh-2', { ttlSeconds: 60, fencingToken: token }),
+      async () => {
+        const lease = await item(keys.lease('fresh-2'));
+        return {
+          rcu: 0,
+          wcu: writeUnits(lease),
+          parts: [`UpdateItem of the lease (${itemBytesOf(lease)} B, in the held-lease index too): ${writeUnits(lease)} WCU`],
+        };
+      },
     );
     const fresh1 = (await node.get('/api/v1/leases/fresh-1')).body.result.fencingToken as number;
     await row(
@@ -191,6 +236,25 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
       (u) => only(u, { Query: 2, GetItem: 1 }),
       () => readonly.get('/api/v1/cluster/members?page=1&per_page=50'),
       () => readonly.get('/api/v1/cluster/members?page=1&per_page=50'),
+      async () => {
+        const members = await query({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+          ExpressionAttributeValues: { ':pk': { S: keys.clusterPartition }, ':p': { S: keys.memberPrefix } },
+          Limit: 50,
+        });
+        const meta = await item(keys.clusterMeta());
+        const held = await query({
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: keys.heldLease(0, '').GSI1PK } },
+        });
+        const parts = [
+          [`Query of ${members.length} members`, readUnits(members, { consistent: false })],
+          ['GetItem of the cluster item', readUnits([meta], { consistent: false })],
+          [`held-lease index Query (${held.length} items)`, readUnits(held, { consistent: false })],
+        ] as const;
+        return { rcu: parts.reduce((n, [, u]) => n + u, 0), wcu: 0, parts: parts.map(([what, u]) => `${what}: ${u} RCU (eventual)`) };
+      },
     );
     await row(
       'autopilot',
@@ -226,6 +290,7 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
     }
     return rows;
   } finally {
+    store.destroy();
     await rt.stop();
   }
 }

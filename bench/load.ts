@@ -14,7 +14,16 @@ export interface Cell {
   p99: number;
   /** The first failure, so a cell that measured nothing says why. */
   firstError?: string;
+  /** CPU milliseconds per successful operation of the process the cell's probe watched. */
+  cpuMsPerOp?: number;
 }
+
+/** A process's CPU time so far, in milliseconds (user + system). */
+export type CpuProbe = () => Promise<number>;
+export const ownCpu: CpuProbe = async () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : NaN;
@@ -24,6 +33,7 @@ interface Run {
   errors: number;
   elapsedMs: number;
   firstError?: string;
+  cpuMs?: number;
 }
 
 async function run(concurrency: number, durationMs: number, op: (client: number, i: number) => Promise<unknown>): Promise<Run> {
@@ -52,7 +62,9 @@ async function run(concurrency: number, durationMs: number, op: (client: number,
 function cell(concurrency: number, runs: Run[]): Cell {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const elapsed = runs.reduce((t, r) => t + r.elapsedMs, 0) / 1000;
+  const cpuMs = runs.every((r) => r.cpuMs !== undefined) ? runs.reduce((t, r) => t + r.cpuMs!, 0) : undefined;
   return {
+    ...(cpuMs !== undefined && latencies.length ? { cpuMsPerOp: cpuMs / latencies.length } : {}),
     concurrency,
     ops: latencies.length,
     errors: runs.reduce((n, r) => n + r.errors, 0),
@@ -77,12 +89,18 @@ export async function measurePair(
   slices: number,
   a: (client: number, i: number) => Promise<unknown>,
   b: (client: number, i: number) => Promise<unknown>,
+  cpu: { a?: CpuProbe; b?: CpuProbe } = {},
 ): Promise<[Cell, Cell]> {
   const runsA: Run[] = [];
   const runsB: Run[] = [];
+  const timed = async (op: (client: number, i: number) => Promise<unknown>, probe?: CpuProbe): Promise<Run> => {
+    const before = await probe?.();
+    const r = await run(concurrency, durationMs / slices, op);
+    return probe ? { ...r, cpuMs: (await probe()) - before! } : r;
+  };
   for (let s = 0; s < slices; s++) {
-    runsA.push(await run(concurrency, durationMs / slices, a));
-    runsB.push(await run(concurrency, durationMs / slices, b));
+    runsA.push(await timed(a, cpu.a));
+    runsB.push(await timed(b, cpu.b));
   }
   return [cell(concurrency, runsA), cell(concurrency, runsB)];
 }
@@ -128,5 +146,40 @@ export function loadClient(base: string, headers: Record<string, string> = {}) {
       req.on('error', reject);
       req.end(payload);
     });
-  return { send, close: () => agent.destroy() };
+  /** The same request, its body read and parsed as JSON: for calls whose answer the next one needs. */
+  const json = <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method,
+          path,
+          headers: {
+            ...headers,
+            ...extra,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('error', reject);
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { send, json, close: () => agent.destroy() };
 }

@@ -13,7 +13,7 @@ import { heartbeatWrite } from '../lib/cluster/member-state-store';
 import { renewWrite } from '../lib/leases/lease-store';
 import { keys } from '../lib/store/keys';
 import type { Node } from './fixture';
-import { loadClient, measure, measurePair, type Cell } from './load';
+import { loadClient, measure, measurePair, ownCpu, type Cell, type CpuProbe } from './load';
 
 export interface OverheadRow {
   op: string;
@@ -33,6 +33,8 @@ export async function measureOverhead(input: {
   leases: { nodeId: number; name: string; token: number }[];
   concurrencies: number[];
   cellMs: number;
+  /** The runtime process's CPU time (ms), so each HTTP cell reports the runtime's CPU per operation. */
+  runtimeCpu: CpuProbe;
 }): Promise<OverheadRow[]> {
   const { nodes, leases, table, cellMs } = input;
   const raw = DynamoDBDocumentClient.from(
@@ -117,6 +119,8 @@ export async function measureOverhead(input: {
         3,
         (c) => http(c),
         (c) => direct(c),
+        // The runtime's CPU beside the load generator's own on the raw side (its SDK call is the raw store's client work).
+        { a: input.runtimeCpu, b: ownCpu },
       );
       rows.push({
         op,

@@ -37,11 +37,18 @@ export interface Priced {
   op: string;
   perMillion: number;
   parts: { apiGateway: number; lambda: number; dynamodb: number; logs: number };
+  /** Whether the DynamoDB units are AWS's billing of the items' sizes (else as DynamoDB Local reported them). */
+  billed: boolean;
 }
 
-/** Dollars per million of one operation; Lambda bills whole milliseconds at the function's memory. */
-export function perMillion(row: CostRow, memoryMb: number, option: Option, sampleLogs = 1): Priced {
-  const u = row.warm!;
+/**
+ * Dollars per million of one operation; Lambda bills whole milliseconds at the function's
+ * memory. DynamoDB units are the item sizes' billing where section 2 computed it (./billing),
+ * else what DynamoDB Local reported. Logs: the platform's lines of every invocation, and the
+ * summary line 1 in `logSample` (ROSTER_NODE_LOG_SAMPLE on the node paths).
+ */
+export function perMillion(row: CostRow, memoryMb: number, option: Option, logSample = 1): Priced {
+  const u = row.billed ? { dynamodb: row.billed } : row.warm!;
   const ms = Math.max(1, Math.ceil(row.warmMs ?? 1));
   const apiGateway = option.viaApiGateway ? prices.apiGatewayHttpPerMillion : prices.lambdaUrlPerMillion;
   const lambda = prices.lambdaRequestsPerMillion + (ms / 1000) * (memoryMb / 1024) * prices.lambdaArmGbSecond * 1e6;
@@ -49,10 +56,10 @@ export function perMillion(row: CostRow, memoryMb: number, option: Option, sampl
   const dynamodb = option.provisioned
     ? (u.dynamodb.wcu * prices.dynamodbProvisionedWcuHour + u.dynamodb.rcu * prices.dynamodbProvisionedRcuHour) * (1e6 / 3600)
     : u.dynamodb.wcu * prices.dynamodbOnDemandWritePerMillion + u.dynamodb.rcu * prices.dynamodbOnDemandReadPerMillion;
-  const logBytes = (row.warmLogBytes ?? 0) * sampleLogs + prices.lambdaPlatformLogBytesPerInvocation;
+  const logBytes = (row.warmLogBytes ?? 0) / logSample + prices.lambdaPlatformLogBytesPerInvocation;
   const logs = ((logBytes * 1e6) / 1024 ** 3) * prices.cloudwatchLogsIngestionPerGb;
   const parts = { apiGateway, lambda, dynamodb, logs };
-  return { op: row.op, perMillion: apiGateway + lambda + dynamodb + logs, parts };
+  return { op: row.op, perMillion: apiGateway + lambda + dynamodb + logs, parts, billed: row.billed !== undefined };
 }
 
 /** A month of heartbeats for `nodes` nodes, one every `intervalSeconds`. */

@@ -17,9 +17,9 @@ import { coldStart } from './cold-start';
 import { ADMIN, calls, measureCosts, opsOf } from './cost';
 import { findEtcd, startEtcd, etcdOps } from './etcd';
 import { clients, joinNodes } from './fixture';
-import { measure } from './load';
+import { loadClient, measurePair } from './load';
 import { measureOverhead } from './overhead';
-import { printPrices } from './pricing-report';
+import { deployedLogSample, printPrices } from './pricing-report';
 import { capacityRows, measureItemSizes, reportCapacity } from './capacity-report';
 import { measureScale, reportScale } from './scale';
 
@@ -48,6 +48,13 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
 const judge = (target: string, measured: string, pass: boolean) => verdicts.push({ target, measured, pass });
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
+/** Section 1: Roster's allowance over a DynamoDB-only bundle, the cold-start ratio, the agent's size. */
+const BUNDLE_ALLOWANCE_KB = 60;
+const COLD_RATIO = 1.3;
+const AGENT_KB = 20;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+/** The console's asset function serves the console's files: judged on its own, not by the function rule. */
+const ASIDE = /^console/;
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6').split(',').map(Number));
@@ -59,34 +66,6 @@ async function main(): Promise<void> {
     const dist = join(scratch, 'dist');
     await buildAll(dist);
 
-    if (SECTIONS.has(1)) {
-      const cold = await coldStart(join(dist, 'functions'), scratch);
-      results.coldStart = cold;
-      table(
-        `1. Cold start (node -e 0: ${cold.nodeMs.toFixed(1)} ms; DynamoDB-client-only bundle: ${cold.baselineKb.toFixed(0)} KB, import ${cold.baselineMs.toFixed(1)} ms)`,
-        ['function', 'KB', 'import ms', '× node -e 0', '× baseline'],
-        cold.rows.map((r) => [r.fn, r.kb.toFixed(1), r.importMs.toFixed(1), r.vsNode.toFixed(2), r.vsBaseline.toFixed(2)]),
-      );
-      const biggest = cold.rows.reduce((a, b) => (b.kb > a.kb ? b : a));
-      const slowest = cold.rows.reduce((a, b) => (b.vsNode > a.vsNode ? b : a));
-      judge('every bundle ≤ 400 KB (aim 250 KB)', `largest ${biggest.fn} ${biggest.kb.toFixed(0)} KB`, biggest.kb <= 400);
-      judge('cold import ≤ 0.8× node -e 0', `slowest ${slowest.fn} ${slowest.vsNode.toFixed(2)}×`, slowest.vsNode <= 0.8);
-
-      const cli = cliStartup(dist);
-      results.cli = cli;
-      table(
-        '1b. rosterctl and roster/agent',
-        ['what', 'figure'],
-        [
-          ['node -e 0 (ms, median)', cli.nodeMs.toFixed(1)],
-          ['rosterctl --version (ms, median)', cli.versionMs.toFixed(1)],
-          ['roster/agent bundle (KB)', cli.agentKb.toFixed(1)],
-        ],
-      );
-      const extra = cli.versionMs - cli.nodeMs;
-      judge('rosterctl --version within 60 ms of node -e 0', `${extra.toFixed(1)} ms more`, extra <= 60);
-    }
-
     silenceSdkNodeVersionNotice();
     const dynamo = await startDynamoLocal(null);
     try {
@@ -97,10 +76,97 @@ async function main(): Promise<void> {
         ADMIN_PASSWORD: ADMIN.password,
         ROSTER_WATCHER_INTERVAL_SECONDS: '3600',
         MAX_LEASES_PER_NODE: '100000',
+        // The node paths' summary lines sampled as deployed (section 2's own runtime logs every one: it reads them).
+        ROSTER_NODE_LOG_SAMPLE: String(deployedLogSample()),
       };
       const rt = await superviseRuntime(dist, { ...settings, TABLE_NAME: benchTable });
       try {
         const cluster = await clients(rt);
+
+        // 1. Cold start
+        if (SECTIONS.has(1)) {
+          const { answer, node } = await cluster.join(7001);
+          const held = await node.put('/api/v1/leases/cold-lease', { ttlSeconds: 3600 });
+          if (held.status !== 200) throw new Error(`cold-start lease: ${held.status} ${held.text}`);
+          const cold = await coldStart(
+            join(dist, 'functions'),
+            scratch,
+            {
+              env: { TABLE_NAME: benchTable, DYNAMODB_ENDPOINT: dynamo.endpoint, TOKEN_SECRET: rt.env.TOKEN_SECRET! },
+              adminToken: () => accessToken(rt, 'admin'),
+              node: { id: 7001, token: answer.nodeToken as string },
+              lease: { name: 'cold-lease', fencingToken: held.body.result.fencingToken as number },
+            },
+            COLD_RUNS,
+          );
+          results.coldStart = cold;
+          const limitKb = cold.baselineKb + BUNDLE_ALLOWANCE_KB;
+          table(
+            `1. Cold start: a fresh process imports the bundle and serves one authenticated request (median of ${COLD_RUNS}); ` +
+              `baseline: a DynamoDB-only function built the same way, ${cold.baselineKb.toFixed(0)} KB, one GetItem ${cold.baselineFirstMs.toFixed(1)} ms ` +
+              `from process start (import ${cold.baselineImportMs.toFixed(1)} ms). Targets: ≤ ${limitKb.toFixed(0)} KB (baseline + ${BUNDLE_ALLOWANCE_KB}), ≤ ${COLD_RATIO}× baseline`,
+            ['function', 'KB', 'over baseline KB', 'import ms', 'first answer ms', 'status', '× baseline', 'size', 'time'],
+            cold.rows.map((r) => [
+              r.fn,
+              r.kb.toFixed(1),
+              r.overKb.toFixed(1),
+              r.importMs.toFixed(1),
+              r.firstMs === undefined ? 'import only' : r.firstMs.toFixed(1),
+              r.status ?? '-',
+              r.vsBaseline.toFixed(2),
+              ASIDE.test(r.fn) ? 'aside' : r.overKb <= BUNDLE_ALLOWANCE_KB ? 'PASS' : 'MISS',
+              r.vsBaseline <= COLD_RATIO ? 'PASS' : 'MISS',
+            ]),
+          );
+          const judged = cold.rows.filter((r) => !ASIDE.test(r.fn));
+          const biggest = judged.reduce((a, b) => (b.kb > a.kb ? b : a));
+          const over = judged.filter((r) => r.overKb > BUNDLE_ALLOWANCE_KB);
+          judge(
+            `every bundle ≤ the DynamoDB-only bundle + ${BUNDLE_ALLOWANCE_KB} KB (${limitKb.toFixed(0)} KB; the console's assets aside)`,
+            `largest ${biggest.fn} ${biggest.kb.toFixed(0)} KB (+${biggest.overKb.toFixed(0)}); ${over.length} of ${judged.length} over`,
+            over.length === 0,
+          );
+          judge(
+            'every bundle ≤ 250 KB (the aim)',
+            `${judged.filter((r) => r.kb > 250).length} of ${judged.length} over`,
+            judged.every((r) => r.kb <= 250),
+          );
+          for (const fn of ['member-heartbeat', 'lease-put']) {
+            const r = cold.rows.find((x) => x.fn === fn);
+            if (r)
+              judge(
+                `${fn}: process start to first answer ≤ ${COLD_RATIO}× the DynamoDB-only GetItem`,
+                `${r.firstMs!.toFixed(1)} ms vs ${cold.baselineFirstMs.toFixed(1)} ms, ${r.vsBaseline.toFixed(2)}× (HTTP ${r.status})`,
+                r.vsBaseline <= COLD_RATIO,
+              );
+          }
+          const served = judged.filter((r) => r.firstMs !== undefined);
+          const slowest = served.reduce((a, b) => (b.vsBaseline > a.vsBaseline ? b : a));
+          judge(
+            `every HTTP function: process start to first answer ≤ ${COLD_RATIO}× the DynamoDB-only GetItem`,
+            `slowest ${slowest.fn} ${slowest.vsBaseline.toFixed(2)}×; ${served.filter((r) => r.vsBaseline > COLD_RATIO).length} of ${served.length} over`,
+            served.every((r) => r.vsBaseline <= COLD_RATIO),
+          );
+
+          const cli = cliStartup(dist);
+          results.cli = cli;
+          table(
+            '1b. rosterctl and roster/agent',
+            ['what', 'figure', 'target'],
+            [
+              ['node -e 0 (ms, median)', cli.nodeMs.toFixed(1), '-'],
+              ['rosterctl --version (ms, median)', cli.versionMs.toFixed(1), 'node -e 0 + 60'],
+              ['roster/agent bundle (KB, minified)', cli.agentKb.toFixed(1), `≤ ${AGENT_KB}`],
+            ],
+          );
+          const extra = cli.versionMs - cli.nodeMs;
+          judge('rosterctl --version within 60 ms of node -e 0', `${extra.toFixed(1)} ms more`, extra <= 60);
+          judge(
+            `roster/agent bundle ≤ ${AGENT_KB} KB (no dependency beyond Node)`,
+            `${cli.agentKb.toFixed(1)} KB`,
+            cli.agentKb <= AGENT_KB,
+          );
+        }
 
         // 2. Cost per operation
         if (SECTIONS.has(2)) {
@@ -147,22 +213,42 @@ async function main(): Promise<void> {
               leases,
               concurrencies: [1, 16, 64],
               cellMs: CELL_MS,
+              runtimeCpu: async () => {
+                const { user, system } = await rt.cpuUsage();
+                return (user + system) / 1000;
+              },
             });
         if (SECTIONS.has(3)) results.overhead = overhead;
         if (SECTIONS.has(3))
           table(
             `3. Through the local HTTP runtime against the raw store (${CELL_MS / 1000} s per cell)`,
-            ['operation', 'clients', 'http ops/s', 'p50 ms', 'p99 ms', 'raw ops/s', 'p50 ms', 'p99 ms', 'http/raw'],
+            [
+              'operation',
+              'clients',
+              'http ops/s',
+              'p50 ms',
+              'p99 ms',
+              'runtime CPU ms/op',
+              'raw ops/s',
+              'p50 ms',
+              'p99 ms',
+              'raw client CPU ms/op',
+              'http/raw',
+              'target',
+            ],
             overhead.map((o) => [
               o.op,
               o.concurrency,
               fmt(o.http.throughput, 0),
               fmt(o.http.p50),
               fmt(o.http.p99),
+              fmt(o.http.cpuMsPerOp ?? NaN, 2),
               fmt(o.raw.throughput, 0),
               fmt(o.raw.p50),
               fmt(o.raw.p99),
+              fmt(o.raw.cpuMsPerOp ?? NaN, 2),
               fmt(o.ratio, 2),
+              o.concurrency === 16 && (o.op === 'heartbeat' || o.op === 'lease renew') ? `≥ 0.8 ${o.ratio >= 0.8 ? 'PASS' : 'MISS'}` : '-',
             ]),
           );
         for (const o of overhead) {
@@ -171,7 +257,12 @@ async function main(): Promise<void> {
         }
         for (const op of ['heartbeat', 'lease renew']) {
           const row = overhead.find((o) => o.op === op && o.concurrency === 16);
-          if (row) judge(`${op} through HTTP ≥ 0.8× the raw store at 16 clients`, `${fmt(row.ratio, 2)}×`, row.ratio >= 0.8);
+          if (row)
+            judge(
+              `${op} through HTTP ≥ 0.8× the raw store at 16 clients`,
+              `${fmt(row.ratio, 2)}× (the runtime's CPU ${fmt(row.http.cpuMsPerOp ?? NaN, 2)} ms/op; the raw client's ${fmt(row.raw.cpuMsPerOp ?? NaN, 2)} ms/op)`,
+              row.ratio >= 0.8,
+            );
         }
 
         // 4. Against etcd
@@ -185,51 +276,124 @@ async function main(): Promise<void> {
           results.etcd = { skipped: 'etcd-server not installed' };
         } else {
           const etcd = await startEtcd(bin);
+          const ops = etcdOps(etcd);
+          const web = loadClient(rt.url);
           try {
-            const ops = etcdOps(etcd);
-            const ids = await Promise.all(Array.from({ length: 16 }, () => ops.grant()));
+            const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+            const admin = bearer(await accessToken(rt, 'admin'));
+            const reader = bearer(await accessToken(rt, 'readonly'));
+            const ids = await Promise.all(Array.from({ length: 16 }, () => ops.lease()));
+            await Promise.all(Array.from({ length: 16 }, (_, c) => ops.put(`hb-${c}`)));
+            const ok = (status: number) => {
+              if (status >= 300) throw new Error(String(status));
+            };
             let fresh = 0;
+            let joining = 200_000;
+            const row = async (op: string, clients: number, e: (c: number) => Promise<unknown>, r: (c: number) => Promise<unknown>) => {
+              const [viaEtcd, viaRoster] = await measurePair(clients, CELL_MS, 3, e, r);
+              return { op, clients, etcd: viaEtcd, roster: viaRoster };
+            };
             const rows = [
-              [
-                'lease grant / acquire',
-                await measure(16, CELL_MS, () => ops.grant()),
-                await measure(16, CELL_MS, async (c) => {
-                  const answer = await nodes[c]!.node.put(`/api/v1/leases/fresh-${c}-${fresh++}`, { ttlSeconds: 60 });
-                  if (answer.status !== 200) throw new Error(String(answer.status));
-                }),
-              ],
-              [
-                'lease keepalive / renew',
-                await measure(16, CELL_MS, (c) => ops.keepalive(ids[c]!)),
-                await measure(16, CELL_MS, async (c) => {
+              await row(
+                'heartbeat / keepalive',
+                16,
+                (c) => ops.keepalive(ids[c]!),
+                async (c) =>
+                  ok(await web.send('POST', `/api/v1/cluster/members/${nodes[c]!.nodeId}/heartbeat`, undefined, bearer(nodes[c]!.token))),
+              ),
+              await row(
+                'heartbeat / compare-and-swap put (txn)',
+                16,
+                (c) => ops.cas(`hb-${c}`),
+                async (c) =>
+                  ok(await web.send('POST', `/api/v1/cluster/members/${nodes[c]!.nodeId}/heartbeat`, undefined, bearer(nodes[c]!.token))),
+              ),
+              await row(
+                'lease renew / keepalive',
+                16,
+                (c) => ops.keepalive(ids[c]!),
+                async (c) => {
                   const l = leases[c]!;
-                  const answer = await nodes[c]!.node.put(`/api/v1/leases/${l.name}`, { ttlSeconds: 3600, fencingToken: l.token });
-                  if (answer.status !== 200) throw new Error(String(answer.status));
-                }),
-              ],
-              [
+                  ok(
+                    await web.send('PUT', `/api/v1/leases/${l.name}`, { ttlSeconds: 3600, fencingToken: l.token }, bearer(nodes[c]!.token)),
+                  );
+                },
+              ),
+              await row(
+                'lease acquire + release / lock (grant, txn put, revoke)',
+                16,
+                (c) => ops.acquireRelease(`lock-${c}-${fresh++}`),
+                async (c) => {
+                  const name = `fresh-${c}-${fresh++}`;
+                  const held = await web.json<{ result: { fencingToken: number } }>(
+                    'PUT',
+                    `/api/v1/leases/${name}`,
+                    { ttlSeconds: 60 },
+                    bearer(nodes[c]!.token),
+                  );
+                  ok(held.status);
+                  ok(
+                    await web.send(
+                      'DELETE',
+                      `/api/v1/leases/${name}?fencingToken=${held.body.result.fencingToken}`,
+                      undefined,
+                      bearer(nodes[c]!.token),
+                    ),
+                  );
+                },
+              ),
+              // etcd 3.4 takes one learner at a time: one client on both sides.
+              await row(
+                'join (mint + join) / learner add + remove',
+                1,
+                (c) => ops.join(c + joining++),
+                async () => {
+                  const nodeId = joining++;
+                  const minted = await web.json<{ result: { token: string } }>(
+                    'POST',
+                    '/api/v1/cluster/pki/join-tokens',
+                    { nodeID: nodeId },
+                    admin,
+                  );
+                  ok(minted.status);
+                  ok(await web.send('POST', '/api/v1/cluster/join', cluster.joinBody(minted.body.result.token, nodeId)));
+                },
+              ),
+              await row(
                 'member list',
-                await measure(16, CELL_MS, () => ops.memberList()),
-                await measure(16, CELL_MS, async () => {
-                  const answer = await cluster.readonly.get('/api/v1/cluster/members');
-                  if (answer.status !== 200) throw new Error(String(answer.status));
-                }),
-              ],
-            ] as const;
+                16,
+                () => ops.memberList(),
+                async () => ok(await web.send('GET', '/api/v1/cluster/members', undefined, reader)),
+              ),
+            ];
             results.etcd = { version: etcd.version, rows };
             table(
-              `4. Against ${etcd.version} on loopback (HTTP/JSON gateway), 16 clients`,
-              ['operation', 'etcd ops/s', 'p50 ms', 'roster ops/s', 'p50 ms', 'roster/etcd'],
-              rows.map(([op, e, r]) => [
-                op,
-                fmt(e.throughput, 0),
-                fmt(e.p50),
-                fmt(r.throughput, 0),
-                fmt(r.p50),
-                fmt(r.throughput / e.throughput, 2),
+              `4. Against ${etcd.version} on loopback (HTTP/JSON gateway), the same lean keep-alive client on both sides, alternating slices (${CELL_MS / 1000} s a cell)`,
+              [
+                'roster / etcd operation',
+                'clients',
+                'etcd ops/s',
+                'p50 ms',
+                'roster ops/s',
+                'p50 ms',
+                'roster/etcd',
+                'errors (etcd, roster)',
+              ],
+              rows.map((r) => [
+                r.op,
+                r.clients,
+                fmt(r.etcd.throughput, 0),
+                fmt(r.etcd.p50),
+                fmt(r.roster.throughput, 0),
+                fmt(r.roster.p50),
+                fmt(r.roster.throughput / r.etcd.throughput, 2),
+                `${r.etcd.errors}${r.etcd.firstError ? ` (${r.etcd.firstError})` : ''}, ${r.roster.errors}${r.roster.firstError ? ` (${r.roster.firstError})` : ''}`,
               ]),
             );
+            console.log('  No target: etcd answers from memory on one node; Roster writes to a durable, replicated store on every change.');
           } finally {
+            web.close();
+            ops.close();
             await etcd.stop();
           }
         }

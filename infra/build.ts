@@ -45,6 +45,17 @@ const routeTablePlugin: Plugin = {
   },
 };
 
+/**
+ * The options every Lambda bundle is built with (minified, SDK included, the credential
+ * chain replaced): the benchmark builds its DynamoDB-only baseline with them too.
+ */
+export const functionBuildOptions = (): BuildOptions => ({
+  ...common,
+  minify: true,
+  // Lambda hands every function its role's credentials in the environment.
+  alias: { '@aws-sdk/credential-provider-node': join(root, 'infra/lambda/credentials.ts') },
+});
+
 export interface BundleSize {
   fn: string;
   bytes: number;
@@ -64,14 +75,11 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
   const [functions, agent] = await Promise.all([
     build({
-      ...common,
+      ...functionBuildOptions(),
       entryPoints: entries,
       outdir: functionsDir,
       outExtension: { '.js': '.mjs' },
-      minify: true,
       metafile: true,
-      // Lambda hands every function its role's credentials in the environment.
-      alias: { '@aws-sdk/credential-provider-node': join(root, 'infra/lambda/credentials.ts') },
       plugins: [routeTablePlugin],
     }),
     // roster/agent: what nodes embed, so small and with no dependency beyond Node's fetch.

@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createMatcher } from '../../lib/http/match';
+import { isNodePath, nodeLogSample } from '../../lib/http/middleware/request-context';
 import { NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { requestTarget, toEvent, writeResult } from './event';
 import type { Invoker } from './functions';
@@ -28,6 +29,16 @@ export async function startHttpServer(options: {
   integrationTimeoutMs?: number;
 }): Promise<LocalHttp> {
   const match = createMatcher(routes);
+  // The access line follows the functions' summary sampling: a node path's successes 1 in N.
+  const sample = nodeLogSample();
+  const successes = new Map<string, number>();
+  const logged = (fn: string | undefined, status: number) => {
+    if (sample === 1 || fn === undefined || status >= 400) return true;
+    const n = successes.get(fn) ?? 0;
+    successes.set(fn, n + 1);
+    return n % sample === 0;
+  };
+  const nodePaths = new Set(routes.filter(isNodePath).map((r) => r.fn));
 
   // Nothing a client sends may stop the server: a request that fails even its error answer loses its socket, not the process.
   const server = createServer((req, res) =>
@@ -43,6 +54,7 @@ export async function startHttpServer(options: {
     const path = target?.path ?? String(req.url);
     let status = 500;
     let requestId = '-';
+    let nodePath: string | undefined;
     try {
       if (!target) {
         req.resume();
@@ -60,6 +72,7 @@ export async function startHttpServer(options: {
       }
       const m = match(method, path);
       const fn = m.kind === 'route' ? m.route.fn : NOT_FOUND_FN;
+      if (nodePaths.has(fn)) nodePath = fn;
       const routeKey = m.kind === 'route' ? `${m.route.method} ${m.route.path}` : '$default';
       const event = toEvent(req, target, body, routeKey, m.kind === 'route' ? m.params : undefined);
       requestId = event.requestContext.requestId;
@@ -81,8 +94,7 @@ export async function startHttpServer(options: {
           body: '{"message":"Internal Server Error"}',
         });
     } finally {
-      const ms = (performance.now() - started).toFixed(1);
-      console.log(`${method} ${path} ${status} ${ms}ms ${requestId}`);
+      if (logged(nodePath, status)) console.log(`${method} ${path} ${status} ${(performance.now() - started).toFixed(1)}ms ${requestId}`);
     }
   }
   server.keepAliveTimeout = 65_000;

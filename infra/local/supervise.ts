@@ -9,6 +9,8 @@ export interface Runtime {
   process: ChildProcess;
   /** The local Step Functions endpoint, the drain state machine's ARN and the credentials it accepts. */
   stepFunctions(): { endpoint: string; machineArn: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** The runtime process's own CPU time so far (process.cpuUsage() in it, asked over the IPC channel). */
+  cpuUsage(): Promise<NodeJS.CpuUsage>;
   /** Everything the runtime printed so far, one entry per line. */
   logs(): string[];
   stop(): Promise<void>;
@@ -19,7 +21,12 @@ export interface Runtime {
  * on an ephemeral port, supervised: it stops when this process goes away, even if
  * nobody calls stop(). Used by the tests and the benchmark. `env` overrides any setting.
  */
-export async function superviseRuntime(distDir: string, env: Record<string, string> = {}): Promise<Runtime> {
+export async function superviseRuntime(
+  distDir: string,
+  env: Record<string, string> = {},
+  /** Node's own flags for the runtime (`--cpu-prof`, which NODE_OPTIONS refuses, for a profile of it). */
+  nodeArgs: string[] = [],
+): Promise<Runtime> {
   const settings: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -31,10 +38,12 @@ export async function superviseRuntime(distDir: string, env: Record<string, stri
     STEPFUNCTIONS_SECRET_ACCESS_KEY: randomBytes(32).toString('base64url'),
     ...env,
   };
-  const child = spawn(process.execPath, [join(distDir, 'local/start.mjs')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(distDir, 'local/start.mjs')], {
     env: { ...process.env, ...settings },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
   });
+  // The channel only answers cpuUsage(): it must not keep this process alive.
+  child.channel?.unref();
   const lines: string[] = [];
   const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
   child.stdout!.on('data', collect);
@@ -60,6 +69,19 @@ export async function superviseRuntime(distDir: string, env: Record<string, stri
     env: settings,
     process: child,
     logs: () => [...lines],
+    cpuUsage: () =>
+      new Promise<NodeJS.CpuUsage>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the runtime did not report its CPU usage')), 5_000);
+        const onMessage = (m: unknown) => {
+          const usage = (m as { cpuUsage?: NodeJS.CpuUsage } | null)?.cpuUsage;
+          if (!usage) return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(usage);
+        };
+        child.on('message', onMessage);
+        child.send('cpu-usage');
+      }),
     stepFunctions: () => {
       const line = lines.find((l) => l.startsWith('Step Functions (local) on '));
       const [, endpoint = '', machineArn = ''] = /^Step Functions \(local\) on (\S+): (\S+)$/.exec(line ?? '') ?? [];

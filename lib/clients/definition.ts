@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { definitionJson } from './json';
 import { MAX_DEFINITION_BYTES, NAME } from './rules';
 
@@ -14,42 +14,41 @@ import { MAX_DEFINITION_BYTES, NAME } from './rules';
  * numbers, and are refused (Sensu's Ruby validator refuses a Float there too).
  */
 const strings = z.array(z.string());
-const integer = z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' });
-const handlers = { handler: z.string().optional(), handlers: strings.optional() };
+const integer = z.number({ error: 'must be an integer' }).check(z.int({ error: 'must be an integer' }));
+const handlers = { handler: z.optional(z.string()), handlers: z.optional(strings) };
 
 const definitionShape = z.looseObject({
-  name: z.string().regex(NAME, 'must match ^[\\w.-]+$ and be at most 255 characters'),
-  address: z.string().optional(),
-  subscriptions: z.array(z.string().min(1, 'must each be a non-empty string')).optional(),
-  timestamp: integer.min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  version: z.string().optional(),
-  safe_mode: z.boolean().optional(),
-  keepalives: z.boolean().optional(),
-  redact: strings.optional(),
-  signature: z.string().optional(),
-  socket: z.looseObject({ enabled: z.boolean().optional(), bind: z.string().optional(), port: integer.optional() }).optional(),
-  http_socket: z
-    .looseObject({
-      enabled: z.boolean().optional(),
-      bind: z.string().optional(),
-      port: integer.optional(),
-      user: z.string().optional(),
-      password: z.string().optional(),
-      protect_all_endpoints: z.boolean().optional(),
-    })
-    .optional(),
-  keepalive: z
-    .looseObject({
+  name: z.string().check(z.regex(NAME, 'must match ^[\\w.-]+$ and be at most 255 characters')),
+  address: z.optional(z.string()),
+  subscriptions: z.optional(z.array(z.string().check(z.minLength(1, 'must each be a non-empty string')))),
+  timestamp: z.optional(integer.check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER))),
+  version: z.optional(z.string()),
+  safe_mode: z.optional(z.boolean()),
+  keepalives: z.optional(z.boolean()),
+  redact: z.optional(strings),
+  signature: z.optional(z.string()),
+  socket: z.optional(z.looseObject({ enabled: z.optional(z.boolean()), bind: z.optional(z.string()), port: z.optional(integer) })),
+  http_socket: z.optional(
+    z.looseObject({
+      enabled: z.optional(z.boolean()),
+      bind: z.optional(z.string()),
+      port: z.optional(integer),
+      user: z.optional(z.string()),
+      password: z.optional(z.string()),
+      protect_all_endpoints: z.optional(z.boolean()),
+    }),
+  ),
+  keepalive: z.optional(
+    z.looseObject({
       ...handlers,
-      thresholds: z.looseObject({ warning: integer.optional(), critical: integer.optional() }).optional(),
-    })
-    .optional(),
-  registration: z.looseObject({ ...handlers, status: integer.optional() }).optional(),
-  deregistration: z.looseObject({ ...handlers, status: integer.optional() }).optional(),
+      thresholds: z.optional(z.looseObject({ warning: z.optional(integer), critical: z.optional(integer) })),
+    }),
+  ),
+  registration: z.optional(z.looseObject({ ...handlers, status: z.optional(integer) })),
+  deregistration: z.optional(z.looseObject({ ...handlers, status: z.optional(integer) })),
 });
 
 /** The whole definition: its known attributes typed, small enough for one item as it is stored. */
-export const clientDefinition = definitionShape.refine(
-  (d) => Buffer.byteLength(definitionJson(d)) <= MAX_DEFINITION_BYTES,
-  `must be at most ${MAX_DEFINITION_BYTES} bytes`,
+export const clientDefinition = definitionShape.check(
+  z.refine((d) => Buffer.byteLength(definitionJson(d)) <= MAX_DEFINITION_BYTES, `must be at most ${MAX_DEFINITION_BYTES} bytes`),
 );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { keys } from '../store/keys';
 
 /**
@@ -6,10 +6,10 @@ import { keys } from '../store/keys';
  * draining member always has a deadline, an active one has none, and code that acts on
  * the state switches on `drainState` exhaustively. Times are epoch milliseconds.
  */
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.number().check(z.int(), z.nonnegative());
 
 const base = z.object({
-  nodeId: z.number().int().positive(),
+  nodeId: z.number().check(z.int(), z.positive()),
   raftAddress: z.string(),
   apiAddress: z.string(),
   binaryVersion: z.string(),
@@ -17,29 +17,29 @@ const base = z.object({
   certFingerprint: z.string(),
   suffrage: z.enum(['voter', 'nonvoter']),
   /** Raised by every drain; the deadline task only acts on the epoch it was started for. */
-  drainEpoch: z.number().int().nonnegative(),
-  drainUpdatedAt: epochMs.optional(),
+  drainEpoch: z.number().check(z.int(), z.nonnegative()),
+  drainUpdatedAt: z.optional(epochMs),
   /** Absent until the node's first heartbeat (a member added through Sensu Go's POST). */
-  lastHeartbeatAt: epochMs.optional(),
+  lastHeartbeatAt: z.optional(epochMs),
   /** When a node first redeemed a join token for this member; absent for an unclaimed Sensu member. */
-  joinedAt: epochMs.optional(),
+  joinedAt: z.optional(epochMs),
   createdAt: epochMs,
   /** How the member came to be: a token join, or an operator's Sensu Go POST. */
   origin: z.enum(['join', 'sensu']),
   peerURLs: z.array(z.string()),
   clientURLs: z.array(z.string()),
   /** Health as autopilot last persisted it (see lib/autopilot/rules), and when it last changed. */
-  healthy: z.boolean().optional(),
-  stableSince: epochMs.optional(),
+  healthy: z.optional(z.boolean()),
+  stableSince: z.optional(epochMs),
   /** What the node reported of its machine in its join or latest heartbeat (absent until it does). */
-  numCpus: z.number().int().nonnegative().optional(),
-  totalSystemMemory: z.number().int().nonnegative().optional(),
+  numCpus: z.optional(z.number().check(z.int(), z.nonnegative())),
+  totalSystemMemory: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 export const memberSchema = z.discriminatedUnion('drainState', [
-  base.extend({ drainState: z.literal('active') }),
-  base.extend({ drainState: z.literal('draining'), drainDeadline: epochMs, drainUpdatedAt: epochMs }),
-  base.extend({ drainState: z.literal('drained'), drainUpdatedAt: epochMs }),
+  z.extend(base, { drainState: z.literal('active') }),
+  z.extend(base, { drainState: z.literal('draining'), drainDeadline: epochMs, drainUpdatedAt: epochMs }),
+  z.extend(base, { drainState: z.literal('drained'), drainUpdatedAt: epochMs }),
 ]);
 
 export type Member = z.infer<typeof memberSchema>;

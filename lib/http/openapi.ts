@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { config } from '../config';
 import type { RouteSpec } from './route';
 
@@ -10,13 +10,13 @@ import type { RouteSpec } from './route';
 
 type Json = Record<string, unknown>;
 
-const schemaOf = (schema: z.ZodType): Json => {
+const schemaOf = (schema: z.ZodMiniType): Json => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
   return rest;
 };
 
 function parameters(route: RouteSpec): Json[] {
-  const of = (where: 'path' | 'query', schema: z.ZodType | undefined): Json[] => {
+  const of = (where: 'path' | 'query', schema: z.ZodMiniType | undefined): Json[] => {
     if (!schema) return [];
     const json = schemaOf(schema) as { properties?: Record<string, Json>; required?: string[] };
     return Object.entries(json.properties ?? {}).map(([name, s]) => ({

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import type { Access } from '../identity/roles';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
@@ -42,9 +42,9 @@ export interface RouteSpec {
   /** Success status when the handler does not choose one. */
   readonly status: number;
   readonly summary: string;
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
+  readonly body?: z.ZodMiniType;
   readonly bodyKind?: BodyKind;
   /**
    * false: served by the local runtime only, never deployed. On AWS nothing on the internet may
@@ -69,7 +69,7 @@ export const NOT_FOUND_FN = 'not-found';
 /** Declares a route, keeping its schema types for the handler's input. */
 export const route = <const R extends RouteSpec>(spec: R): R => spec;
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 export type ParamsOf<R extends RouteSpec> = Parsed<R['params']>;
 export type QueryOf<R extends RouteSpec> = Parsed<R['query']>;
 export type BodyOf<R extends RouteSpec> = Parsed<R['body']>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { ensureClusterMeta } from '../cluster/meta';
 import { Conflict } from '../errors';
 import { hashPassword } from '../identity/passwords';

@@ -83,4 +83,20 @@ describe('the layers the linter enforces (docs/architecture.md)', () => {
   it('lets the member store spell the member key', async () => {
     expect(await syntax('lib/cluster/member-probe.ts', touchesMember)).toEqual([]);
   });
+
+  it.each([
+    ['lib/cluster/probe.ts', 'zod'],
+    ['lib/http/probe.ts', 'zod/mini'],
+    ['functions/probe.ts', 'zod'],
+  ])('%s takes zod only through lib/zod.ts, not from %s', async (file, source) => {
+    const [result] = await eslint.lintText(`import * as z from '${source}';\nexport const y = z.string();\n`, { filePath: file });
+    expect(result!.messages.map((m) => m.message)).toContain('Import zod from lib/zod.ts (zod/mini, with the English messages).');
+  });
+
+  it('lets lib/http take zod from lib/zod.ts', async () => {
+    const [result] = await eslint.lintText(`import * as z from '../zod';\nexport const y = z.string();\n`, {
+      filePath: 'lib/http/probe.ts',
+    });
+    expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+  });
 });

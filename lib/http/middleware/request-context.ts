@@ -11,6 +11,20 @@ import { surfaces } from '../surfaces';
 import type { RouteSpec } from '../route';
 import { hasState, initState, stateOf, type HttpRequest, type RequestState } from '../state';
 
+/**
+ * 1 in N successful summaries of the node paths (heartbeat, lease acquire, renew, release:
+ * the routes only nodes call, each at a steady rate per node) is logged, and says
+ * `sampled: N`; errors and every other route are always logged. CloudWatch Logs bills each
+ * line's bytes: at one line a heartbeat the summary alone costs about a third of a dollar a
+ * million. Unset or 1: every line (the local runtime's default; serverless.yml sets it).
+ */
+export const nodeLogSample = (raw = process.env.ROSTER_NODE_LOG_SAMPLE): number => {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n > 1 ? n : 1;
+};
+export const isNodePath = (route: Pick<RouteSpec, 'access'>) =>
+  route.access !== 'public' && route.access.length === 1 && route.access[0] === 'node';
+
 /** A caller's own request id is kept when it looks like one, so logs join across systems. */
 const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
@@ -36,6 +50,9 @@ function newState(route: RouteSpec, event: APIGatewayProxyEventV2): RequestState
 export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   // On AWS (serverless.yml sets ROSTER_METRICS=emf) each container aggregates its route's metrics.
   const metrics = process.env.ROSTER_METRICS === 'emf' ? routeMetrics(route.fn) : undefined;
+  const sample = isNodePath(route) ? nodeLogSample() : 1;
+  // The container's first success is logged, then every sample-th.
+  let successes = 0;
   const state = (request: HttpRequest): RequestState => {
     if (!hasState(request.event)) initState(request.event, newState(route, request.event));
     return stateOf(request.event);
@@ -49,7 +66,17 @@ export function requestContext(route: RouteSpec): MiddlewareObj<APIGatewayProxyE
     const failure = request.error ? failureOf(request.error) : {};
     const ms = Date.now() - startedAt;
     const usage = currentUsage();
-    log.info('request', { method, path, status: response.statusCode, ...failure, ms, usage });
+    const failed = Boolean(request.error) || (response.statusCode ?? 500) >= 400;
+    if (failed || sample === 1 || successes++ % sample === 0)
+      log.info('request', {
+        method,
+        path,
+        status: response.statusCode,
+        ...failure,
+        ms,
+        usage,
+        ...(failed || sample === 1 ? {} : { sampled: sample }),
+      });
     metrics?.record(response.statusCode ?? 200, ms, usage);
   };
   return {

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../../zod';
 import { BadRequest } from '../../errors';
 import type { RouteSpec } from '../route';
 import { stateOf, type HttpRequest } from '../state';
@@ -18,14 +18,14 @@ export function validate(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2
   };
 }
 
-function check(where: string, schema: z.ZodType | undefined, value: unknown): unknown {
+function check(where: string, schema: z.ZodMiniType | undefined, value: unknown): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new BadRequest(describeIssues(where, result.error));
 }
 
-export function describeIssues(where: string, error: z.ZodError): string {
+export function describeIssues(where: string, error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {

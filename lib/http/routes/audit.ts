@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { ADMIN } from '../../identity/principal';
 import { route } from '../route';
 
@@ -7,17 +7,17 @@ import { route } from '../route';
 /** Ella's atoiDefault: a missing or non-numeric value is the default; the bounds are then checked. */
 const lenientInt = (fallback: number, min: number, max: number, message: string) =>
   z
-    .string()
-    .optional()
-    .transform((s) => (s !== undefined && /^-?[0-9]{1,9}$/.test(s) ? Number(s) : fallback))
-    .refine((n) => n >= min && n <= max, message);
+    .pipe(
+      z.optional(z.string()),
+      z.transform((s: string | undefined) => (s !== undefined && /^-?[0-9]{1,9}$/.test(s) ? Number(s) : fallback)),
+    )
+    .check(z.refine((n) => n >= min && n <= max, message));
 
 /** Ella ignores an empty filter. */
-const filter = z
-  .string()
-  .max(254, 'filter too long (max 254 characters)')
-  .optional()
-  .transform((s) => (s === '' ? undefined : s));
+const filter = z.pipe(
+  z.optional(z.string().check(z.maxLength(254, 'filter too long (max 254 characters)'))),
+  z.transform((s: string | undefined) => (s === '' ? undefined : s)),
+);
 
 export const listAuditLogsRoute = route({
   fn: 'audit-logs-list',
@@ -33,9 +33,9 @@ export const listAuditLogsRoute = route({
     per_page: lenientInt(25, 1, 100, 'per_page must be between 1 and 100'),
     user: filter,
     action: filter,
-    start: z.string().max(32).optional(),
-    end: z.string().max(32).optional(),
-    next: z.string().max(2048).optional(),
+    start: z.optional(z.string().check(z.maxLength(32))),
+    end: z.optional(z.string().check(z.maxLength(32))),
+    next: z.optional(z.string().check(z.maxLength(2048))),
   }),
 });
 
@@ -59,5 +59,5 @@ export const setAuditRetentionRoute = route({
   store: 'write',
   status: 200,
   summary: 'Set how many days audit entries are kept; older entries are hidden at once and their expiry moved by the watcher',
-  body: z.strictObject({ days: z.number().int().min(1, 'retention days must be greater than 0').max(3650) }),
+  body: z.strictObject({ days: z.number().check(z.int(), z.minimum(1, 'retention days must be greater than 0'), z.maximum(3650)) }),
 });

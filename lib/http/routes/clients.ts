@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { clientDefinition } from '../../clients/definition';
 import { exactJson } from '../../clients/json';
 import { ADMIN, USERS } from '../../identity/principal';
@@ -14,14 +14,14 @@ import { boolParam, intParam, sensuName } from '../schemas';
  */
 
 const listQuery = z.object({
-  limit: intParam(0, 100_000).optional(),
-  offset: intParam(0, 1_000_000_000).optional(),
-  keepalive_status: z.enum(['ok', 'warning', 'critical']).optional(),
+  limit: z.optional(intParam(0, 100_000)),
+  offset: z.optional(intParam(0, 1_000_000_000)),
+  keepalive_status: z.optional(z.enum(['ok', 'warning', 'critical'])),
 });
 
 const removeQuery = z.object({
-  invalidate: boolParam.optional(),
-  invalidate_expire: intParam(0, 31_536_000).optional(),
+  invalidate: z.optional(boolParam),
+  invalidate_expire: z.optional(intParam(0, 31_536_000)),
 });
 
 const classicClient = z.strictObject({ client: z.string() });

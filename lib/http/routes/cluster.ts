@@ -1,21 +1,21 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
 import type { Access } from '../../identity/roles';
 import { route } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';
 
 /** `host:port` or a URL: it must parse, with a host. */
-const address = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((s) => {
+const address = z.string().check(
+  z.minLength(1),
+  z.maxLength(255),
+  z.refine((s) => {
     try {
       return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `tcp://${s}`).hostname !== '';
     } catch {
       return false;
     }
-  }, 'must be host:port or a URL');
+  }, 'must be host:port or a URL'),
+);
 
 const idParams = z.strictObject({ id: nodeId });
 
@@ -29,10 +29,10 @@ export const listMembersRoute = route({
   status: 200,
   summary: 'Every cluster member by node id (the whole list, or a page with page and per_page, or per_page and next)',
   query: z.object({
-    page: intParam(1, 1_000_000).optional(),
-    per_page: intParam(1, 1000).optional(),
+    page: z.optional(intParam(1, 1_000_000)),
+    per_page: z.optional(intParam(1, 1000)),
     // Roster's addition: the cursor a paged answer returns, for the page after it at the cost of that page.
-    next: z.string().max(512).optional(),
+    next: z.optional(z.string().check(z.maxLength(512))),
   }),
   paging: 'per_page and next, or page',
 });
@@ -59,7 +59,7 @@ export const removeMemberRoute = route({
   status: 200,
   summary: 'Remove a drained member (or any but the leader with force=true), revoking its leases',
   params: idParams,
-  query: z.object({ force: boolParam.default(false) }),
+  query: z.object({ force: z._default(boolParam, false) }),
   bodyKind: 'none',
 });
 
@@ -86,15 +86,15 @@ export const createJoinTokenRoute = route({
   status: 201,
   summary: 'Mint a single-use join token bound to a node id',
   body: z.strictObject({
-    nodeID: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    ttlSeconds: z.number().int().min(300).max(86_400).default(1800),
+    nodeID: z.number().check(z.int(), z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
+    ttlSeconds: z._default(z.number().check(z.int(), z.minimum(300), z.maximum(86_400)), 1800),
   }),
 });
 
 /** What a node may report of its machine, at join and in heartbeats (CockroachDB's num_cpus, total_system_memory). */
 const machine = {
-  numCpus: z.number().int().min(0).max(1_000_000).optional(),
-  totalSystemMemory: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  numCpus: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
+  totalSystemMemory: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER))),
 };
 
 export const listJoinTokensRoute = route({
@@ -149,11 +149,11 @@ export const joinClusterRoute = route({
   status: 201,
   summary: 'Redeem a join token: become a member and receive a node credential',
   body: z.strictObject({
-    token: z.string().min(1).max(4096),
+    token: z.string().check(z.minLength(1), z.maxLength(4096)),
     raftAddress: address,
     apiAddress: address,
-    binaryVersion: z.string().min(1).max(64),
-    certFingerprint: z.string().regex(/^[A-Za-z0-9:+/=_.-]{1,256}$/, 'must be 1-256 characters of a fingerprint'),
+    binaryVersion: z.string().check(z.minLength(1), z.maxLength(64)),
+    certFingerprint: z.string().check(z.regex(/^[A-Za-z0-9:+/=_.-]{1,256}$/, 'must be 1-256 characters of a fingerprint')),
     ...machine,
   }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { USERS } from '../../identity/principal';
 import { route } from '../route';
 import { nodeId } from '../schemas';
@@ -7,7 +7,7 @@ import { nodeId } from '../schemas';
  * Paging values are read as CockroachDB reads them (lib/compat/cockroach `paging`): any
  * string is accepted here, and one that is no usable number is ignored, never a 400.
  */
-const loose = z.string().optional();
+const loose = z.optional(z.string());
 const offsetPaging = z.object({ limit: loose, offset: loose });
 
 export const crdbNodesRoute = route({
@@ -33,7 +33,7 @@ export const crdbNodeRangesRoute = route({
   status: 200,
   summary: 'CockroachDB listNodeRanges: the leases a member holds, as ranges (404 for a node that is no member)',
   params: z.strictObject({ node_id: nodeId }),
-  query: offsetPaging.extend({ ranges: z.string().max(4096).optional() }),
+  query: z.extend(offsetPaging, { ranges: z.optional(z.string().check(z.maxLength(4096))) }),
 });
 
 export const crdbHotRangesRoute = route({
@@ -45,7 +45,7 @@ export const crdbHotRangesRoute = route({
   store: 'read',
   status: 200,
   summary: 'CockroachDB listHotRanges: held leases by recent acquire and renew rate, in both spec shapes',
-  query: z.object({ node_id: nodeId.optional(), limit: loose, start: loose }),
+  query: z.object({ node_id: z.optional(nodeId), limit: loose, start: loose }),
 });
 
 export const crdbRangeRoute = route({

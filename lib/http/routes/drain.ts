@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { OPERATORS } from '../../identity/principal';
 import { route } from '../route';
 import { boolParam, nodeId } from '../schemas';
@@ -14,8 +14,8 @@ export const drainMemberRoute = route({
   status: 200,
   summary: 'Drain a member now (deadlineSeconds 0) or by a deadline; idempotent',
   params: z.strictObject({ id: nodeId }),
-  query: z.object({ force: boolParam.default(false) }),
-  body: z.strictObject({ deadlineSeconds: z.number().int().min(0).max(3600).default(0) }),
+  query: z.object({ force: z._default(boolParam, false) }),
+  body: z.strictObject({ deadlineSeconds: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(3600)), 0) }),
 });
 
 export const resumeMemberRoute = route({

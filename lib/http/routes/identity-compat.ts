@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { USERS } from '../../identity/principal';
 import { route } from '../route';
 
@@ -28,7 +28,7 @@ export const sensuAuthTokenRoute = route({
   store: 'write',
   status: 200,
   summary: 'Redeem a refresh token (once) for a new access and refresh token; a replayed one revokes the session',
-  body: z.strictObject({ refresh_token: z.string().min(1).max(4096) }),
+  body: z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(4096)) }),
 });
 
 export const sensuLogoutRoute = route({
@@ -40,11 +40,11 @@ export const sensuLogoutRoute = route({
   store: 'write',
   status: 200,
   summary: "Revoke the caller's session and its refresh token",
-  body: z.strictObject({ refresh_token: z.string().min(1).max(4096).optional() }),
+  body: z.strictObject({ refresh_token: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))) }),
 });
 
-const username = z.string().min(1).max(254);
-const secret = z.string().max(256);
+const username = z.string().check(z.minLength(1), z.maxLength(254));
+const secret = z.string().check(z.maxLength(256));
 
 export const crdbLoginRoute = route({
   fn: 'crdb-login',
@@ -58,8 +58,8 @@ export const crdbLoginRoute = route({
   summary: 'CockroachDB login (username, password in a form, or in the query): a session for X-Cockroach-API-Session',
   bodyKind: 'form',
   // Go's r.ParseForm reads the form body and the query string alike; the handler takes the body's first.
-  body: z.strictObject({ username: username.optional(), password: secret.optional() }),
-  query: z.object({ username: username.optional(), password: secret.optional() }),
+  body: z.strictObject({ username: z.optional(username), password: z.optional(secret) }),
+  query: z.object({ username: z.optional(username), password: z.optional(secret) }),
 });
 
 export const crdbLogoutRoute = route({
@@ -85,5 +85,9 @@ export const crdbSessionsRoute = route({
   summary: 'CockroachDB listSessions: the live login sessions (admins see all, others their own)',
   // limit/start as CockroachDB reads them (lib/compat/cockroach `paging`): an unusable one is ignored.
   // An empty username is no filter, as in CockroachDB.
-  query: z.object({ username: z.string().max(254).optional(), limit: z.string().optional(), start: z.string().optional() }),
+  query: z.object({
+    username: z.optional(z.string().check(z.maxLength(254))),
+    limit: z.optional(z.string()),
+    start: z.optional(z.string()),
+  }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { ADMIN, USERS } from '../../identity/principal';
 import { route } from '../route';
 import { email, intParam, password } from '../schemas';
@@ -10,7 +10,7 @@ const HASHING_MEMORY_MB = 1024;
 
 const credentials = z.strictObject({ email, password });
 const roleId = z.union([z.literal(1), z.literal(2), z.literal(3)]);
-const paging = z.object({ page: intParam(1, 1_000_000).default(1), per_page: intParam(1, 1000).default(25) });
+const paging = z.object({ page: z._default(intParam(1, 1_000_000), 1), per_page: z._default(intParam(1, 1000), 25) });
 const emailParams = z.strictObject({ email });
 
 export const initRoute = route({
@@ -192,11 +192,11 @@ export const changeOwnPasswordRoute = route({
 
 /** Ella's "No expiry" sends an empty string; otherwise an RFC 3339 time in the future. */
 const apiTokenBody = z.strictObject({
-  name: z.string().min(1).max(100),
-  expires_at: z.union([z.literal(''), z.iso.datetime({ offset: true })]).optional(),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  expires_at: z.optional(z.union([z.literal(''), z.iso.datetime({ offset: true })])),
 });
 /** Any id of Roster's form or Ella's (12 letters and digits): one that names no token is 404. */
-const apiTokenId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be an API token id (letters and digits)');
+const apiTokenId = z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/, 'must be an API token id (letters and digits)'));
 
 export const listApiTokensRoute = route({
   fn: 'api-tokens-list',

@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { NODES, READERS } from '../../identity/principal';
 import { route } from '../route';
 import { intParam, leaseName, nodeId } from '../schemas';
 
-const fencingToken = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const fencingToken = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export const putLeaseRoute = route({
   fn: 'lease-put',
@@ -17,7 +17,7 @@ export const putLeaseRoute = route({
   status: 200,
   summary: "Acquire a free or expired lease, or renew the caller's own (node credentials only)",
   params: z.strictObject({ name: leaseName }),
-  body: z.strictObject({ ttlSeconds: z.number().int().min(1).max(3600), fencingToken: fencingToken.optional() }),
+  body: z.strictObject({ ttlSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(3600)), fencingToken: z.optional(fencingToken) }),
 });
 
 export const releaseLeaseRoute = route({
@@ -57,5 +57,5 @@ export const listLeasesRoute = route({
   store: 'read',
   status: 200,
   summary: 'Every lease by name (paged with limit and after), or the unexpired leases of one node (nodeId)',
-  query: z.object({ nodeId: nodeId.optional(), limit: intParam(1, 1000).default(100), after: leaseName.optional() }),
+  query: z.object({ nodeId: z.optional(nodeId), limit: z._default(intParam(1, 1000), 100), after: z.optional(leaseName) }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { canonicalPeerUrl } from '../../cluster/rules';
 import { splitPeerAddrs } from '../../compat/sensu-cluster';
 import { ADMIN, READERS } from '../../identity/principal';
@@ -6,16 +6,14 @@ import { route } from '../route';
 import { hexNodeId } from '../schemas';
 
 /** `peer-addrs=a,b`: one or more distinct http(s) URLs. */
-const peerAddrs = z
-  .string()
-  .transform(splitPeerAddrs)
-  .pipe(
-    z
-      .array(z.url({ protocol: /^https?$/ }).max(255))
-      .min(1, 'must name at least one peer URL')
-      .max(16)
-      .refine((urls) => new Set(urls.map(canonicalPeerUrl)).size === urls.length, 'must not name one peer URL twice'),
-  );
+const peerAddrs = z.pipe(
+  z.pipe(z.string(), z.transform(splitPeerAddrs)),
+  z.array(z.url({ protocol: /^https?$/ }).check(z.maxLength(255))).check(
+    z.minLength(1, 'must name at least one peer URL'),
+    z.maxLength(16),
+    z.refine((urls) => new Set(urls.map(canonicalPeerUrl)).size === urls.length, 'must not name one peer URL twice'),
+  ),
+);
 
 const hexParams = z.strictObject({ id: hexNodeId });
 
