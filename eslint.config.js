@@ -11,6 +11,10 @@ const ban = {
   local: { group: ['**/infra/local/**', '**/local/*'], message: 'Deployed code never imports the local runtime.' },
   outside: { group: ['../*', '!./*', '@*/*', 'zod', 'jose'], message: 'roster/agent depends on nothing beyond Node: nodes embed it.' },
   cli: { group: ['../*', '!./*', '@*/*', 'zod', 'jose'], message: 'rosterctl depends on nothing beyond Node: it must start fast.' },
+  browser: {
+    group: ['../*', 'node:*', '@*/*', 'zod', 'jose'],
+    message: 'The console runs in a browser and speaks only HTTP: Preact and its own files.',
+  },
   capabilities: {
     group: capabilities.flatMap((c) => [`**/${c}/**`, `../${c}`]),
     message: 'The store and the wire formats sit below the capabilities.',
@@ -58,6 +62,7 @@ export default tseslint.config(
   layer(['lib/store/**/*.ts'], 'capabilities', 'http', 'functions', 'local'),
   layer(['agent/**/*.ts'], 'outside'),
   layer(['cli/**/*.ts'], 'cli'),
+  layer(['console/**/*.{ts,tsx}'], 'browser'),
   layer(['lib/compat/**/*.ts'], 'sdk', 'capabilities', 'http', 'functions', 'local'),
   {
     // Tests assert on parsed JSON bodies of many shapes.

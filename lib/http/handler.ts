@@ -56,13 +56,12 @@ export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R
         sourceIp: event.requestContext?.http?.sourceIp ?? '',
       });
       const out = result instanceof Reply ? result : new Reply(result);
-      // A bare reply is plain JSON, which is what the CockroachDB surface sends on success.
-      const response = surfaces[out.bare ? 'crdb' : route.surface].success(
-        out.status ?? route.status,
-        out.body,
-        out.headers,
-        route.json?.stringify,
-      );
+      const status = out.status ?? route.status;
+      // Bytes go as base64, which API Gateway decodes: any content type passes unchanged.
+      const response: APIGatewayProxyStructuredResultV2 = out.raw
+        ? { statusCode: status, headers: { ...out.headers }, body: out.raw.toString('base64'), isBase64Encoded: true }
+        : // A bare reply is plain JSON, which is what the CockroachDB surface sends on success.
+          surfaces[out.bare ? 'crdb' : route.surface].success(status, out.body, out.headers, route.json?.stringify);
       return out.cookies.length > 0 ? { ...response, cookies: [...out.cookies] } : response;
     });
   // Every AWS call the invocation makes is counted into its usage, logged with the request.
