@@ -36,7 +36,11 @@ export function ClusterView() {
       <section aria-labelledby="cluster-heading">
         <div class="title-row">
           <h1 id="cluster-heading">Cluster</h1>
-          {data && <span class="muted">updated {ago(new Date(data.at).toISOString(), now)}</span>}
+          {data && (
+            <span class="muted">
+              Roster {data.status.version} · updated {ago(new Date(data.at).toISOString(), now)}
+            </span>
+          )}
         </div>
         {error && (
           <p class="error" role="alert">
@@ -112,10 +116,6 @@ function Overview({ status, autopilot, members }: ClusterState) {
       <div class="wide">
         <dt>Cluster id</dt>
         <dd class="mono">{status.cluster.clusterId}</dd>
-      </div>
-      <div>
-        <dt>Version</dt>
-        <dd class="mono">{status.version}</dd>
       </div>
     </dl>
   );
