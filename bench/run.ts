@@ -14,6 +14,7 @@ import { superviseRuntime } from '../infra/local/supervise';
 import { accessToken } from '../test/support/auth';
 import { cliStartup } from './cli-startup';
 import { coldStart } from './cold-start';
+import { chromiumInstalled, measureConsole } from './console';
 import { ADMIN, calls, measureCosts, opsOf } from './cost';
 import { findEtcd, startEtcd, etcdOps } from './etcd';
 import { clients, joinNodes } from './fixture';
@@ -49,7 +50,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5').split(',').map(Number));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6').split(',').map(Number));
 
 async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
@@ -283,6 +284,33 @@ async function main(): Promise<void> {
           }
         }
       }
+
+      // 6. The console
+      if (!SECTIONS.has(6)) {
+        // not asked for
+      } else if (!chromiumInstalled()) {
+        console.log("\n6. The console: Debian's chromium is not installed (apt-get install chromium), so this section is skipped.");
+        results.console = { skipped: 'chromium not installed' };
+      } else {
+        const ui = await measureConsole(dist, dynamo.endpoint);
+        results.console = ui;
+        table(
+          `6. The console: its JavaScript, and the members page (${ui.members} members) through the local runtime in headless Chromium`,
+          ['what', 'figure'],
+          [
+            ['JavaScript (KB, minified)', ui.jsKb.toFixed(1)],
+            ['JavaScript (KB, gzipped)', ui.jsGzipKb.toFixed(1)],
+            ['first render, nothing cached (ms)', ui.firstMs.toFixed(0)],
+            [`first render after a reload (ms, median of ${ui.reloads})`, ui.reloadMedianMs.toFixed(0)],
+          ],
+        );
+        judge('the console ≤ 150 KB of JavaScript gzipped', `${ui.jsGzipKb.toFixed(1)} KB`, ui.jsGzipKb <= 150);
+        judge(
+          'members page first render < 1 s through npm start',
+          `${ui.firstMs.toFixed(0)} ms uncached, ${ui.reloadMedianMs.toFixed(0)} ms reloaded`,
+          Math.max(ui.firstMs, ui.reloadMedianMs) < 1000,
+        );
+      }
     } finally {
       await dynamo.stop();
     }
@@ -293,7 +321,7 @@ async function main(): Promise<void> {
   console.log('\nVerdict');
   for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.target}: ${v.measured}`);
   // A partial run (BENCH_SECTIONS) never replaces the full results.
-  const file = SECTIONS.size === 5 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
+  const file = SECTIONS.size === 6 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
   writeFileSync(
     file,
     JSON.stringify(
