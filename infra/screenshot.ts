@@ -15,8 +15,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = process.argv[2] ?? join(root, 'docs/img/console.png');
 const ADMIN = { email: 'admin@example.com', password: 'correct-horse' };
 
-const rt = await superviseRuntime(join(root, 'dist'), {
-  DYNAMODB_ENDPOINT: '',
+// The test that runs this script passes its run's build and emulator; by default, dist/ and an emulator of its own.
+const rt = await superviseRuntime(process.env.ROSTER_DIST ?? join(root, 'dist'), {
+  DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT ?? '',
   ADMIN_EMAIL: ADMIN.email,
   ADMIN_PASSWORD: ADMIN.password,
   PASSWORD_SCRYPT_LOG_N: '10',

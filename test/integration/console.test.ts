@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, type HeadlessBrowser } from '../support/browser';
 import { createUser, joinNodes, logIn } from '../support/console-seed';
 import { client } from '../support/http';
@@ -302,4 +307,24 @@ describe('the console in a browser', () => {
     await row(2).getByRole('alert').filter({ hasText: 'Drain failed: This requires the admin or operator role' }).waitFor();
     expect((await admin.get('/api/v1/cluster/members/2')).body.result.drainState).toBe('active');
   });
+});
+
+describe('npm run screenshot', () => {
+  it("writes the members page as a PNG (here into a scratch directory, from this run's build)", async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const scratch = mkdtempSync(join(root, '.roster', 'screenshot-'));
+    try {
+      const out = join(scratch, 'console.png');
+      await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'infra/screenshot.ts'), out], {
+        env: { ...process.env, ROSTER_DIST: inject('distDir'), DYNAMODB_ENDPOINT: inject('dynamodbEndpoint') },
+        timeout: 170_000,
+      });
+      const png = readFileSync(out);
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(1440); // the IHDR width: the viewport's
+      expect(png.readUInt32BE(20)).toBeGreaterThan(400);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
