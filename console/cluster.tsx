@@ -157,7 +157,7 @@ function MemberRow({
       <td class="num">{m.activeLeases}</td>
       {canOperate && (
         <td>
-          <MemberActions member={m} leaderNodeId={autopilot.leaderNodeId} onChange={onChange} />
+          <MemberActions member={m} onChange={onChange} />
         </td>
       )}
     </tr>

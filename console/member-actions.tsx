@@ -6,7 +6,6 @@ import { useSession } from './session';
 
 interface Props {
   member: Member;
-  leaderNodeId: number;
   onChange: () => Promise<void>;
 }
 
@@ -15,7 +14,7 @@ interface Props {
  * for operators and admins, remove for admins. A failure stays next to the buttons, in the
  * API's words, until the next try.
  */
-export function MemberActions({ member: m, leaderNodeId, onChange }: Props) {
+export function MemberActions({ member: m, onChange }: Props) {
   const { isAdmin } = useSession();
   const [mode, setMode] = useState<'buttons' | 'drain' | 'remove'>('buttons');
   const action = useAction();
@@ -78,7 +77,8 @@ export function MemberActions({ member: m, leaderNodeId, onChange }: Props) {
       {mode === 'remove' && (
         <RemoveDialog
           member={m}
-          isLeader={m.nodeId === leaderNodeId}
+          // The member the API refuses to remove: the one its list marks the leader.
+          isLeader={m.isLeader}
           busy={action.busy}
           error={action.error}
           onClose={() => (action.clear(), setMode('buttons'))}
