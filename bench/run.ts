@@ -14,6 +14,7 @@ import { superviseRuntime } from '../infra/local/supervise';
 import { accessToken } from '../test/support/auth';
 import { cliStartup } from './cli-startup';
 import { coldStart } from './cold-start';
+import { chromiumInstalled, measureConsole } from './console';
 import { ADMIN, calls, measureCosts, opsOf } from './cost';
 import { findEtcd, startEtcd, etcdOps } from './etcd';
 import { clients, joinNodes } from './fixture';
@@ -57,7 +58,7 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const ASIDE = /^console/;
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6').split(',').map(Number));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6,7').split(',').map(Number));
 
 async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
@@ -412,6 +413,33 @@ async function main(): Promise<void> {
         const capacity = capacityRows(sizes);
         results.capacity = { sizes, rows: capacity };
         reportCapacity(sizes, capacity, table, judge);
+      }
+
+      // 7. The console
+      if (!SECTIONS.has(7)) {
+        // not asked for
+      } else if (!chromiumInstalled()) {
+        console.log("\n7. The console: Debian's chromium is not installed (apt-get install chromium), so this section is skipped.");
+        results.console = { skipped: 'chromium not installed' };
+      } else {
+        const ui = await measureConsole(dist, dynamo.endpoint);
+        results.console = ui;
+        table(
+          `7. The console: its JavaScript, and the members page (${ui.members} members) through the local runtime in headless Chromium`,
+          ['what', 'figure'],
+          [
+            ['JavaScript (KB, minified)', ui.jsKb.toFixed(1)],
+            ['JavaScript (KB, gzipped)', ui.jsGzipKb.toFixed(1)],
+            ['first render, nothing cached (ms)', ui.firstMs.toFixed(0)],
+            [`first render after a reload (ms, median of ${ui.reloads})`, ui.reloadMedianMs.toFixed(0)],
+          ],
+        );
+        judge('the console ≤ 150 KB of JavaScript gzipped', `${ui.jsGzipKb.toFixed(1)} KB`, ui.jsGzipKb <= 150);
+        judge(
+          'members page first render < 1 s through npm start',
+          `${ui.firstMs.toFixed(0)} ms uncached, ${ui.reloadMedianMs.toFixed(0)} ms reloaded`,
+          Math.max(ui.firstMs, ui.reloadMedianMs) < 1000,
+        );
       }
     } finally {
       await dynamo.stop();

@@ -1,7 +1,9 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -61,19 +63,81 @@ export interface BundleSize {
   bytes: number;
 }
 
+/** The whole console's JavaScript, gzipped, may not pass this (issue #17). */
+export const CONSOLE_JS_BUDGET_BYTES = 150 * 1024;
+
+export interface ConsoleSize {
+  /** The page's files under dist/console, by path. */
+  files: string[];
+  jsBytes: number;
+  jsGzipBytes: number;
+  cssGzipBytes: number;
+}
+
+/**
+ * The console (console/, Preact with JSX) into `outDir/console`: one script and one
+ * stylesheet under assets/ named by their content's hash, and index.html naming them,
+ * which is the only file a browser must revalidate. Fails past the JavaScript budget.
+ */
+export async function buildConsole(outDir: string): Promise<ConsoleSize> {
+  const dir = join(outDir, 'console');
+  const src = join(root, 'console');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { app: join(src, 'main.tsx') },
+    outdir: dir,
+    entryNames: 'assets/[name]-[hash]',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome111', 'firefox114', 'safari16.4'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((f) => relative(dir, join(root, f)).split('\\').join('/'));
+  const icon = await readFile(join(src, 'icon.svg'));
+  const iconName = `assets/icon-${createHash('sha256').update(icon).digest('hex').slice(0, 8).toUpperCase()}.svg`;
+  await copyFile(join(src, 'icon.svg'), join(dir, iconName));
+  const named: Record<string, string> = {
+    'app.js': outputs.find((f) => f.endsWith('.js'))!,
+    'app.css': outputs.find((f) => f.endsWith('.css'))!,
+    'icon.svg': iconName,
+  };
+  const page = (await readFile(join(src, 'index.html'), 'utf8')).replace(/\{\{([\w.]+)\}\}/g, (_, name: string) => named[name]!);
+  await writeFile(join(dir, 'index.html'), page);
+  const gzipOf = async (files: string[]) =>
+    (await Promise.all(files.map(async (f) => gzipSync(await readFile(join(dir, f)), { level: 9 }).length))).reduce((a, b) => a + b, 0);
+  const js = outputs.filter((f) => f.endsWith('.js'));
+  const size: ConsoleSize = {
+    files: ['index.html', ...outputs, iconName].sort(),
+    jsBytes: js.reduce((sum, f) => sum + result.metafile.outputs[relative(root, join(dir, f))]!.bytes, 0),
+    jsGzipBytes: await gzipOf(js),
+    cssGzipBytes: await gzipOf(outputs.filter((f) => f.endsWith('.css'))),
+  };
+  if (size.jsGzipBytes > CONSOLE_JS_BUDGET_BYTES) {
+    throw new Error(`the console's JavaScript is ${size.jsGzipBytes} bytes gzipped, over its budget of ${CONSOLE_JS_BUDGET_BYTES}`);
+  }
+  await writeFile(join(outDir, 'console.json'), JSON.stringify(size, null, 2));
+  return size;
+}
+
 /**
  * Bundles each functions/*.ts on its own (SDK included, minified) and the local runtime
  * into `outDir` (dist/ by default; test runs build into a directory of their own under
  * .roster/, inside the repo so the local runtime still resolves node_modules).
  */
-export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
+export async function buildAll(outDir = DIST): Promise<{ functions: BundleSize[]; console: ConsoleSize }> {
   const functionsDir = join(outDir, 'functions');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(functionsDir, { recursive: true });
   const entries = (await readdir(join(root, 'functions'))).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'functions', f));
 
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
-  const [functions, agent] = await Promise.all([
+  const [functions, agent, , , consoleSize] = await Promise.all([
     build({
       ...functionBuildOptions(),
       entryPoints: entries,
@@ -114,6 +178,7 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
       packages: 'external',
       sourcemap: 'linked',
     }),
+    buildConsole(outDir),
   ]);
 
   const sizes = Object.entries(functions.metafile!.outputs)
@@ -122,14 +187,18 @@ export async function buildAll(outDir = DIST): Promise<BundleSize[]> {
   const agentBytes = Object.entries(agent.metafile!.outputs).find(([file]) => file.endsWith('.mjs'))![1].bytes;
   await writeFile(join(outDir, 'sizes.json'), JSON.stringify(sizes, null, 2));
   await writeFile(join(outDir, 'agent', 'size.json'), JSON.stringify({ bytes: agentBytes }));
-  return sizes;
+  return { functions: sizes, console: consoleSize };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const sizes = await buildAll();
+  const { functions: sizes, console: ui } = await buildAll();
   const width = Math.max(...sizes.map((s) => s.fn.length));
   for (const { fn, bytes } of sizes) console.log(`  ${fn.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB`);
   console.log(`built ${sizes.length} functions into dist/functions`);
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(
+    `built the console into dist/console: JavaScript ${kb(ui.jsBytes)} (${kb(ui.jsGzipBytes)} gzipped, budget ${kb(CONSOLE_JS_BUDGET_BYTES)}), CSS ${kb(ui.cssGzipBytes)} gzipped`,
+  );
   // The agent's type declarations, for `import { Agent } from 'roster/agent'`.
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'agent/tsconfig.json')], { stdio: 'inherit' });
   console.log('built roster/agent into dist/agent');

@@ -64,7 +64,7 @@ function functionsYaml(): Record<string, unknown> {
       description: first.summary,
       role: roleOf(first),
       ...(first.memorySize ? { memorySize: first.memorySize } : {}),
-      package: { patterns: [`dist/functions/${fn}.mjs`] },
+      package: { patterns: [`dist/functions/${fn}.mjs`, ...(first.packageFiles ?? [])] },
       events: rs.map((r) => ({ httpApi: { method: r.method, path: r.path } })),
     };
   }

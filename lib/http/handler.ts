@@ -57,16 +57,18 @@ export function httpRoute<const R extends RouteSpec>(route: R, impl: RouteImpl<R
         sourceIp: event.requestContext?.http?.sourceIp ?? '',
       });
       const out = result instanceof Reply ? result : new Reply(result);
-      // A bare reply is plain JSON, which is what the CockroachDB surface sends on success.
-      const response = surfaces[out.bare ? 'crdb' : route.surface].success(
-        out.status ?? route.status,
-        out.body,
-        out.headers,
-        route.json?.stringify,
-      );
-      // Gzipped when large and accepted; a 400 naming the paging when it would pass Lambda's 6 MB even so.
-      const fitted = fitForLambda(response, event.headers?.['accept-encoding'], route.paging);
-      return out.cookies.length > 0 ? { ...fitted, cookies: [...out.cookies] } : fitted;
+      const status = out.status ?? route.status;
+      // Bytes go as base64, which API Gateway decodes: any content type passes unchanged (the console's files, small).
+      // JSON is gzipped when large and accepted, and a 400 naming the paging when it would pass Lambda's 6 MB even so.
+      const response: APIGatewayProxyStructuredResultV2 = out.raw
+        ? { statusCode: status, headers: { ...out.headers }, body: out.raw.toString('base64'), isBase64Encoded: true }
+        : fitForLambda(
+            // A bare reply is plain JSON, which is what the CockroachDB surface sends on success.
+            surfaces[out.bare ? 'crdb' : route.surface].success(status, out.body, out.headers, route.json?.stringify),
+            event.headers?.['accept-encoding'],
+            route.paging,
+          );
+      return out.cookies.length > 0 ? { ...response, cookies: [...out.cookies] } : response;
     });
   // Every AWS call the invocation makes is counted into its usage, logged with the request.
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>

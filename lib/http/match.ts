@@ -23,10 +23,11 @@ export function createMatcher<R extends Routable = RouteSpec>(routes: readonly R
   const compiled: Compiled<R>[] = routes.map((route) => {
     const names: string[] = [];
     const segments = route.path.split('/').map((segment) => {
-      const param = /^\{(\w+)\}$/.exec(segment);
+      const param = /^\{(\w+)(\+?)\}$/.exec(segment);
       if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       names.push(param[1]!);
-      return '([^/]+)';
+      // `{name+}`, API Gateway's greedy variable (last in a path): the rest of the path, slashes and all.
+      return param[2] ? '(.+)' : '([^/]+)';
     });
     return { route, pattern: new RegExp(`^${segments.join('/')}$`), names, literals: segments.length - names.length };
   });

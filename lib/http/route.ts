@@ -37,6 +37,8 @@ export interface RouteSpec {
   readonly store: StoreAccess;
   /** Step Functions actions the Lambda needs on the drain state machine. */
   readonly states?: readonly ('StartExecution' | 'StopExecution')[];
+  /** Files beside its bundle that the function's package carries (globs from the repo root): the console's assets. */
+  readonly packageFiles?: readonly string[];
   /** Lambda memory in MB when the default does not fit (scrypt at N=2^17 needs 128 MiB). */
   readonly memorySize?: number;
   /** Success status when the handler does not choose one. */

@@ -17,6 +17,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 mkdirSync(join(root, '.roster'), { recursive: true });
 const service = mkdtempSync(join(root, '.roster', 'package-'));
 const out = join(service, '.serverless');
+/** The files of some functions' packages, by function. */
+const packages: Record<string, string[]> = {};
 
 beforeAll(() => {
   // `osls package` runs offline on a copy of the service with this run's bundles, so a
@@ -26,6 +28,8 @@ beforeAll(() => {
   cpSync(inject('distDir'), join(service, 'dist'), { recursive: true });
   template = packageTemplate(out);
   resources = template.Resources;
+  // Read now: a later `osls package` of the same service clears its .serverless/.
+  for (const fn of ['console', 'health']) packages[fn] = zipEntries(readFileSync(join(out, `${fn}.zip`))).filter((f) => !f.endsWith('/'));
 }, 120_000);
 
 /** `osls package` of the service copy into `dir`, with deploy parameters, offline. */
@@ -49,6 +53,20 @@ const withParams = () =>
     'readCapacity=5',
     'writeCapacity=25',
   ]));
+
+/** The names in a zip archive, from its central directory (what `unzip -Z1` prints). */
+function zipEntries(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const [nameLength, extraLength, commentLength] = [zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32)];
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const lambdas = () => ofType('AWS::Lambda::Function').map(([, r]) => r.Properties);
@@ -269,6 +287,19 @@ describe('operating the packaged stack', () => {
     for (const f of lambdas()) expect(f.Environment.Variables.ROSTER_METRICS, f.FunctionName).toBe('emf');
     const policies = JSON.stringify(resources);
     expect(policies).not.toContain('cloudwatch:PutMetricData');
+  });
+
+  it('packages the console function with the built console beside its bundle, and no other function with it', () => {
+    const built = JSON.parse(readFileSync(join(inject('distDir'), 'console.json'), 'utf8')) as { files: string[] };
+    expect(built.files).toContain('index.html');
+    expect([...packages.console!].sort()).toEqual(['dist/functions/console.mjs', ...built.files.map((f) => `dist/console/${f}`)].sort());
+    expect(packages.health).toEqual(['dist/functions/health.mjs']);
+    // Served as the rest: a public, table-less Lambda behind payload 2.0, which carries bytes as base64.
+    const fn = lambdas().find((f) => shortName(f.FunctionName) === 'console')!;
+    expect(fn.Role).toEqual({ 'Fn::GetAtt': ['RosterNoneRole', 'Arn'] });
+    const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(keys).toEqual(expect.arrayContaining(['GET /', 'GET /ui', 'GET /ui/{proxy+}']));
+    for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration')) expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
   });
 
   it('outputs the API URL and the console under it', () => {

@@ -35,4 +35,6 @@ export const examples: Record<string, Example> = {
   'crdb-node-ranges': { path: '/api/v2/nodes/1/ranges/' },
   'crdb-hot-ranges': { path: '/api/v2/ranges/hot/' },
   'crdb-range': { path: '/api/v2/ranges/1/' },
+  // The page exists only when the run's build has it: a test build always does.
+  console: { path: '/ui/' },
 };

@@ -36,4 +36,12 @@ describe('route matching', () => {
     expect(match('GET', '/api/v1/nothing')).toEqual({ kind: 'not-found' });
     expect(match('GET', '/api/v1/users/a/b')).toEqual({ kind: 'not-found' });
   });
+
+  it('takes the rest of the path, slashes and all, into a greedy variable, and nothing for the bare prefix', () => {
+    const ui = createMatcher([spec('GET', '/', 'home'), spec('GET', '/ui', 'page'), spec('GET', '/ui/{proxy+}', 'asset')]);
+    expect(ui('GET', '/ui/assets/app-X.js')).toMatchObject({ route: { fn: 'asset' }, params: { proxy: 'assets/app-X.js' } });
+    expect(ui('GET', '/ui/')).toMatchObject({ route: { fn: 'page' }, params: {} });
+    expect(ui('GET', '/')).toMatchObject({ route: { fn: 'home' } });
+    expect(ui('GET', '/uix/a')).toEqual({ kind: 'not-found' });
+  });
 });

@@ -4,6 +4,7 @@ import * as autopilot from './autopilot';
 import * as clients from './clients';
 import * as cluster from './cluster';
 import * as cockroach from './cockroach';
+import * as webConsole from './console';
 import * as drain from './drain';
 import * as identity from './identity';
 import * as identityCompat from './identity-compat';
@@ -28,6 +29,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(identity),
   ...Object.values(identityCompat),
   ...Object.values(audit),
+  ...Object.values(webConsole),
 ];
 
 /** The routes API Gateway serves on AWS: every route but the local-only ones. */
