@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, TABLE } from '../store/client';
 import { keys } from '../store/keys';
+import { getItems } from '../store/batch';
 import { queryParallel, type ParallelOptions } from '../store/parallel';
 import { queryPage } from '../store/query';
 import { memberFromItem, type Member } from './member';
@@ -38,6 +39,15 @@ export async function readCluster(
 export async function readMintedCluster(consistent = false): Promise<{ meta: ClusterMeta; members: Member[] }> {
   const { meta, members } = await readCluster(consistent);
   return { meta: meta ?? (await ensureClusterMeta(consistent)), members };
+}
+
+/**
+ * The cluster item and one member, consistently, in one BatchGetItem (the item minted the
+ * first time the cluster is seen): what a join decides on, whatever the cluster's size.
+ */
+export async function readClusterAndMember(nodeId: number): Promise<{ meta: ClusterMeta; member: Member | undefined }> {
+  const [meta, member] = await getItems([keys.clusterMeta(), keys.member(nodeId)]);
+  return { meta: meta ? toMeta(meta) : await ensureClusterMeta(true), member: member ? memberFromItem(member) : undefined };
 }
 
 /**
