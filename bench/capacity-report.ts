@@ -9,7 +9,17 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { superviseRuntime } from '../infra/local/supervise';
 import { keys } from '../lib/store/keys';
 import { clusterClients } from '../test/support/cluster';
-import { DEFAULT_WORKLOAD, itemSize, PARTITION_LIMITS, partitionLoads, type ItemSizes, type KeyLoad } from './capacity';
+import {
+  CURRENT_SHARDS,
+  DEFAULT_WORKLOAD,
+  itemSize,
+  PARTITION_LIMITS,
+  partitionLoads,
+  UNSHARDED,
+  type ItemSizes,
+  type KeyLoad,
+  type Shards,
+} from './capacity';
 
 export const NODE_COUNTS = [1_000, 10_000, 100_000];
 export const HEARTBEATS = [3, 10];
@@ -73,22 +83,35 @@ export async function measureItemSizes(distDir: string, endpoint: string): Promi
   }
 }
 
-export const capacityRows = (sizes: ItemSizes): CapacityRow[] =>
+export const capacityRows = (sizes: ItemSizes, shards: Shards = CURRENT_SHARDS): CapacityRow[] =>
   NODE_COUNTS.flatMap((nodes) =>
     HEARTBEATS.map((heartbeatSeconds) => ({
       nodes,
       heartbeatSeconds,
-      loads: partitionLoads({ ...DEFAULT_WORKLOAD, nodes, heartbeatSeconds }, sizes),
+      loads: partitionLoads({ ...DEFAULT_WORKLOAD, nodes, heartbeatSeconds }, sizes, shards),
     })),
   );
+
+const layoutOf = (s: Shards) =>
+  Object.entries(s)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
 
 type Table = (title: string, header: string[], rows: (string | number)[][]) => void;
 type Judge = (target: string, measured: string, pass: boolean) => void;
 
 export function reportCapacity(sizes: ItemSizes, rows: CapacityRow[], table: Table, judge: Judge): void {
   const w = DEFAULT_WORKLOAD;
+  const before = capacityRows(sizes, UNSHARDED);
   table(
-    `6. Capacity model (docs/capacity.md): units per second on each key's busiest partition, unsharded, against ${PARTITION_LIMITS.wcu} WCU / ${PARTITION_LIMITS.rcu} RCU ` +
+    `6 (before). The same model with every key in one partition, for comparison`,
+    ['nodes', 'heartbeat', 'key', 'WCU/s', 'RCU/s', 'verdict'],
+    before.flatMap((r) =>
+      r.loads.map((l) => [r.nodes, `${r.heartbeatSeconds} s`, l.key, l.wcu.toFixed(1), l.rcu.toFixed(1), l.ok ? 'fits' : 'OVER']),
+    ),
+  );
+  table(
+    `6. Capacity model (docs/capacity.md): units per second on each key's busiest partition, as sharded today (${layoutOf(CURRENT_SHARDS)}), against ${PARTITION_LIMITS.wcu} WCU / ${PARTITION_LIMITS.rcu} RCU ` +
       `(items measured: member ${sizes.member} B, lease ${sizes.lease} B, client ${sizes.client} B, audit entry ${sizes.audit} B; ` +
       `${w.leasesPerNode} lease/node renewed every ${w.renewSeconds} s, ${w.clientsPerNode} client/node every ${w.keepaliveSeconds} s, ` +
       `${w.changesPerNodeHour} audited change/node/h, a consistent pass every ${w.watcherSeconds} s read over ${w.passReadSeconds} s, ${w.listReadsPerSecond} whole-list reads/s)`,

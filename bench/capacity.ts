@@ -5,6 +5,7 @@
  * against DynamoDB's per-partition limits. Pure arithmetic over measured item sizes, so
  * the sharding that fixes what it flags reuses it with `shards` above 1.
  */
+import { MEMBER_SHARDS } from '../lib/store/keys';
 
 /** DynamoDB's throughput limits of one partition, per second. */
 export const PARTITION_LIMITS = { wcu: 1000, rcu: 3000 } as const;
@@ -89,6 +90,12 @@ export interface Shards {
 
 export const UNSHARDED: Shards = { members: 1, held: 1, clients: 1, audit: 1 };
 
+/**
+ * The layout the store has today (lib/store/keys.ts): members over MEMBER_SHARDS partitions;
+ * the leases, the held-lease index and the clients still one partition each (#19.7, not yet).
+ */
+export const CURRENT_SHARDS: Shards = { ...UNSHARDED, members: MEMBER_SHARDS };
+
 export interface KeyLoad {
   key: keyof Shards;
   /** The partition key(s) as spelled in lib/store/keys.ts. */
@@ -120,7 +127,7 @@ export function partitionLoads(w: Workload, sizes: ItemSizes, shards: Shards = U
   return [
     key(
       'members',
-      'CLUSTER',
+      shards.members > 1 ? `MEMBERS#<id mod ${shards.members}>` : 'CLUSTER',
       (w.nodes / w.heartbeatSeconds) * writeUnits(sizes.member),
       fullRead(w.nodes, sizes.member, true) / w.passReadSeconds + w.listReadsPerSecond * fullRead(w.nodes, sizes.member, false),
     ),

@@ -156,8 +156,8 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
     let joined: Answer | undefined;
     await row(
       'join',
-      '1 transaction + 1 Query (the members: pins, leader; the token)',
-      (u) => only(u, { TransactWriteItems: 1, Query: 1 }),
+      "1 transaction + 1 BatchGetItem (the cluster item: voters' pins, leader; the member)",
+      (u) => only(u, { TransactWriteItems: 1, BatchGetItem: 1 }),
       () => joinAs(9002).then((a) => (joined = a)),
       () => joinAs(9003),
     );

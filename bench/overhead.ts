@@ -40,6 +40,19 @@ export async function measureOverhead(input: {
   const raw = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: input.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   );
+  // The members' raw read: one Query per member shard, side by side (lib/store/keys.ts MEMBER_SHARDS).
+  const membersRaw = () =>
+    Promise.all(
+      keys.memberKeyspaces.map((space) =>
+        raw.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+            ExpressionAttributeValues: { ':pk': space.partition, ':p': keys.memberPrefix },
+          }),
+        ),
+      ),
+    );
   const hashes = new Map(nodes.map((n) => [n.nodeId, hashCredential(n.token)]));
   const hashOf = (n: Node) => hashes.get(n.nodeId)!;
   const ok = (status: number) => {
@@ -81,29 +94,12 @@ export async function measureOverhead(input: {
     {
       op: 'member list',
       http: async () => ok(await web.send('GET', '/api/v1/cluster/members', undefined, reader)),
-      raw: () =>
-        raw.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-            ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':p': keys.memberPrefix },
-          }),
-        ),
+      raw: () => membersRaw(),
     },
     {
       op: 'autopilot',
       http: async () => ok(await web.send('GET', '/api/v1/cluster/autopilot', undefined, reader)),
-      raw: () =>
-        Promise.all([
-          raw.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-              ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':p': keys.memberPrefix },
-            }),
-          ),
-          raw.send(new GetCommand({ TableName: table, Key: keys.clusterMeta() })),
-        ]),
+      raw: () => Promise.all([membersRaw(), raw.send(new GetCommand({ TableName: table, Key: keys.clusterMeta() }))]),
     },
   ];
   const rows: OverheadRow[] = [];

@@ -37,7 +37,14 @@ export interface ScaleRow {
   autopilot?: Cost;
   watcher?: Cost;
   /** The full autopilot read and a full watcher pass, in process (bench/scale-probe.ts). */
-  probe?: { autopilot: Probe; watcher: Probe };
+  probe?: { autopilot: Probe; watcher: Probe; massFailure: MassFailure };
+}
+
+/** One watcher pass that records every member failed at once (bench/scale-probe.ts). */
+export interface MassFailure {
+  ms: number;
+  members: number;
+  marked: number;
 }
 
 const PROBE = fileURLToPath(new URL('./scale-probe.ts', import.meta.url));
@@ -53,9 +60,13 @@ async function probe(endpoint: string, table: string, members: number): Promise<
     },
     maxBuffer: 1 << 20,
   });
-  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as { autopilot: Probe & { members: number }; watcher: Probe };
+  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    autopilot: Probe & { members: number };
+    watcher: Probe;
+    massFailure: MassFailure;
+  };
   if (out.autopilot.members !== members) throw new Error(`autopilot read ${out.autopilot.members} of ${members} members`);
-  return { autopilot: out.autopilot, watcher: out.watcher };
+  return { autopilot: out.autopilot, watcher: out.watcher, massFailure: out.massFailure };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -165,6 +176,8 @@ type Judge = (target: string, measured: string, pass: boolean) => void;
 
 /** The target of issue #19: a full autopilot read and a full watcher pass at 10,000 members, each under a second. */
 const FULL_READ_MS = 1000;
+/** #19.9: a pass that fails every member at 10,000 finishes within one schedule period of the watcher (rate(1 minute)). */
+const SCHEDULE_PERIOD_MS = 60_000;
 
 const fmt = (n: number | undefined, digits = 1) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-');
 const ops = (c?: Cost) =>
@@ -226,4 +239,20 @@ export function reportScale(scale: ScaleRow[], table: Table, judge: Judge): void
       p !== undefined && p.ms < FULL_READ_MS,
     );
   }
+  table(
+    '5c. A mass failure: one watcher pass records every member failed (conditional writes, 32 in flight)',
+    ['members', 'marked failed', 'pass ms', 'ms/member'],
+    scale.map((r) => {
+      const f = r.probe?.massFailure;
+      return [r.members, f?.marked ?? '-', fmt(f?.ms, 0), f ? fmt(f.ms / Math.max(1, f.marked), 2) : '-'];
+    }),
+  );
+  const failed = at?.probe?.massFailure;
+  judge(
+    `a mass failure at 10,000 members is recorded within one schedule period (${SCHEDULE_PERIOD_MS / 1000} s)`,
+    failed && at
+      ? `${failed.marked} of ${failed.members} marked in ${fmt(failed.ms / 1000, 1)} s`
+      : 'not measured (BENCH_SCALE has no size ≥ 10000)',
+    failed !== undefined && failed.marked === failed.members && failed.ms < SCHEDULE_PERIOD_MS,
+  );
 }

@@ -8,6 +8,7 @@ import { promote, remove } from '../cluster/member-store';
 import { promotionError, removalError } from '../cluster/refusals';
 import { leaseLapsed } from '../cluster/rules';
 import { config } from '../config';
+import { eachBounded } from '../store/parallel';
 import { completeDueDrains } from '../drain/completion';
 import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './rules';
 
@@ -36,7 +37,12 @@ export interface PassReport {
 }
 
 const ACTOR = 'system:autopilot';
-const HEALTH_WRITES_AT_ONCE = 16;
+/**
+ * Health transitions are independent conditional writes: this many in flight, so a partition
+ * that fails 10,000 members is recorded within one schedule period (a minute) without
+ * throttling a small table's burst capacity.
+ */
+const HEALTH_WRITES_IN_FLIGHT = 32;
 
 export async function watcherPass(now: number, requestId: string, settings = config.autopilot): Promise<PassReport> {
   const thresholdMs = settings.lastContactThresholdSeconds * 1000;
@@ -58,22 +64,18 @@ export async function watcherPass(now: number, requestId: string, settings = con
   const skip = (nodeId: number, step: PassReport['skipped'][number]['step'], reason: string) =>
     void report.skipped.push({ nodeId, step, reason });
 
-  // 1. Health transitions: independent writes, a few at a time (a partition can fail many members at once).
+  // 1. Health transitions: independent writes, a bounded number in flight (a partition can fail many members at once).
   const transitions = members.map((m) => ({ m, health: healthOf(m, now, thresholdMs) })).filter((t) => t.health.changed);
-  for (let i = 0; i < transitions.length; i += HEALTH_WRITES_AT_ONCE) {
-    await Promise.all(
-      transitions.slice(i, i + HEALTH_WRITES_AT_ONCE).map(async ({ m, health }) => {
-        const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
-        const recorded = await recordHealth({ member: m, health, now, audit: audit('member.health', m.nodeId, details) });
-        if (recorded.kind === 'done') {
-          update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
-          report.health.push({ nodeId: m.nodeId, ...details });
-        } else {
-          skip(m.nodeId, 'health', 'changed concurrently');
-        }
-      }),
-    );
-  }
+  await eachBounded(transitions, HEALTH_WRITES_IN_FLIGHT, async ({ m, health }) => {
+    const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
+    const recorded = await recordHealth({ member: m, health, now, audit: audit('member.health', m.nodeId, details) });
+    if (recorded.kind === 'done') {
+      update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
+      report.health.push({ nodeId: m.nodeId, ...details });
+    } else {
+      skip(m.nodeId, 'health', 'changed concurrently');
+    }
+  });
   report.health.sort((a, b) => a.nodeId - b.nodeId);
 
   // 2. Promotions.
@@ -81,7 +83,13 @@ export async function watcherPass(now: number, requestId: string, settings = con
   for (const m of members.filter((m) => promotable(m, now, settings))) {
     const stable = { stableSince: m.stableSince!, aliveSince: now - thresholdMs };
     const details = { reason: 'stable', stableSince: new Date(stable.stableSince).toISOString() };
-    const promoted = await promote({ nodeId: m.nodeId, now, audit: audit('member.promote', m.nodeId, details), stable });
+    const promoted = await promote({
+      nodeId: m.nodeId,
+      certFingerprint: m.certFingerprint,
+      now,
+      audit: audit('member.promote', m.nodeId, details),
+      stable,
+    });
     if (promoted.kind !== 'done') {
       skip(m.nodeId, 'promote', promotionError(m.nodeId, promoted).message);
       continue;

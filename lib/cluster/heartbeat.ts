@@ -9,29 +9,35 @@ import { invalidNodeCredential } from './refusals';
 import { leaseLapsed, mayLead } from './rules';
 
 /**
- * The cluster item as this Lambda last read it, reused for a moment (at most a fifth of the
- * leader lease): a follower's heartbeat then makes its one write and reads nothing. Every
- * decision about leadership is still a conditional write (renewal, election), so a reused
- * copy can only make an answer's leaderNodeId/raftTerm a moment old; one whose lease has
- * lapsed is never trusted.
+ * The cluster item as this container last read or wrote it, reused for a moment (at most a
+ * fifth of the leader lease), whatever it says — a lapsed lease, no leader, a failed
+ * election included: every steady-state heartbeat then makes its one write (the leader's
+ * also renews its lease) and reads nothing. Every decision about leadership is still a
+ * conditional write (renewal, election), so a reused copy can only make an answer's
+ * leaderNodeId/raftTerm up to that moment old.
  */
 let reused: { meta: ClusterMeta; until: number } | undefined;
+/** When this container last tried an election: at most one attempt per reuse window. */
+let electedAt = -Infinity;
 const reuseMs = () => Math.min(1_000, config.leaderLeaseSeconds * 200);
-
-async function clusterMeta(now: number): Promise<ClusterMeta> {
-  if (reused && reused.until > now && !leaseLapsed(reused.meta, now)) return reused.meta;
-  return remember(await ensureClusterMeta(true), now);
-}
 
 function remember(meta: ClusterMeta, now: number): ClusterMeta {
   reused = { meta, until: now + reuseMs() };
   return meta;
 }
 
+/** The reused copy while it is fresh; otherwise one consistent read, remembered. */
+async function clusterMeta(now: number): Promise<ClusterMeta> {
+  if (reused && reused.until > now) return reused.meta;
+  return remember(await ensureClusterMeta(true), now);
+}
+
 /**
  * POST /cluster/members/{id}/heartbeat: records liveness in one conditional write (which
  * also checks the node credential), then keeps the leader lease: the leader renews it;
- * when it has lapsed, an active voter's heartbeat elects the healthiest active voter.
+ * when it has lapsed, an active voter's heartbeat elects the healthiest active voter (one
+ * attempt per container per reuse window). `isLeader` is true only when this very call's
+ * write renewed or took the lease for the caller.
  */
 export async function heartbeat(input: {
   nodeId: number;
@@ -52,33 +58,48 @@ export async function heartbeat(input: {
   });
   if (recorded.kind === 'invalid-credential') throw invalidNodeCredential();
   const member = recorded.member;
-  let meta = await clusterMeta(now);
-  if (mayLead(member)) meta = remember(await keepLease(member.nodeId, meta, now, input.requestId), now);
+  let lease: Lease = { meta: await clusterMeta(now), leads: false };
+  if (mayLead(member)) lease = await keepLease(member.nodeId, lease.meta, now, input.requestId);
   return {
     drainState: member.drainState,
     suffrage: member.suffrage,
-    isLeader: meta.leaderNodeId === member.nodeId,
-    leaderNodeId: meta.leaderNodeId,
-    raftTerm: meta.raftTerm,
+    isLeader: lease.leads,
+    leaderNodeId: lease.meta.leaderNodeId,
+    raftTerm: lease.meta.raftTerm,
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
   };
 }
 
-async function keepLease(nodeId: number, meta: ClusterMeta, now: number, requestId: string): Promise<ClusterMeta> {
+/** The cluster item after an active voter's heartbeat, and whether this call's own write made the caller the leader. */
+interface Lease {
+  meta: ClusterMeta;
+  leads: boolean;
+}
+
+async function keepLease(nodeId: number, seen: ClusterMeta, now: number, requestId: string): Promise<Lease> {
+  let meta = seen;
   if (meta.leaderNodeId === nodeId && !leaseLapsed(meta, now)) {
     const renewal = await renewLeader(nodeId, meta.raftTerm, now);
-    if (renewal.kind === 'done') return renewal.meta;
-    if (!leaseLapsed(renewal.current, now)) return renewal.current;
-  } else if (!leaseLapsed(meta, now)) {
-    return meta;
+    if (renewal.kind === 'done') return { meta: remember(renewal.meta, now), leads: true };
+    meta = remember(renewal.current, now);
   }
+  if (!leaseLapsed(meta, now) || now - electedAt < reuseMs()) return { meta, leads: false };
+  electedAt = now;
   const election = await electLeader(now, `node:${nodeId}`, requestId);
   switch (election.kind) {
     case 'held':
-      return election.meta;
-    case 'elected':
-      return { ...meta, leaderNodeId: election.leaderNodeId, raftTerm: election.raftTerm };
+      return { meta: remember(election.meta, now), leads: false };
+    case 'elected': {
+      const elected = {
+        ...meta,
+        leaderNodeId: election.leaderNodeId,
+        raftTerm: election.raftTerm,
+        leaderExpiresAt: now + config.leaderLeaseSeconds * 1000,
+      };
+      return { meta: remember(elected, now), leads: election.leaderNodeId === nodeId };
+    }
     case 'none':
-      return meta;
+      // Nobody may lead now: that too is remembered for the window, like any other state.
+      return { meta: remember(meta, now), leads: false };
   }
 }

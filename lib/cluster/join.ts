@@ -11,7 +11,7 @@ import { AGAIN, withContention } from '../store/retry';
 import { getJoinToken, revokeJoinToken as revokeRecord, storeJoinToken, unusedJoinTokens, type JoinTokenRecord } from './join-token-store';
 import { joinedMember, type Member } from './member';
 import { redeem, reissueCredential } from './member-join-store';
-import { readMintedCluster } from './member-reads';
+import { listMembers, readClusterAndMember } from './member-reads';
 import { ensureClusterMeta, type ClusterMeta } from './meta';
 import { peerUrlConflict } from './refusals';
 
@@ -96,22 +96,23 @@ const hashKey = (key: string): string => createHash('sha256').update(key).digest
 
 /**
  * POST /cluster/join: verifies the token's signature, reads what the redemption depends on
- * and answers with (the cluster item and the members: one consistent Query stream), checks
- * the token's cluster id, then redeems it in one transaction, whose conditions check the jti (minted,
- * unused, unexpired), the member and the first-voter rule. A transaction that lost a
- * race to a concurrent one is rebuilt from fresh reads.
+ * and answers with — the cluster item (counters, leader, the voters' pins) and the member,
+ * one BatchGetItem whatever the cluster's size — checks the token's cluster id, then
+ * redeems it in one transaction, whose conditions check the jti (minted, unused,
+ * unexpired), the member and the first-voter rule. A transaction that lost a race to a
+ * concurrent one is rebuilt from fresh reads.
  */
 export async function join(input: JoinInput): Promise<JoinAnswer> {
-  // The signature first: a forged token costs no read of the members.
+  // The signature first: a forged token costs no read.
   const claims = await verifyToken('join', input.token);
-  let { meta, members } = await readMintedCluster(true);
+  const sub = Number(claims.sub);
+  let { meta, member: existing } = await readClusterAndMember(Number.isSafeInteger(sub) && sub >= 1 ? sub : 1);
   const { jti, nodeId } = joinClaims(claims, meta.clusterId);
   const keyHash = input.idempotencyKey ? hashKey(input.idempotencyKey) : undefined;
 
   return withContention<JoinAnswer>(
     async (attempt) => {
-      if (attempt > 0) ({ meta, members } = await readMintedCluster(true));
-      const existing = members.find((m) => m.nodeId === nodeId);
+      if (attempt > 0) ({ meta, member: existing } = await readClusterAndMember(nodeId));
       const claim = existing !== undefined && existing.origin === 'sensu' && existing.joinedAt === undefined;
       if (existing && !claim) {
         // Perhaps joined by this very token a moment ago: that is a used token, not a 409.
@@ -124,7 +125,7 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
       const now = Date.now();
       // A claimed member keeps the suffrage it was given (a promoted one is a voter, counted already);
       // the member leads when the cluster has no other voter.
-      const claimed = claim ? existing.suffrage : undefined;
+      const claimed = claim ? existing?.suffrage : undefined;
       const others = meta.voterCount - (claimed === 'voter' ? 1 : 0);
       const lead = others <= 0 ? { expiresAt: now + config.leaderLeaseSeconds * 1000 } : undefined;
       const member: Member = {
@@ -161,8 +162,10 @@ export async function join(input: JoinInput): Promise<JoinAnswer> {
       });
       switch (outcome.kind) {
         case 'redeemed': {
-          const leader = lead ? { leaderNodeId: nodeId, leaderFingerprint: member.certFingerprint } : leaderOf(meta, members);
-          return answer(member, meta.clusterId, credential.token, leader, [...members.filter((m) => m.nodeId !== nodeId), member]);
+          const leader = lead ? { leaderNodeId: nodeId, leaderFingerprint: member.certFingerprint } : leaderOf(meta);
+          const pins = await pinsOf(meta);
+          if (member.suffrage === 'voter') pins.set(nodeId, member.certFingerprint);
+          return answer(member, meta.clusterId, credential.token, leader, pins);
         }
         case 'token-used':
           return replay(outcome.record, keyHash);
@@ -191,14 +194,24 @@ async function replay(record: JoinTokenRecord, keyHash: string | undefined): Pro
   const credential = mintNodeCredential(record.nodeId);
   const reissued = await reissueCredential({ nodeId: record.nodeId, jti: record.jti, credential });
   if (reissued.kind === 'moved') throw new Unauthorized('Join token already used');
-  const member = reissued.member;
-  const { meta, members } = await readMintedCluster(true);
-  return answer(member, meta.clusterId, credential.token, leaderOf(meta, members), members);
+  const meta = await ensureClusterMeta(true);
+  return answer(reissued.member, meta.clusterId, credential.token, leaderOf(meta), await pinsOf(meta));
 }
 
-function leaderOf(meta: ClusterMeta, members: readonly Member[]) {
-  const leader = members.find((m) => m.nodeId === meta.leaderNodeId);
-  return { leaderNodeId: meta.leaderNodeId, leaderFingerprint: meta.leaderFingerprint ?? leader?.certFingerprint ?? null };
+function leaderOf(meta: ClusterMeta) {
+  return { leaderNodeId: meta.leaderNodeId, leaderFingerprint: meta.leaderFingerprint ?? meta.voterPins[meta.leaderNodeId] ?? null };
+}
+
+/**
+ * The voters' pins, from the cluster item. A cluster item written before it kept them (its
+ * pins do not account for every voter) has them read from the members once, until the
+ * migration (lib/system/migrate.ts) writes them.
+ */
+async function pinsOf(meta: ClusterMeta): Promise<Map<number, string>> {
+  const pins = new Map(Object.entries(meta.voterPins).map(([id, fp]) => [Number(id), fp] as const));
+  if (pins.size === meta.voterCount) return pins;
+  const voters = (await listMembers(true)).filter((m) => m.suffrage === 'voter');
+  return new Map(voters.map((m) => [m.nodeId, m.certFingerprint] as const));
 }
 
 function answer(
@@ -206,7 +219,7 @@ function answer(
   clusterId: number,
   nodeToken: string,
   leader: { leaderNodeId: number; leaderFingerprint: string | null },
-  members: readonly Member[],
+  pins: ReadonlyMap<number, string>,
 ): JoinAnswer {
   return {
     nodeId: member.nodeId,
@@ -215,6 +228,10 @@ function answer(
     nodeToken,
     leaderNodeId: leader.leaderNodeId,
     leaderFingerprint: leader.leaderNodeId === 0 ? null : leader.leaderFingerprint,
-    pins: members.map((m) => m.certFingerprint).filter((fp) => fp !== ''),
+    // The voters', in node id order (a voter no node has joined as yet has none).
+    pins: [...pins]
+      .sort(([a], [b]) => a - b)
+      .map(([, fp]) => fp)
+      .filter((fp) => fp !== ''),
   };
 }

@@ -7,6 +7,7 @@ import { keys } from '../store/keys';
 import { consumeTokenPart, recordFromItem, type JoinTokenRecord } from './join-token-store';
 import { memberFromItem, memberToItem, type Member, type Suffrage } from './member';
 import { contended, currentOf } from './member-parts';
+import { pinAttribute } from './meta';
 import { peerUrlTaken, reservePeerUrls, type PeerUrlTaken } from './peer-urls';
 
 /**
@@ -116,7 +117,7 @@ function joinCounters(r: Redemption) {
       TableName: TABLE,
       Key: keys.clusterMeta(),
       UpdateExpression:
-        'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added, appliedIndex :one',
+        'SET voterCount = :one, leaderNodeId = :id, leaderExpiresAt = :exp, leaderFingerprint = :fp, #pin = :fp, raftTerm = if_not_exists(raftTerm, :zero) + :one ADD memberCount :added, appliedIndex :one',
       // The first voter leads: only while the cluster has no voter but (a claimed) itself (two first joins race here).
       ConditionExpression: `attribute_exists(PK) AND ${counted === 0 ? '(attribute_not_exists(voterCount) OR voterCount = :zero)' : 'voterCount = :one'}`,
       ExpressionAttributeValues: {
@@ -127,16 +128,20 @@ function joinCounters(r: Redemption) {
         ':fp': r.member.certFingerprint,
         ':added': added,
       },
+      ExpressionAttributeNames: { '#pin': pinAttribute(r.member.nodeId) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
   }
+  // A claimed voter's pin becomes the fingerprint it joins with (a promoted Sensu member had none).
+  const pinned = r.claim === 'voter';
   return {
     TableName: TABLE,
     Key: keys.clusterMeta(),
-    UpdateExpression: 'ADD memberCount :added, appliedIndex :one',
+    UpdateExpression: `ADD memberCount :added, appliedIndex :one${pinned ? ' SET #pin = :fp' : ''}`,
     // Only into a cluster with another voter; otherwise this member would be the first, and lead.
     ConditionExpression: 'voterCount > :counted',
-    ExpressionAttributeValues: { ':counted': counted, ':added': added, ':one': 1 },
+    ExpressionAttributeValues: { ':counted': counted, ':added': added, ':one': 1, ...(pinned ? { ':fp': r.member.certFingerprint } : {}) },
+    ...(pinned ? { ExpressionAttributeNames: { '#pin': pinAttribute(r.member.nodeId) } } : {}),
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
 }

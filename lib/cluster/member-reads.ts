@@ -1,37 +1,39 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, TABLE } from '../store/client';
 import { keys } from '../store/keys';
+import { getItems } from '../store/batch';
 import { queryParallel, type ParallelOptions } from '../store/parallel';
-import { queryPage } from '../store/query';
 import { memberFromItem, type Member } from './member';
-import { ensureClusterMeta, toMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, findClusterMeta, toMeta, type ClusterMeta } from './meta';
 
 /**
  * The member store's read half: every member, one page of them, one member, and the
  * members with the cluster item. Writes live in ./member-store.ts and its siblings;
- * everything read comes back through the one member union. Reads of every member are
- * parallel key-range Queries over the member keyspace (lib/store/parallel), never a Scan:
- * at 10 members the one Query they always were, at 10,000 a few rounds of parallel pages.
+ * everything read comes back through the one member union. Members are sharded over
+ * `MEMBER_SHARDS` partitions (lib/store/keys.ts); reads of every member are parallel
+ * key-range Queries over each shard's keyspace (lib/store/parallel), never a Scan, merged
+ * by node id.
  */
+
+/** Members of several shards (each in node id order) as one list in node id order. */
+const byNodeId = (a: Member, b: Member) => a.nodeId - b.nodeId;
 
 /** Every member, ordered by node id. */
 export async function listMembers(consistent = false, options: Omit<ParallelOptions, 'consistent'> = {}): Promise<Member[]> {
-  return (await queryParallel(keys.memberKeyspace, { ...options, consistent })).map(memberFromItem);
+  const shards = await Promise.all(keys.memberKeyspaces.map((space) => queryParallel(space, { ...options, consistent })));
+  return shards.flat().map(memberFromItem).sort(byNodeId);
 }
 
 /**
- * Every member and the cluster item, which sorts just after them, in the same ranges (one
- * Query at a small size): what a join decides on and answers with. `meta` is undefined
- * before the cluster item exists.
+ * Every member and the cluster item, read side by side: what autopilot, the unpaged list and
+ * an election decide on. `meta` is undefined before the cluster item exists.
  */
 export async function readCluster(
   consistent = false,
   options: Omit<ParallelOptions, 'consistent' | 'through'> = {},
 ): Promise<{ meta: ClusterMeta | undefined; members: Member[] }> {
-  const items = await queryParallel(keys.memberKeyspace, { ...options, consistent, through: keys.clusterMetaSk });
-  const last = items.at(-1);
-  const meta = last?.SK === keys.clusterMetaSk ? toMeta(last) : undefined;
-  return { meta, members: (meta ? items.slice(0, -1) : items).map(memberFromItem) };
+  const [members, meta] = await Promise.all([listMembers(consistent, options), findClusterMeta(consistent)]);
+  return { meta, members };
 }
 
 /** readCluster, minting the cluster item (and its id) the first time the cluster is seen. */
@@ -41,24 +43,69 @@ export async function readMintedCluster(consistent = false): Promise<{ meta: Clu
 }
 
 /**
- * One page of members by node id: the earlier pages' keys are walked past first (only
- * their keys are kept), so a page costs what the pages before it hold, not the cluster.
+ * The cluster item and one member, consistently, in one BatchGetItem (the item minted the
+ * first time the cluster is seen): what a join decides on, whatever the cluster's size.
  */
-export async function pageMembers(page: number, perPage: number): Promise<Member[]> {
-  const query = {
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.clusterPartition, ':prefix': keys.memberPrefix },
-  };
-  return (await queryPage(query, (page - 1) * perPage, perPage, ['PK', 'SK'])).map(memberFromItem);
+export async function readClusterAndMember(nodeId: number): Promise<{ meta: ClusterMeta; member: Member | undefined }> {
+  const [meta, member] = await getItems([keys.clusterMeta(), keys.member(nodeId)]);
+  return { meta: meta ? toMeta(meta) : await ensureClusterMeta(true), member: member ? memberFromItem(member) : undefined };
 }
 
 /**
- * Up to `perPage` members after node id `after`, in node id order: one Query (another only
- * if a page of DynamoDB's ran out first). What a `next` cursor costs: the page, whatever
- * came before it.
+ * One page of members by node id: each shard's first `page × perPage` keys are walked
+ * (only their keys are kept), merged, and the page's members read by key. A page costs what
+ * the pages before it hold, times at most the shards; a `next` cursor costs the page.
+ */
+export async function pageMembers(page: number, perPage: number): Promise<Member[]> {
+  const wanted = page * perPage;
+  const shards = await Promise.all(keys.memberKeyspaces.map((space) => firstIds(space.partition, wanted)));
+  return getMembers(
+    shards
+      .flat()
+      .sort((a, b) => a - b)
+      .slice((page - 1) * perPage, wanted),
+  );
+}
+
+/** The first `n` node ids of one shard, read as keys only. */
+async function firstIds(partition: string, n: number): Promise<number[]> {
+  const ids: number[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.memberPrefix },
+        ProjectionExpression: 'SK',
+        Limit: n - ids.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    ids.push(...(out.Items ?? []).map((item) => keys.legacyMemberKeyspace.idOf(String(item.SK))));
+    start = out.LastEvaluatedKey;
+  } while (start && ids.length < n);
+  return ids;
+}
+
+/** Members by node id, in the order asked (one BatchGetItem per 100), those that are gone left out. */
+async function getMembers(ids: readonly number[]): Promise<Member[]> {
+  const items: (Record<string, unknown> | undefined)[] = [];
+  for (let i = 0; i < ids.length; i += 100) items.push(...(await getItems(ids.slice(i, i + 100).map(keys.member), false)));
+  return items.flatMap((item) => (item ? [memberFromItem(item)] : []));
+}
+
+/**
+ * Up to `perPage` members after node id `after`, in node id order: one Query per shard
+ * (each for at most a page), merged. What a `next` cursor costs: the page (times the
+ * shards at most), whatever came before it.
  */
 export async function membersAfter(after: number, perPage: number): Promise<Member[]> {
-  const space = keys.memberKeyspace;
+  const shards = await Promise.all(keys.memberKeyspaces.map((space) => shardAfter(space, after, perPage)));
+  return shards.flat().sort(byNodeId).slice(0, perPage);
+}
+
+async function shardAfter(space: (typeof keys.memberKeyspaces)[number], after: number, perPage: number): Promise<Member[]> {
   if (after >= space.high) return [];
   const members: Member[] = [];
   let start: Record<string, unknown> | undefined;

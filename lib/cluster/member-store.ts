@@ -5,6 +5,7 @@ import { cancellationReasons } from '../store/conditions';
 import { keys } from '../store/keys';
 import { memberToItem, type Member } from './member';
 import { contended, currentOf } from './member-parts';
+import { pinAttribute } from './meta';
 import { peerUrlsBeyond, peerUrlTaken, releasePeerUrls, reservePeerUrls, type PeerUrlTaken } from './peer-urls';
 
 /**
@@ -19,12 +20,25 @@ import { peerUrlsBeyond, peerUrlTaken, releasePeerUrls, reservePeerUrls, type Pe
  * DomainErrors (./refusals.ts).
  */
 
-/** The cluster item's counters move with a membership change: ADD each given amount. */
-const counters = (add: { memberCount?: number; voterCount?: number }, values: Record<string, unknown> = {}) => {
+/**
+ * The cluster item's counters move with a membership change: ADD each given amount. `pin`
+ * keeps the voters' pins (see ./meta.ts) with voterCount: set a new voter's, remove a gone one's.
+ */
+const counters = (
+  add: { memberCount?: number; voterCount?: number },
+  values: Record<string, unknown> = {},
+  pin?: { set: number; fingerprint: string } | { remove: number },
+) => {
   const names = Object.entries({ ...add, appliedIndex: 1 });
+  const pinning = pin && 'set' in pin ? ` SET #pin = :pin` : pin ? ' REMOVE #pin' : '';
   return {
-    UpdateExpression: `ADD ${names.map(([k]) => `${k} :${k}Delta`).join(', ')}`,
-    ExpressionAttributeValues: { ...Object.fromEntries(names.map(([k, n]) => [`:${k}Delta`, n])), ...values },
+    UpdateExpression: `ADD ${names.map(([k]) => `${k} :${k}Delta`).join(', ')}${pinning}`,
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(names.map(([k, n]) => [`:${k}Delta`, n])),
+      ...values,
+      ...(pin && 'set' in pin ? { ':pin': pin.fingerprint } : {}),
+    },
+    ...(pin ? { ExpressionAttributeNames: { '#pin': pinAttribute('set' in pin ? pin.set : pin.remove) } } : {}),
   };
 };
 
@@ -167,6 +181,8 @@ export type PromoteOutcome = { kind: 'done' } | { kind: 'missing' } | { kind: 'm
  */
 export async function promote(input: {
   nodeId: number;
+  /** The member's fingerprint as read: it becomes the new voter's pin, so the write holds only while it is still that. */
+  certFingerprint: string;
   now: number;
   audit: AuditEntry;
   stable?: StablePromotion;
@@ -183,19 +199,27 @@ export async function promote(input: {
               UpdateExpression: 'SET suffrage = :voter, promotedAt = :now',
               // Only an existing nonvoter is promoted (a voter is already one, a missing member none);
               // autopilot's also: never a draining or drained member, and only at the stable health it judged.
-              ConditionExpression: `attribute_exists(PK) AND suffrage = :nonvoter${
-                stable ? ' AND drainState = :active AND healthy = :yes AND stableSince = :since AND lastHeartbeatAt >= :alive' : ''
-              }`,
+              // The pin written is its fingerprint as read (none yet: an unclaimed Sensu member, still unclaimed).
+              ConditionExpression: `attribute_exists(PK) AND suffrage = :nonvoter AND ${
+                input.certFingerprint === '' ? '(attribute_not_exists(certFingerprint) OR certFingerprint = :fp)' : 'certFingerprint = :fp'
+              }${stable ? ' AND drainState = :active AND healthy = :yes AND stableSince = :since AND lastHeartbeatAt >= :alive' : ''}`,
               ExpressionAttributeValues: {
                 ':voter': 'voter',
                 ':nonvoter': 'nonvoter',
+                ':fp': input.certFingerprint,
                 ':now': now,
                 ...(stable ? { ':active': 'active', ':yes': true, ':since': stable.stableSince, ':alive': stable.aliveSince } : {}),
               },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
-          { Update: { TableName: TABLE, Key: keys.clusterMeta(), ...counters({ voterCount: 1 }) } },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: keys.clusterMeta(),
+              ...counters({ voterCount: 1 }, {}, { set: nodeId, fingerprint: input.certFingerprint }),
+            },
+          },
         ],
         input.audit,
         now,
@@ -276,6 +300,7 @@ export async function remove(input: {
               ...counters(
                 { memberCount: -1, voterCount: seen.suffrage === 'voter' ? -1 : 0 },
                 { ':id': nodeId, ...(dead ? { ':voterCount': dead.voterCount } : {}) },
+                seen.suffrage === 'voter' ? { remove: nodeId } : undefined,
               ),
               // The leader is refused, even with force: the cluster item says who leads. Autopilot's: the voters are as counted.
               ConditionExpression: `attribute_exists(PK) AND leaderNodeId <> :id${dead ? ' AND voterCount = :voterCount' : ''}`,

@@ -82,7 +82,10 @@ export async function getMemberView(nodeId: number): Promise<MemberView> {
 
 export async function promoteMember(input: { nodeId: number; by: Principal; requestId: string }) {
   const audit = { actor: actorOf(input.by), action: 'member.promote', target: `member:${input.nodeId}`, requestId: input.requestId };
-  const outcome = await promote({ nodeId: input.nodeId, now: Date.now(), audit });
+  // Read first: the new voter's pin is its fingerprint, and the promotion holds only while it is the one read.
+  const member = await getMember(input.nodeId, true);
+  if (!member) throw memberNotFound(input.nodeId);
+  const outcome = await promote({ nodeId: input.nodeId, certFingerprint: member.certFingerprint, now: Date.now(), audit });
   if (outcome.kind !== 'done') throw promotionError(input.nodeId, outcome);
   return { message: 'Cluster member promoted to voter' };
 }

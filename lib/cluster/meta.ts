@@ -23,7 +23,25 @@ export interface ClusterMeta {
   /** Committed membership changes (joins, promotions, removals): Ella's `appliedIndex`, only ever growing. */
   appliedIndex: number;
   initialized: boolean;
+  /**
+   * The voters' certificate fingerprints by node id ('' for a voter no node has joined as
+   * yet), what a join answers as `pins`: written in the very transactions that change who
+   * votes (a voter's join, a promotion, a voter's removal), so it is as current as voterCount.
+   */
+  voterPins: Record<number, string>;
 }
+
+/** The cluster item's attribute that holds one voter's pin. */
+export const pinAttribute = (nodeId: number): string => `pin_${nodeId}`;
+const PIN = /^pin_(\d+)$/;
+
+const pinsOf = (item: Record<string, unknown>): Record<number, string> =>
+  Object.fromEntries(
+    Object.entries(item).flatMap(([k, v]) => {
+      const id = PIN.exec(k)?.[1];
+      return id !== undefined && typeof v === 'string' ? [[Number(id), v]] : [];
+    }),
+  );
 
 /** A random id below 2^53, so JSON clients (Sensu Go's uint64 fields) read it exactly. */
 export const newClusterId = (): number => Number(randomBytes(8).readBigUInt64BE() >> 11n) || 1;
@@ -38,6 +56,7 @@ export const toMeta = (item: Record<string, unknown>): ClusterMeta => ({
   voterCount: Number(item.voterCount ?? 0),
   appliedIndex: Number(item.appliedIndex ?? 0),
   initialized: item.initialized === true,
+  voterPins: pinsOf(item),
 });
 
 /** Reads the cluster item without minting it: `undefined` before the cluster was first seen (read-only routes). */

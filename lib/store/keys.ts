@@ -8,29 +8,47 @@
 /** Zero-padded so that the string order of SK is the numeric order of node ids. */
 export const padId = (id: number): string => id.toString().padStart(16, '0');
 
+/**
+ * Members are spread over this many partitions (`MEMBERS#<nodeId mod N>`): each heartbeat
+ * writes its member, and one partition takes at most 1,000 write units a second, so 100,000
+ * nodes at a 10 s heartbeat (10,000 a second) need at least 10; 16 leaves the busiest at
+ * about 63 % (docs/capacity.md, `npm run bench` section 6). Changing N moves members: a
+ * migration (lib/system/migrate.ts), never a constant edit alone.
+ */
+export const MEMBER_SHARDS = 16;
+export const memberShard = (nodeId: number): number => nodeId % MEMBER_SHARDS;
+const memberPartition = (shard: number) => `MEMBERS#${shard}`;
+const memberSk = (nodeId: number) => `MEMBER#${padId(nodeId)}`;
+
 export const keys = {
+  /** The cluster item (its id, the counters, the leader lease, the voters' pins), alone in its partition's META. */
   clusterMeta: () => ({ PK: 'CLUSTER', SK: 'META' }),
-  /** Members share the cluster partition, ordered by node id: listing them is one Query. */
-  member: (nodeId: number) => ({ PK: 'CLUSTER', SK: `MEMBER#${padId(nodeId)}` }),
+  /** A member, in its shard's partition, ordered there by node id. */
+  member: (nodeId: number) => ({ PK: memberPartition(memberShard(nodeId)), SK: memberSk(nodeId) }),
+  /** Where members lived before they were sharded (the cluster partition): only the migration reads it. */
+  legacyMember: (nodeId: number) => ({ PK: 'CLUSTER', SK: memberSk(nodeId) }),
   clusterPartition: 'CLUSTER',
   memberPrefix: 'MEMBER#',
   /**
-   * The members' sort keys as the integers they encode (node ids 1..2^53−1, zero-padded), for
-   * reading the members in parallel BETWEEN ranges (lib/store/parallel). Nothing else of the
-   * partition sorts between the first and the last member key.
+   * Each shard's members as the integers their sort keys encode (node ids 1..2^53−1,
+   * zero-padded), for reading them in parallel BETWEEN ranges (lib/store/parallel); a shard
+   * partition holds nothing else. Every member is in exactly one: its node id mod N.
    */
-  memberKeyspace: {
+  memberKeyspaces: Array.from({ length: MEMBER_SHARDS }, (_, shard) => ({
+    partition: memberPartition(shard),
+    low: 1,
+    high: Number.MAX_SAFE_INTEGER,
+    sk: memberSk,
+    idOf: (sk: string) => Number(sk.slice('MEMBER#'.length)),
+  })),
+  /** The members' keyspace as it was, in the cluster partition before the cluster item: what the migration moves. */
+  legacyMemberKeyspace: {
     partition: 'CLUSTER',
     low: 1,
     high: Number.MAX_SAFE_INTEGER,
-    sk: (nodeId: number) => `MEMBER#${padId(nodeId)}`,
+    sk: memberSk,
     idOf: (sk: string) => Number(sk.slice('MEMBER#'.length)),
   },
-  /**
-   * Every member SK sorts before the cluster item's ('MEMBER#…' < 'META'), and nothing else
-   * of the partition sorts between them: `SK BETWEEN memberPrefix AND clusterMetaSk` reads
-   * the members and then the cluster item in one Query stream.
-   */
   clusterMetaSk: 'META',
   /**
    * A peer URL's owner: one item per URL a member holds (its canonical form), written and

@@ -33,7 +33,7 @@ export interface ParallelOptions {
 const DEFAULTS = { consistent: false, pageItems: 500, fanout: 8, concurrency: 4 } as const;
 
 /** At most `n` calls of the returned function run at once; the rest wait their turn in order. */
-function limiter(n: number) {
+export function limiter(n: number) {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
@@ -102,4 +102,14 @@ export async function queryParallel(space: IntegerKeyspace, options: ParallelOpt
   }
 
   return (await range(space.low, space.high, true)).flat();
+}
+
+/**
+ * `task` for every item, at most `n` in flight at once (a new one starts as soon as any
+ * finishes, not batch by batch): for independent writes, such as a watcher pass that
+ * records a mass failure. Results in the items' order.
+ */
+export function eachBounded<T, R>(items: readonly T[], n: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const run = limiter(n);
+  return Promise.all(items.map((item) => run(() => task(item))));
 }

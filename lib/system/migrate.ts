@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { shardMembers } from './migrate-members';
 
 /**
  * The one-off upgrade of a table written before this round's item shapes, run once by the
@@ -32,18 +33,39 @@ export interface MigrationReport {
   peerUrlClashes: number[];
 }
 
-export async function migrate(log: Logger, budgetMs = 50_000, pageSize = 100): Promise<MigrationReport> {
+/**
+ * The migrations in order: the members' move to their shards (./migrate-members.ts) first,
+ * since this round's member step reads them there; then this round's two phases.
+ */
+export async function migrate(
+  log: Logger,
+  budgetMs = 50_000,
+  pageSize = 100,
+): Promise<MigrationReport & { membersSharded: number; voterPins: number }> {
   const started = Date.now();
+  const sharding = await shardMembers(log, started + budgetMs, pageSize);
+  const round = sharding.done ? await migrateRound(log, started, budgetMs, pageSize) : await savedRound();
+  return { ...round, done: round.done && sharding.done, membersSharded: sharding.moved, voterPins: sharding.pinned };
+}
+
+const blankRound = (): MigrationReport => ({
+  done: false,
+  phase: 1,
+  users: 0,
+  apiTokens: 0,
+  auditEntries: 0,
+  members: 0,
+  peerUrlClashes: [],
+});
+
+async function savedRound(): Promise<MigrationReport> {
   const { Item: saved } = await documents.send(new GetCommand({ TableName: TABLE, Key: progressKey, ConsistentRead: true }));
-  const report: MigrationReport = (saved?.report as MigrationReport | undefined) ?? {
-    done: false,
-    phase: 1,
-    users: 0,
-    apiTokens: 0,
-    auditEntries: 0,
-    members: 0,
-    peerUrlClashes: [],
-  };
+  return (saved?.report as MigrationReport | undefined) ?? blankRound();
+}
+
+async function migrateRound(log: Logger, started: number, budgetMs: number, pageSize: number): Promise<MigrationReport> {
+  const { Item: saved } = await documents.send(new GetCommand({ TableName: TABLE, Key: progressKey, ConsistentRead: true }));
+  const report: MigrationReport = (saved?.report as MigrationReport | undefined) ?? blankRound();
   if (report.done) return report;
   let start = saved?.lastKey as Item | undefined;
   while (Date.now() - started < budgetMs) {
@@ -117,7 +139,7 @@ async function migrateOther(item: Item, report: MigrationReport): Promise<void> 
       }),
     );
     if (done) report.auditEntries++;
-  } else if (pk === 'CLUSTER' && String(item.SK).startsWith('MEMBER#') && typeof item.nodeId === 'number') {
+  } else if (pk.startsWith('MEMBERS#') && String(item.SK).startsWith(keys.memberPrefix) && typeof item.nodeId === 'number') {
     await reserveMemberUrls(item, report);
   }
 }

@@ -57,18 +57,20 @@ interface StoredMember {
 }
 
 async function cluster(): Promise<{ meta: Record<string, unknown>; members: StoredMember[] }> {
-  const out = await store.send(
-    new QueryCommand({
-      TableName: rt.env.TABLE_NAME,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.clusterPartition },
-      ConsistentRead: true,
-    }),
-  );
-  const items = out.Items ?? [];
+  // The cluster item, and every member shard's partition (lib/store/keys.ts MEMBER_SHARDS).
+  const read = (pk: string) =>
+    store.send(
+      new QueryCommand({
+        TableName: rt.env.TABLE_NAME,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
+    );
+  const [meta, ...shards] = await Promise.all([read(keys.clusterPartition), ...keys.memberKeyspaces.map((s) => read(s.partition))]);
   return {
-    meta: items.find((i) => i.SK === keys.clusterMetaSk) ?? {},
-    members: items.filter((i) => String(i.SK).startsWith(keys.memberPrefix)) as StoredMember[],
+    meta: (meta.Items ?? []).find((i) => i.SK === keys.clusterMetaSk) ?? {},
+    members: shards.flatMap((out) => out.Items ?? []).filter((i) => String(i.SK).startsWith(keys.memberPrefix)) as StoredMember[],
   };
 }
 

@@ -119,8 +119,8 @@ describe('a response lost after the store committed', () => {
     runtimes.push(fresh);
     // Minted, answer lost, retried: the retry's condition failed and returned the stored item.
     expect(seen.filter((r) => r.operation === 'PutItem')).toEqual([
-      { operation: 'PutItem', fault: 'lostAfterCommit' },
-      { operation: 'PutItem', status: 400 },
+      { operation: 'PutItem', fault: 'lostAfterCommit', writes: ['CLUSTER'] },
+      { operation: 'PutItem', status: 400, writes: ['CLUSTER'] },
     ]);
     const first = await client(fresh.url).get('/api/v1/status');
     expect(first.status, first.text).toBe(200);

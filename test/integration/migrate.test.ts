@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -59,15 +59,14 @@ async function downgrade() {
       await db.send(
         new UpdateCommand({ TableName: table(), Key: key, UpdateExpression: 'REMOVE GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK' }),
       );
-    } else if (item.PK === 'CLUSTER' && String(item.SK).startsWith('MEMBER#')) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: key,
-          UpdateExpression: 'SET peerURLs = :none',
-          ExpressionAttributeValues: { ':none': [] },
-        }),
-      );
+    } else if (String(item.PK).startsWith('MEMBERS#') && String(item.SK).startsWith('MEMBER#')) {
+      // Members lived in the cluster partition, without their peer URLs on the item.
+      await db.send(new PutCommand({ TableName: table(), Item: { ...item, PK: 'CLUSTER', peerURLs: [] } }));
+      await db.send(new DeleteCommand({ TableName: table(), Key: key }));
+    } else if (item.PK === 'CLUSTER' && item.SK === 'META') {
+      // The cluster item kept no voters' pins.
+      const pins = Object.keys(item).filter((k) => k.startsWith('pin_'));
+      if (pins.length) await db.send(new UpdateCommand({ TableName: table(), Key: key, UpdateExpression: `REMOVE ${pins.join(', ')}` }));
     } else if (String(item.PK).startsWith('PEERURL#')) {
       await db.send(new DeleteCommand({ TableName: table(), Key: key }));
     }
@@ -97,13 +96,30 @@ describe('the one-off migration of a table written before this round', () => {
       }),
     );
     expect(reserved.Items).toEqual([]);
+    // The members are in the cluster partition, where today's code does not look.
+    expect((await admin.get('/api/v1/cluster/members')).body.result).toEqual([]);
 
     // A run cut short goes on where it stopped.
     const first = invokeMigrate({ budgetMs: 1, pageSize: 2 });
     expect(first.done).toBe(false);
     let report = first;
     for (let i = 0; i < 200 && !report.done; i++) report = invokeMigrate({ pageSize: 5 });
-    expect(report).toMatchObject({ done: true, users: 2, apiTokens: 1, members: 1, peerUrlClashes: [] });
+    expect(report).toMatchObject({ done: true, users: 2, apiTokens: 1, members: 1, peerUrlClashes: [], membersSharded: 1, voterPins: 1 });
+    // The member is back, at its shard's key, and a join pins the voter again from the cluster item.
+    expect((await admin.get('/api/v1/cluster/members')).body.result.map((m: { nodeId: number }) => m.nodeId)).toEqual([1]);
+    expect(
+      (
+        await db.send(
+          new QueryCommand({
+            TableName: table(),
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.member(1).PK },
+          }),
+        )
+      ).Items,
+    ).toHaveLength(1);
+    const second = await c.join(2);
+    expect(second.answer.pins).toEqual([second.answer.leaderFingerprint]);
     expect(report.auditEntries).toBeGreaterThan(0);
 
     expect((await login('old@roster.test', 'old-password')).status).toBe(200);

@@ -28,7 +28,7 @@ async function write(items: Record<string, unknown>[]): Promise<void> {
 
 /** The member keyspace over a partition of its own, so each case starts empty. */
 let partitions = 0;
-const spaceOf = () => ({ ...keys.memberKeyspace, partition: `PARALLEL#${partitions++}` });
+const spaceOf = () => ({ ...keys.legacyMemberKeyspace, partition: `PARALLEL#${partitions++}` });
 
 /** Writes ids into a fresh partition, beside items of that partition that sort outside the member keys. */
 async function seeded(ids: readonly number[]) {

@@ -17,7 +17,7 @@ process.env.AUTOPILOT_LAST_CONTACT_THRESHOLD_SECONDS = '10';
 process.env.LEADER_LEASE_SECONDS = '10';
 
 export const { documents, dynamodb, TABLE } = await import('../../lib/store/client');
-export const { keys } = await import('../../lib/store/keys');
+export const { keys, MEMBER_SHARDS } = await import('../../lib/store/keys');
 const { memberToItem } = await import('../../lib/cluster/member');
 const { ensureClusterMeta } = await import('../../lib/cluster/meta');
 export const { watcherPass } = await import('../../lib/autopilot/watcher');
@@ -55,15 +55,22 @@ export { memberAt as member } from './member';
 
 /** Empties the cluster partition, then writes `members` and a cluster item whose counters match them. */
 export async function seed(members: readonly Member[], lease: { leaderNodeId: number; leaderExpiresAt: number; raftTerm?: number }) {
-  const { Items = [] } = await documents.send(
-    new QueryCommand({
-      TableName: TABLE,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.clusterPartition },
-      ProjectionExpression: 'PK, SK',
-      ConsistentRead: true,
-    }),
+  // The cluster partition (the cluster item, the range counter) and every member shard's.
+  const partitions = [keys.clusterPartition, ...keys.memberKeyspaces.map((s) => s.partition)];
+  const found = await Promise.all(
+    partitions.map((pk) =>
+      documents.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'PK, SK',
+          ConsistentRead: true,
+        }),
+      ),
+    ),
   );
+  const Items = found.flatMap((out) => out.Items ?? []);
   for (let i = 0; i < Items.length; i += 25) {
     await documents.send(
       new BatchWriteCommand({ RequestItems: { [TABLE]: Items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) } }),

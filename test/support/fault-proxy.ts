@@ -40,6 +40,56 @@ export interface ProxiedRequest {
   fault?: Fault;
   /** The status the caller got; undefined when its answer was lost. */
   status?: number;
+  /**
+   * The partition keys a write wrote, one entry per item (a transaction's every part, a
+   * batch's every request; a put's GSI1PK too, since an index partition is written with it):
+   * what a per-partition budget counts.
+   */
+  writes?: string[];
+}
+
+type AttrMap = Record<string, { S?: string } | undefined>;
+const pkOf = (m: AttrMap | undefined) => (m?.PK?.S !== undefined ? [m.PK.S] : []);
+const putKeys = (item: AttrMap | undefined) => [...pkOf(item), ...(item?.GSI1PK?.S !== undefined ? [`GSI1 ${item.GSI1PK.S}`] : [])];
+
+/** The partitions a data-plane write names (see ProxiedRequest.writes); none for a read. */
+export function writtenPartitions(operation: string, body: string): string[] {
+  let req: Record<string, any>;
+  try {
+    req = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  switch (operation) {
+    case 'PutItem':
+      return putKeys(req.Item);
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return pkOf(req.Key);
+    case 'TransactWriteItems':
+      return (req.TransactItems ?? []).flatMap((t: Record<string, any>) =>
+        t.Put ? putKeys(t.Put.Item) : pkOf((t.Update ?? t.Delete ?? t.ConditionCheck)?.Key),
+      );
+    case 'BatchWriteItem':
+      return Object.values(req.RequestItems ?? {}).flatMap((rs) =>
+        (rs as Record<string, any>[]).flatMap((r) => (r.PutRequest ? putKeys(r.PutRequest.Item) : pkOf(r.DeleteRequest?.Key))),
+      );
+    default:
+      return [];
+  }
+}
+
+/**
+ * Writes per partition key over `requests`: every one the store received (a write whose
+ * condition failed still spends write units; a throttled or injected error reached nothing).
+ */
+export function writesByPartition(requests: readonly ProxiedRequest[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    if (r.fault === 'throttle' || r.fault === 'serverError') continue;
+    for (const pk of r.writes ?? []) counts.set(pk, (counts.get(pk) ?? 0) + 1);
+  }
+  return counts;
 }
 
 export const DATA_PLANE = new Set([
@@ -117,7 +167,8 @@ export async function startFaultProxy(upstream: string, decide: Decide = () => u
     attempts.set(operation, (attempts.get(operation) ?? 0) + 1);
     const chosen = DATA_PLANE.has(operation) ? current(operation) : undefined;
     const injection = chosen ? asInjection(chosen) : undefined;
-    const record: ProxiedRequest = { operation, ...(injection ? { fault: injection.kind } : {}) };
+    const writes = DATA_PLANE.has(operation) ? writtenPartitions(operation, Buffer.concat(chunks).toString('utf8')) : [];
+    const record: ProxiedRequest = { operation, ...(injection ? { fault: injection.kind } : {}), ...(writes.length ? { writes } : {}) };
     requests.push(record);
     if (injection) injected[injection.kind]++;
     const answer = (status: number, contentType: string, body: Buffer | string) => {

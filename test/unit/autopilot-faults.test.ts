@@ -1,11 +1,11 @@
 import { ThrottlingException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watcherPass } from '../../lib/autopilot/watcher';
 import { memberToItem } from '../../lib/cluster/member';
 import { keys } from '../../lib/store/keys';
-import { memberAt } from '../support/member';
+import { answerMemberQueries, memberAt } from '../support/member';
 
 /**
  * Faults DynamoDB Local will not produce on demand: a transaction conflict in the middle of
@@ -51,8 +51,7 @@ const conflict = () =>
 describe('a watcher pass under store faults', () => {
   it('skips a promotion that lost to a concurrent transaction and goes on to remove the dead server', async () => {
     ddb.on(GetCommand).resolves({ Item: meta });
-    ddb.on(QueryCommand).resolves({ Items: members });
-    ddb.on(QueryCommand, { IndexName: 'GSI1' }).resolves({ Items: [] }); // the removed member holds no lease
+    answerMemberQueries(ddb, members); // and the removed member holds no lease (the index Query answers none)
     ddb.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
     const report = await watcherPass(NOW, 'req-1', settings);
     expect(report.promoted).toEqual([]);
@@ -65,7 +64,7 @@ describe('a watcher pass under store faults', () => {
 
   it('fails the whole pass when the store keeps throttling, so the next one starts afresh', async () => {
     ddb.on(GetCommand).resolves({ Item: meta });
-    ddb.on(QueryCommand).resolves({ Items: members });
+    answerMemberQueries(ddb, members);
     ddb.on(TransactWriteCommand).rejects(new ThrottlingException({ message: 'slow down', $metadata: {} }));
     await expect(watcherPass(NOW, 'req-2', settings)).rejects.toThrow('slow down');
   });

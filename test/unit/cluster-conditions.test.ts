@@ -44,7 +44,7 @@ const conditionFailed = (item?: Record<string, unknown>) =>
 describe('promote reads its failed condition', () => {
   it('asks for the old item on failure and tells a missing member apart (404)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed' }));
-    const outcome = await promote({ nodeId: 2, now: NOW, audit });
+    const outcome = await promote({ nodeId: 2, certFingerprint: 'fp2', now: NOW, audit });
     expect(outcome).toEqual({ kind: 'missing' });
     expect(promotionError(2, outcome as { kind: 'missing' })).toMatchObject({ statusCode: 404, message: 'Cluster member 2 not found' });
     const sent = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
@@ -54,7 +54,7 @@ describe('promote reads its failed condition', () => {
 
   it('answers a member that is already a voter with its image, a 409', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', item: { ...member, suffrage: 'voter' } }));
-    const outcome = await promote({ nodeId: 2, now: NOW, audit });
+    const outcome = await promote({ nodeId: 2, certFingerprint: 'fp2', now: NOW, audit });
     expect(outcome).toMatchObject({ kind: 'moved', current: { nodeId: 2, suffrage: 'voter' } });
     expect(promotionError(2, outcome as { kind: 'moved'; current: Member })).toMatchObject({
       statusCode: 409,

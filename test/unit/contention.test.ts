@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { Contention, DomainError } from '../../lib/errors';
 import { surfaces } from '../../lib/http/surfaces';
 import { keys } from '../../lib/store/keys';
 import { AGAIN, withContention } from '../../lib/store/retry';
-import { memberAt } from '../support/member';
+import { answerMemberQueries, memberAt } from '../support/member';
 
 /**
  * Contention the emulator will not produce on demand: every round of a retry loop losing
@@ -50,7 +50,8 @@ async function rejection(p: Promise<unknown>): Promise<DomainError> {
 
 describe('bounded retries under contention', () => {
   it('answers 409 with Retry-After when every leadership transfer round loses its write', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [...members, meta] });
+    answerMemberQueries(ddb, members);
+    ddb.on(GetCommand).resolves({ Item: meta });
     ddb.on(TransactWriteCommand).rejects(termMoved());
     const err = await rejection(transferLeadership(1, NOW));
     expect(err).toBeInstanceOf(Contention);

@@ -1,0 +1,113 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { memberToItem } from '../../lib/cluster/member';
+import { mintNodeCredential } from '../../lib/identity/node-credentials';
+import { keys, MEMBER_SHARDS } from '../../lib/store/keys';
+import { bearer } from '../support/auth';
+import { seeded, startFaultProxy, writesByPartition, type FaultProxy } from '../support/fault-proxy';
+import { client } from '../support/http';
+import { memberAt } from '../support/member';
+import { startRuntime, type Runtime } from '../support/runtime';
+
+/**
+ * #19.7, by simulation: 100,000 nodes heartbeating every 10 s write 10,000 member items a
+ * second; DynamoDB lets one partition take 1,000 write units a second. Two cores cannot send
+ * that, so the test scales it down: SIMULATED nodes stand for 100,000 (each heartbeat for
+ * SCALE of them), and time is virtual — one round, every simulated node heartbeating once,
+ * is one heartbeat period. The fault proxy counts the writes each partition key received;
+ * scaled back up, no key may pass its budget. (A member item is under 1 KB, 544 bytes as the
+ * benchmark measures it: one write, one unit.)
+ */
+const NODES = 100_000;
+const HEARTBEAT_SECONDS = 10;
+const PARTITION_WCU = 1_000;
+const SIMULATED = 96;
+const SCALE = NODES / SIMULATED;
+const ROUNDS = 2;
+/** Writes one key may take in one round of the simulation, at that scale. */
+const BUDGET_PER_ROUND = (PARTITION_WCU * HEARTBEAT_SECONDS) / SCALE;
+
+let proxy: FaultProxy;
+let rt: Runtime;
+const nodes: { nodeId: number; token: string }[] = [];
+
+beforeAll(async () => {
+  proxy = await startFaultProxy(inject('dynamodbEndpoint'));
+  rt = await startRuntime({ DYNAMODB_ENDPOINT: proxy.endpoint, ROSTER_WATCHER_INTERVAL_SECONDS: '3600' });
+  // Members with node credentials, straight into the table, ids 1..SIMULATED (how random ids spread: the case below).
+  const store = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: inject('dynamodbEndpoint'),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    }),
+  );
+  const now = Date.now();
+  const ids = Array.from({ length: SIMULATED }, (_, i) => i + 1);
+  const items = ids.map((nodeId) => {
+    const credential = mintNodeCredential(nodeId);
+    nodes.push({ nodeId, token: credential.token });
+    return {
+      PutRequest: {
+        Item: memberToItem(memberAt(nodeId, now), {
+          credentialHash: credential.hash,
+          credentialId: credential.credentialId,
+          joinedJti: 'seeded',
+        }),
+      },
+    };
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    await store.send(new BatchWriteCommand({ RequestItems: { [rt.env.TABLE_NAME!]: items.slice(i, i + 25) } }));
+  }
+  store.destroy();
+});
+afterAll(async () => {
+  await rt?.stop();
+  await proxy?.close();
+});
+
+describe('per-partition write budgets, on a virtual clock', () => {
+  it(
+    `${NODES.toLocaleString('en')} nodes at a ${HEARTBEAT_SECONDS} s heartbeat keep every key under ${PARTITION_WCU} WCU/s`,
+    { timeout: 300_000 },
+    async () => {
+      const mark = proxy.requests.length;
+      for (let round = 0; round < ROUNDS; round++) {
+        // A round's heartbeats, a few at a time (their order within the period does not matter to the budget).
+        for (let i = 0; i < nodes.length; i += 8) {
+          await Promise.all(
+            nodes.slice(i, i + 8).map(async ({ nodeId, token }) => {
+              const res = await client(rt.url, bearer(token)).post(`/api/v1/cluster/members/${nodeId}/heartbeat`);
+              expect(res.status, res.text).toBe(200);
+            }),
+          );
+        }
+      }
+      const writes = writesByPartition(proxy.requests.slice(mark));
+      // Scaled back up: writes per second on each key at NODES nodes.
+      const rates = [...writes].map(([pk, n]) => ({ pk, wcuPerSecond: ((n / ROUNDS) * SCALE) / HEARTBEAT_SECONDS }));
+      const members = rates.filter((r) => r.pk.startsWith('MEMBERS#'));
+      // Every heartbeat landed on a member shard, every shard took some, and none took more than its share allows.
+      expect(members.reduce((n, r) => n + writes.get(r.pk)!, 0)).toBe(SIMULATED * ROUNDS);
+      expect(members.length).toBe(MEMBER_SHARDS);
+      for (const r of rates) expect(r.wcuPerSecond, `${r.pk}: ${r.wcuPerSecond.toFixed(0)} WCU/s`).toBeLessThanOrEqual(PARTITION_WCU);
+      // (Unsharded, all SIMULATED × SCALE / HEARTBEAT_SECONDS = 10,000 a second would land on one key.)
+      expect(Math.max(...members.map((r) => writes.get(r.pk)! / ROUNDS))).toBeLessThanOrEqual(BUDGET_PER_ROUND);
+    },
+  );
+
+  it("spreads random 53-bit node ids (Sensu's) as evenly as dense ones over the member shards", () => {
+    const roll = seeded(19);
+    const per = new Map<string, number>();
+    for (let i = 0; i < NODES; i++) {
+      const pk = keys.member(Math.floor(roll() * 2 ** 32) * 2 ** 21 + Math.floor(roll() * 2 ** 21) + 1).PK;
+      per.set(pk, (per.get(pk) ?? 0) + 1);
+    }
+    expect(per.size).toBe(MEMBER_SHARDS);
+    // The busiest shard within 5 % of an even share: ~63 % of a partition's write units at 100,000 nodes / 10 s.
+    expect(Math.max(...per.values())).toBeLessThanOrEqual((NODES / MEMBER_SHARDS) * 1.05);
+    expect(((Math.max(...per.values()) / HEARTBEAT_SECONDS) * 100) / PARTITION_WCU).toBeLessThan(100);
+  });
+});
