@@ -9,8 +9,14 @@ import { keys } from '../store/keys';
  * shard's key, for lib/system/migrate-members.ts.
  */
 
-/** One legacy member item to its shard: true when this call moved it. */
-export async function moveToShard(item: Record<string, unknown>): Promise<boolean> {
+/**
+ * What became of one legacy member item: moved by this call; stale (the shard already had the
+ * member, written there since, so the old copy was dropped); or gone (another run moved it).
+ */
+export type MoveOutcome = { kind: 'moved' } | { kind: 'stale' } | { kind: 'gone' };
+
+/** One legacy member item to its shard. */
+export async function moveToShard(item: Record<string, unknown>): Promise<MoveOutcome> {
   const nodeId = keys.legacyMemberKeyspace.idOf(String(item.SK));
   const legacy = keys.legacyMember(nodeId);
   try {
@@ -24,16 +30,16 @@ export async function moveToShard(item: Record<string, unknown>): Promise<boolea
         ],
       }),
     );
-    return true;
+    return { kind: 'moved' };
   } catch (err) {
     const reasons = cancellationReasons(err);
     if (!reasons) throw err;
     if (reasons[0]?.code === 'ConditionalCheckFailed') {
       // The shard has this member already: the old item is stale.
       await documents.send(new DeleteCommand({ TableName: TABLE, Key: legacy }));
-      return false;
+      return { kind: 'stale' };
     }
-    if (reasons[1]?.code === 'ConditionalCheckFailed') return false;
+    if (reasons[1]?.code === 'ConditionalCheckFailed') return { kind: 'gone' };
     throw err;
   }
 }

@@ -45,7 +45,7 @@ export async function shardMembers(log: Logger, deadline: number, pageSize: numb
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) if (await moveToShard(item)) report.moved++;
+    for (const item of page.Items ?? []) if ((await moveToShard(item)).kind === 'moved') report.moved++;
     start = page.LastEvaluatedKey;
     if (!start) {
       report.pinned = await pinVoters();
