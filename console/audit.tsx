@@ -3,6 +3,7 @@ import { api, type AuditEntry, type Page } from './api';
 import { time } from './format';
 import { usePoll } from './hooks';
 import { Pager } from './pager';
+import { Alert } from './alert';
 
 const PER_PAGE = 25;
 
@@ -47,11 +48,7 @@ export function AuditView() {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {data?.items.length === 0 ? (
         <p class="empty">No entry{filter.user || filter.action ? ' matches the filter' : ''}.</p>
       ) : (

@@ -3,6 +3,7 @@ import { api, type Client } from './api';
 import { ago } from './format';
 import { useNow, usePoll } from './hooks';
 import { Pager } from './pager';
+import { Alert } from './alert';
 
 const PER_PAGE = 50;
 
@@ -45,11 +46,7 @@ export function ClientsView() {
         </label>
         <button type="submit">Show</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {data?.items.length === 0 ? (
         <p class="empty">No client in namespace {namespace}.</p>
       ) : (

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { API_ROOT, api, type JoinToken } from './api';
 import { time } from './format';
 import { useAction, usePoll } from './hooks';
+import { Alert } from './alert';
 
 interface Minted {
   nodeID: number;
@@ -48,20 +49,12 @@ export function JoinView() {
         <button type="submit" class="primary" disabled={mint.busy}>
           Mint join token
         </button>
-        {mint.error && (
-          <p class="error" role="alert">
-            {mint.error}
-          </p>
-        )}
+        <Alert message={mint.error} />
       </form>
       {minted && <MintedToken minted={minted} />}
       <section aria-labelledby="pending-heading">
         <h2 id="pending-heading">Unused join tokens</h2>
-        {revoke.error && (
-          <p class="error" role="alert">
-            {revoke.error}
-          </p>
-        )}
+        <Alert message={revoke.error} />
         {pending.error && <p class="error">{pending.error}</p>}
         {pending.data?.length === 0 ? (
           <p class="empty">None: every token minted has been used, revoked or has expired.</p>

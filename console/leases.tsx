@@ -3,6 +3,7 @@ import { api, type Lease } from './api';
 import { secondsUntil, time } from './format';
 import { useNow, usePoll } from './hooks';
 import { Pager } from './pager';
+import { Alert } from './alert';
 
 const PER_PAGE = 50;
 
@@ -20,11 +21,7 @@ export function LeasesView() {
   return (
     <>
       <h1 id="leases-heading">Leases</h1>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {data?.items.length === 0 && cursors.length === 1 ? (
         <p class="empty">No lease yet: nodes take them with PUT /api/v1/leases/&#123;name&#125;.</p>
       ) : (

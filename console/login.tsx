@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type User } from './api';
 import { useAction } from './hooks';
+import { Alert } from './alert';
 
 export function Login({ onLogin }: { onLogin: (user: User) => void }) {
   const [email, setEmail] = useState('');
@@ -30,11 +31,7 @@ export function Login({ onLogin }: { onLogin: (user: User) => void }) {
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit" class="primary" disabled={busy}>
           Log in
         </button>

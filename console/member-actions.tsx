@@ -3,6 +3,7 @@ import { api, type Member } from './api';
 import { plural } from './format';
 import { useAction } from './hooks';
 import { useSession } from './session';
+import { Alert } from './alert';
 
 interface Props {
   member: Member;
@@ -200,11 +201,7 @@ function RemoveDialog({
           </label>
         </>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <div class="buttons end">
         <button type="button" onClick={onClose}>
           Cancel

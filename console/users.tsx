@@ -4,6 +4,7 @@ import { time } from './format';
 import { useAction, usePoll } from './hooks';
 import { Pager } from './pager';
 import { useSession } from './session';
+import { Alert } from './alert';
 
 const PER_PAGE = 25;
 const ROLES: RoleId[] = [1, 3, 2];
@@ -21,11 +22,7 @@ export function UsersView() {
       <CreateUser onCreated={refresh} />
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        {users.error && (
-          <p class="error" role="alert">
-            {users.error}
-          </p>
-        )}
+        <Alert message={users.error} />
         <div class="table-wrap">
           <table aria-labelledby="users-heading">
             <thead>
@@ -99,11 +96,7 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
       <button type="submit" class="primary" disabled={create.busy}>
         Create user
       </button>
-      {create.error && (
-        <p class="error" role="alert">
-          {create.error}
-        </p>
-      )}
+      <Alert message={create.error} />
     </form>
   );
 }
@@ -179,11 +172,7 @@ function UserRow({ user, onChange, onTokens }: { user: User; onChange: () => voi
             ))}
         </div>
         {confirming && <p class="hint">Their sessions and API tokens stop working at once.</p>}
-        {action.error && (
-          <p class="error" role="alert">
-            {action.error}
-          </p>
-        )}
+        <Alert message={action.error} />
       </td>
     </tr>
   );
