@@ -143,3 +143,9 @@ export async function credentialOf(nodeId: number): Promise<{ credentialHash: st
   if (typeof Item?.credentialHash !== 'string') return undefined;
   return { credentialHash: Item.credentialHash, ...(typeof Item.credentialId === 'string' ? { credentialId: Item.credentialId } : {}) };
 }
+
+/** A member's API address alone (what status reports of the leader), or `undefined` when there is no such member. */
+export async function apiAddressOf(nodeId: number): Promise<string | undefined> {
+  const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.member(nodeId), ProjectionExpression: 'apiAddress' }));
+  return typeof Item?.apiAddress === 'string' ? Item.apiAddress : undefined;
+}

@@ -1,8 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { apiAddressOf } from '../cluster/member-reads';
 import { findClusterMeta } from '../cluster/meta';
-import { documents, TABLE } from '../store/client';
-import { keys } from '../store/keys';
 
 /** Roster's store schema has one version; Ella reports the binary's and the cluster's, equal outside an upgrade. */
 export const SCHEMA_VERSION = 1;
@@ -23,14 +21,7 @@ export const API_ROLE = 'Leader';
 export async function getStatus() {
   const meta = (await findClusterMeta()) ?? { initialized: false, leaderNodeId: 0, appliedIndex: 0, raftTerm: 0, clusterId: undefined };
   // Only with a leader: one more read, for its address (a cluster without members stays one GetItem).
-  const leader =
-    meta.leaderNodeId > 0
-      ? (
-          await documents.send(
-            new GetCommand({ TableName: TABLE, Key: keys.member(meta.leaderNodeId), ProjectionExpression: 'apiAddress' }),
-          )
-        ).Item
-      : undefined;
+  const leaderAPIAddress = meta.leaderNodeId > 0 ? await apiAddressOf(meta.leaderNodeId) : undefined;
   return {
     version: config.version,
     revision: config.revision,
@@ -45,7 +36,7 @@ export async function getStatus() {
       leaderNodeId: meta.leaderNodeId,
       appliedIndex: meta.appliedIndex,
       ...(meta.clusterId === undefined ? {} : { clusterId: String(meta.clusterId) }),
-      ...(typeof leader?.apiAddress === 'string' ? { leaderAPIAddress: leader.apiAddress } : {}),
+      ...(leaderAPIAddress !== undefined ? { leaderAPIAddress } : {}),
       appliedSchemaVersion: SCHEMA_VERSION,
       raftTerm: meta.raftTerm,
     },
