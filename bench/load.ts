@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
 
 /**
  * Closed-loop load: `concurrency` clients each issue `op` back to back for `durationMs`.
@@ -121,7 +121,14 @@ export async function expectStatus(url: string, init: RequestInit, status: numbe
 export function loadClient(base: string, headers: Record<string, string> = {}) {
   const { hostname, port } = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const send = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<number> =>
+  /** One request on the shared agent; `answer` reads the response (and settles the promise). */
+  const exchange = <T>(
+    method: string,
+    path: string,
+    body: unknown,
+    extra: Record<string, string>,
+    answer: (res: IncomingMessage, resolve: (value: T) => void) => void,
+  ): Promise<T> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
@@ -139,12 +146,17 @@ export function loadClient(base: string, headers: Record<string, string> = {}) {
         },
         (res) => {
           res.on('error', reject);
-          res.on('end', () => resolve(res.statusCode ?? 0));
-          res.resume();
+          answer(res, resolve);
         },
       );
       req.on('error', reject);
       req.end(payload);
+    });
+  /** The status alone, the body drained unread: what the load loops send. */
+  const send = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<number> =>
+    exchange(method, path, body, extra, (res, resolve) => {
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.resume();
     });
   /** The same request, its body read and parsed as JSON: for calls whose answer the next one needs. */
   const json = <T = Record<string, unknown>>(
@@ -153,33 +165,13 @@ export function loadClient(base: string, headers: Record<string, string> = {}) {
     body?: unknown,
     extra: Record<string, string> = {},
   ): Promise<{ status: number; body: T }> =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          agent,
-          host: hostname,
-          port,
-          method,
-          path,
-          headers: {
-            ...headers,
-            ...extra,
-            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('error', reject);
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
+    exchange(method, path, body, extra, (res, resolve) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T });
+      });
     });
   return { send, json, close: () => agent.destroy() };
 }
