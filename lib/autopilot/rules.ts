@@ -1,5 +1,5 @@
 import type { Member } from '../cluster/member';
-import { leaseLapsed, nodeStatus, type LeaderLease } from '../cluster/rules';
+import { currentLeader, nodeStatus, type LeaderLease } from '../cluster/rules';
 
 /**
  * Autopilot's pure rules, after Consul's: which servers are healthy, how many failures
@@ -55,9 +55,6 @@ export function healthOf(
   const stableSince = beat === undefined ? member.createdAt : healthy ? beat : beat + thresholdMs;
   return { healthy, stableSince, changed: true };
 }
-
-/** The leader, or 0 when nobody holds an unexpired leader lease. */
-export const currentLeader = (lease: LeaderLease, now: number): number => (leaseLapsed(lease, now) ? 0 : lease.leaderNodeId);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -8,7 +8,7 @@ import { findClusterMeta, ensureClusterMeta, type ClusterMeta } from './meta';
 import { getMember, membersAfter, pageMembers, readCluster } from './member-reads';
 import { promote, remove } from './member-store';
 import { memberNotFound, promotionError, removalError } from './refusals';
-import { removalRefusal } from './rules';
+import { currentLeader, removalRefusal } from './rules';
 import { memberView, type MemberView } from './views';
 
 /**
@@ -21,11 +21,10 @@ const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
 async function views(members: Member[], meta: ClusterMeta | undefined): Promise<{ views: MemberView[]; memberCount: number }> {
   const leases = await countActiveLeases(members.map((m) => m.nodeId));
   const now = Date.now();
+  const leaderNodeId = meta ? currentLeader(meta, now) : 0;
   return {
     memberCount: meta?.memberCount ?? members.length,
-    views: members.map((m) =>
-      memberView(m, { leaderNodeId: meta?.leaderNodeId ?? 0, now, thresholdMs: thresholdMs(), activeLeases: leases.get(m.nodeId) ?? 0 }),
-    ),
+    views: members.map((m) => memberView(m, { leaderNodeId, now, thresholdMs: thresholdMs(), activeLeases: leases.get(m.nodeId) ?? 0 })),
   };
 }
 

@@ -43,6 +43,12 @@ export interface LeaderLease {
 /** The lease is free to take: nobody holds it, or its holder let it lapse. */
 export const leaseLapsed = (lease: LeaderLease, now: number): boolean => lease.leaderNodeId === 0 || lease.leaderExpiresAt <= now;
 
+/**
+ * The leader, or 0 when nobody holds an unexpired leader lease: what every view says (the
+ * member list's `isLeader`, autopilot, status), so that they agree once a lease lapses.
+ */
+export const currentLeader = (lease: LeaderLease, now: number): number => (leaseLapsed(lease, now) ? 0 : lease.leaderNodeId);
+
 /** Why a member may not be removed, or `undefined` when it may (`force` skips the drain rule, never the leader rule). */
 export function removalRefusal(member: Pick<Member, 'nodeId' | 'drainState'>, leaderNodeId: number, force: boolean): string | undefined {
   if (member.nodeId === leaderNodeId) return `Cluster member ${member.nodeId} is the leader and cannot be removed`;

@@ -1,6 +1,7 @@
 import { config } from '../config';
 import { apiAddressOf } from '../cluster/member-reads';
 import { findClusterMeta } from '../cluster/meta';
+import { currentLeader } from '../cluster/rules';
 
 /** Roster's store schema has one version; Ella reports the binary's and the cluster's, equal outside an upgrade. */
 export const SCHEMA_VERSION = 1;
@@ -19,9 +20,18 @@ export const API_ROLE = 'Leader';
  * first pass, a join) it answers a cluster not initialized, with no `clusterId`.
  */
 export async function getStatus() {
-  const meta = (await findClusterMeta()) ?? { initialized: false, leaderNodeId: 0, appliedIndex: 0, raftTerm: 0, clusterId: undefined };
+  const meta = (await findClusterMeta()) ?? {
+    initialized: false,
+    leaderNodeId: 0,
+    leaderExpiresAt: 0,
+    appliedIndex: 0,
+    raftTerm: 0,
+    clusterId: undefined,
+  };
+  // A lapsed leader lease is no leader, as the member list and autopilot say.
+  const leaderNodeId = currentLeader(meta, Date.now());
   // Only with a leader: one more read, for its address (a cluster without members stays one GetItem).
-  const leaderAPIAddress = meta.leaderNodeId > 0 ? await apiAddressOf(meta.leaderNodeId) : undefined;
+  const leaderAPIAddress = leaderNodeId > 0 ? await apiAddressOf(leaderNodeId) : undefined;
   return {
     version: config.version,
     revision: config.revision,
@@ -33,7 +43,7 @@ export async function getStatus() {
       role: API_ROLE,
       nodeId: 0,
       isLeader: true,
-      leaderNodeId: meta.leaderNodeId,
+      leaderNodeId,
       appliedIndex: meta.appliedIndex,
       ...(meta.clusterId === undefined ? {} : { clusterId: String(meta.clusterId) }),
       ...(leaderAPIAddress !== undefined ? { leaderAPIAddress } : {}),
