@@ -1,3 +1,4 @@
+import { writeLine } from './log';
 import type { Usage } from './metrics';
 
 /**
@@ -20,13 +21,14 @@ interface Window {
   status5xx: number;
   latencies: number[];
   dynamodbCalls: number;
+  cpuMs: number;
   rcu: number;
   wcu: number;
 }
 
-const blank = (): Window => ({ requests: 0, status2xx: 0, status4xx: 0, status5xx: 0, latencies: [], dynamodbCalls: 0, rcu: 0, wcu: 0 });
+const blank = (): Window => ({ requests: 0, status2xx: 0, status4xx: 0, status5xx: 0, latencies: [], dynamodbCalls: 0, cpuMs: 0, rcu: 0, wcu: 0 });
 
-export function routeMetrics(fn: string, write: (line: string) => void = (line) => console.log(line), period = PERIOD_MS) {
+export function routeMetrics(fn: string, write: (line: string) => void = writeLine, period = PERIOD_MS) {
   let window = blank();
   let since: number | undefined;
 
@@ -37,7 +39,7 @@ export function routeMetrics(fn: string, write: (line: string) => void = (line) 
   };
 
   return {
-    record(status: number, ms: number, usage: Usage | undefined, now = Date.now()): void {
+    record(status: number, ms: number, usage: Usage | undefined, cpuMs = 0, now = Date.now()): void {
       since ??= now;
       window.requests++;
       if (status >= 500) window.status5xx++;
@@ -50,6 +52,7 @@ export function routeMetrics(fn: string, write: (line: string) => void = (line) 
         if (slot < MAX_SAMPLES) window.latencies[slot] = ms;
       }
       window.dynamodbCalls += usage?.dynamodb.calls ?? 0;
+      window.cpuMs += cpuMs;
       window.rcu += usage?.dynamodb.rcu ?? 0;
       window.wcu += usage?.dynamodb.wcu ?? 0;
       if (now - since >= period) flush(now);
@@ -66,6 +69,8 @@ function emf(fn: string, w: Window, now: number) {
     ['Status5xx', 'Count', w.status5xx],
     ['Latency', 'Milliseconds', w.latencies],
     ['DynamoDBCalls', 'Count', w.dynamodbCalls],
+    // The CPU the window's requests spent: against Requests, what a memory size must carry.
+    ['CpuTime', 'Milliseconds', round(w.cpuMs)],
     ['ConsumedReadCapacity', 'Count', round(w.rcu)],
     ['ConsumedWriteCapacity', 'Count', round(w.wcu)],
   ];

@@ -10,6 +10,8 @@ export interface RequestState {
   requestId: string;
   log: Logger;
   startedAt: number;
+  /** The process's CPU time when the request began (`process.cpuUsage()`). */
+  startedCpu: NodeJS.CpuUsage;
   body: unknown;
   principal: Principal;
   params: unknown;

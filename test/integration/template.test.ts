@@ -261,6 +261,11 @@ describe('operating the packaged stack', () => {
     for (const g of groups) expect(g.RetentionInDays, g.LogGroupName).toBe(30);
   });
 
+  it("logs every function in Lambda's JSON format, its own per-invocation lines off (system level WARN)", () => {
+    for (const f of lambdas())
+      expect(f.LoggingConfig, f.FunctionName).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
+  });
+
   it("names each function's SSM parameters from the stage and carries no secret: they are read at run time", () => {
     const expected = new Set(stageParameters('dev'));
     for (const f of lambdas()) {

@@ -83,7 +83,7 @@ describe('the shared middy chain', () => {
   });
 
   it('turns an unexpected error into a 500 with the request id, logged, with no stack for the client', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const log = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const res = await post('ella', '{"name":"a"}', async () => {
       throw new TypeError('boom at secret place');
     });
