@@ -3,24 +3,23 @@ import { readFileSync } from 'node:fs';
 import { isNodePath } from '../lib/http/middleware/request-context';
 import { routes } from '../lib/http/routes';
 import type { CostRow } from './cost';
-import { etcdMonthly, monthlyHeartbeats, OPTIONS, perMillion, PRICES, type Priced } from './price';
+import { etcdMonthly, monthlyHeartbeats, OPTIONS, perMillion, PRICED, PRICES, regionMs, type Logging, type Priced } from './price';
 
 type Table = (title: string, header: string[], rows: (string | number)[][]) => void;
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 type Judge = (target: string, measured: string, pass: boolean) => void;
 
-/** The priced operations and the function each runs in (its memory size is what Lambda bills). */
-const PRICED: Record<string, string> = {
-  heartbeat: 'member-heartbeat',
-  'lease renew': 'lease-put',
-  'one page of members': 'members-list',
-  login: 'auth-login',
-};
-const DEFAULT_MEMORY_MB = 512;
-const memoryOf = (fn: string) => routes.find((r) => r.fn === fn)?.memorySize ?? DEFAULT_MEMORY_MB;
+const serverlessYml = () => readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8');
+/** The provider's memory size, and each route's own where it sets one. */
+const memoryOf = (fn: string) =>
+  routes.find((r) => r.fn === fn)?.memorySize ?? Number(/^ {2}memorySize: (\d+)$/m.exec(serverlessYml())?.[1] ?? 128);
 /** The deployed summary-line sampling of the node paths, as serverless.yml sets it. */
-export const deployedLogSample = (): number =>
-  Number(/ROSTER_NODE_LOG_SAMPLE: '(\d+)'/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1] ?? 1);
+export const deployedLogSample = (): number => Number(/ROSTER_NODE_LOG_SAMPLE: '(\d+)'/.exec(serverlessYml())?.[1] ?? 1);
+/** How serverless.yml deploys the logs: Lambda's own lines are off at system level WARN. */
+const deployedLogging = (): Logging => ({
+  nodeSample: deployedLogSample(),
+  platformLines: !/systemLogLevel: WARN/.test(serverlessYml()),
+});
 const usd = (n: number) => `$${n < 10 ? n.toFixed(3) : n.toFixed(2)}`;
 
 export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
@@ -28,38 +27,43 @@ export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
     const row = costs.find((c) => c.op === op && c.warm);
     return row ? [{ row, fn }] : [];
   });
-  const deployed = deployedLogSample();
+  const deployed = deployedLogging();
   const priced = rows.map(({ row, fn }) => {
     const route = routes.find((r) => r.fn === fn);
-    const sample = route && isNodePath(route) ? deployed : 1;
+    const sample = route && isNodePath(route) ? deployed.nodeSample : 1;
+    const logging = { ...deployed, nodeSample: sample };
     return {
       fn,
       row,
       sample,
-      options: OPTIONS.map((o) => perMillion(row, memoryOf(fn), o, sample)),
-      everyLine: perMillion(row, memoryOf(fn), OPTIONS[0]!, 1),
+      options: OPTIONS.map((o) => perMillion(row, memoryOf(fn), o, logging)),
+      everyLine: perMillion(row, memoryOf(fn), OPTIONS[0]!, { nodeSample: 1, platformLines: true }),
     };
   });
   const units = (rcu: number, wcu: number) => `${fmt(rcu)} / ${fmt(wcu)}`;
   table(
     `2b. Price per million operations (list prices of ${PRICES.date}, ${PRICES.region}, CloudWatch Logs $${PRICES.cloudwatchLogsIngestionPerGb}/GB ingested; ` +
-      `billed units from item sizes, handler ms and summary-line bytes measured; node paths log 1 summary in ${deployed} as serverless.yml sets ROSTER_NODE_LOG_SAMPLE)`,
+      `billed units from item sizes; CPU ms and summary-line bytes measured, billed ms modelled for the region; ` +
+      `node paths log 1 summary in ${deployed.nodeSample} as serverless.yml sets ROSTER_NODE_LOG_SAMPLE; ` +
+      `Lambda's own lines ${deployed.platformLines ? 'on' : 'off (system log level WARN)'})`,
     [
       'operation',
       'memory',
-      'ms',
+      'ms here / CPU ms',
+      'billed ms (region)',
       'RCU / WCU reported',
       'RCU / WCU billed',
       'log B',
       'summary lines',
       ...OPTIONS.map((o) => o.name),
-      'API GW, every line logged',
+      "API GW, every line logged (Lambda's too)",
       'of which logs (sampled / every)',
     ],
     priced.map((p) => [
       p.row.op,
       `${memoryOf(p.fn)} MB`,
-      p.row.warmMs ?? '-',
+      `${p.row.warmMs ?? '-'} / ${p.row.warmCpuMs ?? '-'}`,
+      regionMs(p.row, memoryOf(p.fn)),
       units(p.row.warm!.dynamodb.rcu, p.row.warm!.dynamodb.wcu),
       p.row.billed ? units(p.row.billed.rcu, p.row.billed.wcu) : 'as reported',
       p.row.warmLogBytes ?? '-',
@@ -71,7 +75,14 @@ export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
   );
   for (const p of priced) for (const part of p.row.billed?.parts ?? []) console.log(`  ${p.row.op}: ${part}`);
   console.log(
-    `  logs: ${PRICES.lambdaPlatformLogBytesPerInvocation} B of Lambda's own lines (START, END, REPORT) every invocation, beside the summary`,
+    `  billed ms: the CPU measured here × (${PRICES.lambdaOneVcpuMemoryMb} MB / the memory size, where less: Lambda's CPU share), ` +
+      `+ ${PRICES.dynamodbRoundTripMs} ms per DynamoDB call in turn (${PRICES.dynamodbRoundTripNote}); "ms here" waits on DynamoDB Local instead`,
+  );
+  console.log(
+    `  logs: Lambda's own lines (START, END, REPORT: ${PRICES.lambdaPlatformLogBytesPerInvocation} B an invocation) ` +
+      (deployed.platformLines
+        ? 'every invocation, beside the summary'
+        : 'only in the last column: deployed at system level WARN, they are not written'),
   );
   for (const o of OPTIONS) console.log(`  ${o.name}: ${o.tradeOff}`);
   const heartbeat = priced.find((p) => p.row.op === 'heartbeat');
