@@ -93,6 +93,7 @@ function nodeEndpointYaml(): Record<string, unknown> {
     handler: `dist/functions/${NODE_ENDPOINT_FN}.handler`,
     description: `Node endpoint (Function URL): ${nodeEndpointRoutes.map((r) => `${r.method} ${r.path}`).join(', ')}`,
     role: roleOf(first),
+    ...(first.memorySize ? { memorySize: first.memorySize } : {}),
     condition: 'NodeEndpoint',
     url: true,
     package: { patterns: [`dist/functions/${NODE_ENDPOINT_FN}.mjs`] },

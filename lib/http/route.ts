@@ -13,6 +13,16 @@ export type StoreAccess = 'none' | 'read' | 'write';
 /** How the request body is read: strict JSON, free-form JSON object, an HTML form, or none. */
 export type BodyKind = 'json' | 'form' | 'none';
 
+/**
+ * The memory of the node paths' functions (heartbeat, lease acquire/renew/release), below the
+ * provider's 512 MB. They call at a steady rate per node and are mostly a wait on one DynamoDB
+ * write, so they are billed per millisecond at whatever memory they have: at 128 MB a
+ * heartbeat's ~2 ms of CPU runs at 1/14 of a vCPU (about 28 ms) and still costs less than at
+ * 512 MB, where it would be 6 ms beside the same wait (bench section 2b prices both). A
+ * heartbeat's process stays near 60 MB. A cold start takes longer at 128 MB: a node retries.
+ */
+export const NODE_PATH_MEMORY_MB = 128;
+
 /** How a route reads JSON bodies and writes its answers, when JSON.parse/stringify would lose something. */
 export interface JsonCodec {
   parse(text: string): unknown;
@@ -39,7 +49,7 @@ export interface RouteSpec {
   readonly states?: readonly ('StartExecution' | 'StopExecution')[];
   /** Files beside its bundle that the function's package carries (globs from the repo root): the console's assets. */
   readonly packageFiles?: readonly string[];
-  /** Lambda memory in MB when the default does not fit (scrypt at N=2^17 needs 128 MiB). */
+  /** Lambda memory in MB when the default does not fit (scrypt at N=2^17 needs 128 MiB; NODE_PATH_MEMORY_MB). */
   readonly memorySize?: number;
   /** Success status when the handler does not choose one. */
   readonly status: number;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NODE_ENDPOINT_FN, nodeEndpointRoutes } from '../../lib/http/node-endpoint';
+import { NODE_PATH_MEMORY_MB } from '../../lib/http/route';
 import { deployedRoutes, NOT_FOUND_FN, routes } from '../../lib/http/routes';
 import { tableDefinition } from '../../lib/store/table';
 import { tasks } from '../../lib/task-table';
@@ -105,6 +106,13 @@ describe('the packaged CloudFormation template', () => {
       expect(f.Architectures).toEqual(['arm64']);
       expect(f.Handler).toBe(`dist/functions/${shortName(f.FunctionName)}.handler`);
     }
+  });
+
+  it("runs the node paths (and the node endpoint) at NODE_PATH_MEMORY_MB, the password hashing at 1024, the rest at the provider's 512", () => {
+    const memory = Object.fromEntries(lambdas().map((f) => [shortName(f.FunctionName), f.MemorySize]));
+    for (const fn of ['member-heartbeat', 'lease-put', 'lease-release', NODE_ENDPOINT_FN]) expect(memory[fn], fn).toBe(NODE_PATH_MEMORY_MB);
+    expect(memory['auth-login']).toBe(1024);
+    expect(memory['members-list']).toBe(512);
   });
 
   it('declares the table with on-demand billing, PK/SK, GSI1, TTL on expiresAt and point-in-time recovery', () => {

@@ -1,7 +1,7 @@
 import * as z from '../../zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
 import type { Access } from '../../identity/roles';
-import { route } from '../route';
+import { NODE_PATH_MEMORY_MB, route } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';
 
 /** `host:port` or a URL: it must parse, with a host. */
@@ -166,6 +166,7 @@ export const heartbeatRoute = route({
   access: NODES,
   // The heartbeat's one write checks the credential's hash: no read before it.
   nodeCredential: 'checked-in-write',
+  memorySize: NODE_PATH_MEMORY_MB,
   store: 'write',
   status: 200,
   summary: "A node's heartbeat for its own member; the leader's also renews the leader lease",

@@ -1,6 +1,6 @@
 import * as z from '../../zod';
 import { NODES, READERS } from '../../identity/principal';
-import { route } from '../route';
+import { NODE_PATH_MEMORY_MB, route } from '../route';
 import { intParam, leaseName, nodeId } from '../schemas';
 
 const fencingToken = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
@@ -13,6 +13,7 @@ export const putLeaseRoute = route({
   access: NODES,
   // The lease write itself checks the credential's hash: nothing is read first.
   nodeCredential: 'checked-in-write',
+  memorySize: NODE_PATH_MEMORY_MB,
   store: 'write',
   status: 200,
   summary: "Acquire a free or expired lease, or renew the caller's own (node credentials only)",
@@ -28,6 +29,7 @@ export const releaseLeaseRoute = route({
   access: NODES,
   // The lease write itself checks the credential's hash: nothing is read first.
   nodeCredential: 'checked-in-write',
+  memorySize: NODE_PATH_MEMORY_MB,
   store: 'write',
   status: 200,
   summary: 'Release a lease held by the caller, with its current fencing token',
