@@ -71,7 +71,7 @@ export async function measureItemSizes(distDir: string, endpoint: string): Promi
     const sizes = {
       member: itemSize(await get(keys.member(nodeId))),
       lease: itemSize(await get(keys.lease('capacity-lease'))),
-      client: largest(await index(keys.clientsIndexPartition)),
+      client: itemSize(await get(keys.client('default', client.name))),
       // The largest entry the writes above left (a join's carries the most details).
       audit: largest(await index(keys.auditAllPartition)),
     };
