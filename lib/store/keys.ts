@@ -142,6 +142,8 @@ export const keys = {
    * the `#` that ends the namespace and precedes every character a name may hold (`[\w.-]`).
    */
   legacyClientNamespacesAfter: (namespace: string) => `${namespace}$`,
+  /** A client or tombstone at its legacy key (a namespace holds no `#`, so a shard's key never matches). */
+  isLegacyClient: (item: Record<string, unknown>) => /^CLIENTS#[^#]+$/.test(String(item.PK)) && String(item.SK).startsWith('CLIENT#'),
 
   // Leases. Items are never deleted: the fencing token must keep increasing across holders.
   // (Their expiry is `leaseExpiresAt`, never the TTL attribute.)

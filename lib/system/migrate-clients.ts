@@ -16,7 +16,8 @@ import type { Item } from '../store/conditions';
  * the namespace reached is recorded after each page. A client kept alive or registered again
  * by the old code during the move is moved as it is then (`changed`: at most a few rounds).
  * Run right after deploying the code that reads the shards: until a client has moved, that
- * code does not see it (its keepalives are 404 until it registers again).
+ * code does not see it (its keepalives are 404 until it registers again). A namespace the old
+ * index does not name (nothing but tombstones in it) is left to the round's scan (./migrate.ts).
  */
 const progressKey = { PK: 'MIGRATION', SK: 'clients-sharded' };
 
@@ -61,12 +62,17 @@ export async function shardClients(log: Logger, deadline: number, pageSize: numb
 }
 
 async function move(item: Item, report: ClientShardingReport): Promise<void> {
+  const outcome = await moveLegacyClient(item);
+  if (outcome === 'moved') report.moved++;
+  if (outcome === 'stale') report.stale++;
+}
+
+/** One legacy client or tombstone to its shard, as it is when moved (see `changed`); also for the round's scan (./migrate.ts). */
+export async function moveLegacyClient(item: Item): Promise<'moved' | 'stale' | 'gone'> {
   let image = item;
   for (let round = 0; round < ROUNDS; round++) {
     const outcome = await moveToShard(image);
-    if (outcome.kind === 'moved') report.moved++;
-    if (outcome.kind === 'stale') report.stale++;
-    if (outcome.kind !== 'changed') return;
+    if (outcome.kind !== 'changed') return outcome.kind;
     image = outcome.current;
   }
   throw new Error(`client ${String(item.name)} in ${String(item.namespace)} kept changing during its move: run the migration again`);

@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
-import { shardClients } from './migrate-clients';
+import { moveLegacyClient, shardClients } from './migrate-clients';
 import { shardMembers } from './migrate-members';
 
 /**
@@ -17,7 +17,9 @@ import { shardMembers } from './migrate-members';
  * stopped. Two phases, since API tokens need their owner's user id:
  *   1. users get the id minted at creation they never had;
  *   2. API tokens name that id (and move to its index partition), audit entries gain their
- *      user and action indexes, and members reserve their peer URLs.
+ *      user and action indexes, members reserve their peer URLs, and a client the clients'
+ *      move (./migrate-clients.ts) could not find moves to its shard: a tombstone in a
+ *      namespace that has nothing but tombstones, which the old client index does not name.
  */
 const MIGRATION = 'round-3';
 const progressKey = { PK: 'MIGRATION', SK: MIGRATION };
@@ -32,6 +34,8 @@ export interface MigrationReport {
   members: number;
   /** Members whose peer URL another member already holds (as etcd would refuse): left to an operator. */
   peerUrlClashes: number[];
+  /** Clients (tombstones) the scan found still at their legacy keys and moved. */
+  clientsLeftOver?: number;
 }
 
 /**
@@ -151,6 +155,8 @@ async function migrateOther(item: Item, report: MigrationReport): Promise<void> 
     if (done) report.auditEntries++;
   } else if (pk.startsWith('MEMBERS#') && String(item.SK).startsWith(keys.memberPrefix) && typeof item.nodeId === 'number') {
     await reserveMemberUrls(item, report);
+  } else if (keys.isLegacyClient(item) && (await moveLegacyClient(item)) === 'moved') {
+    report.clientsLeftOver = (report.clientsLeftOver ?? 0) + 1;
   }
 }
 

@@ -78,7 +78,7 @@ const crashAfter = (pages: number) => {
 };
 
 describe('the move of the clients to their shards', () => {
-  it('moves clients and tombstones of every namespace; resumable, idempotent, newest state kept', async () => {
+  it('moves clients and tombstones of every namespace, one of tombstones alone included; resumable, idempotent, newest state kept', async () => {
     const defaults = ['app-01', 'app-02', 'db-01', 'db-02', 'web-01', 'web-02', 'web-03'];
     for (const name of defaults) expect((await admin.post('/clients', { name, address: `10.0.0.${name.length}` })).status).toBe(201);
     for (const name of ['api-1', 'api-2', 'api-3']) expect((await admin.post(ns('team-a'), { name })).status).toBe(201);
@@ -86,6 +86,9 @@ describe('the move of the clients to their shards', () => {
     expect((await admin.post('/clients', { name: 'banned' })).status).toBe(201);
     expect((await admin.delete('/clients/banned?invalidate=true&invalidate_expire=3600')).status).toBe(202);
     expect((await admin.post('/clients', { name: 'kept' })).status).toBe(201);
+    // A namespace left with nothing but a tombstone: the old index does not name it.
+    expect((await admin.post(ns('team-c'), { name: 'ghost' })).status).toBe(201);
+    expect((await admin.delete(ns('team-c', '/ghost?invalidate=true&invalidate_expire=3600'))).status).toBe(202);
 
     await downgrade();
     // What an upgraded stack shows before the migration: nothing, and keepalives find no client.
@@ -116,17 +119,17 @@ describe('the move of the clients to their shards', () => {
     // Three pages of two in `default` (app-01 … kept, by name): five moved beside the new `kept`, kept's old copy dropped.
     const midway = await scanAll();
     expect(midway.filter(isShardedClient)).toHaveLength(6);
-    expect(midway.filter((i) => isLegacyClient(i))).toHaveLength(13 - 6);
+    expect(midway.filter((i) => isLegacyClient(i))).toHaveLength(14 - 6);
     expect(invokeMigrate({ budgetMs: 1 }).done).toBe(false);
     let report = invokeMigrate({ pageSize: 2 });
     for (let i = 0; i < 20 && !report.done; i++) report = invokeMigrate({ pageSize: 2 });
-    // 7 + 3 + 1 clients and the tombstone moved, `kept`'s old copy dropped.
-    expect(report).toMatchObject({ done: true, clientsSharded: 12, clientsStale: 1 });
+    // 7 + 3 + 1 clients and the tombstone moved, `kept`'s old copy dropped; team-c's tombstone found by the round's scan.
+    expect(report).toMatchObject({ done: true, clientsSharded: 12, clientsStale: 1, clientsLeftOver: 1 });
 
     const after = await scanAll();
     expect(after.filter(isLegacyClient)).toEqual([]);
     expect(after.filter((i) => i.GSI1PK === keys.legacyClientIndexPartition)).toEqual([]);
-    expect(after.filter(isShardedClient)).toHaveLength(13);
+    expect(after.filter(isShardedClient)).toHaveLength(14);
     expect(names((await admin.get('/clients')).body)).toEqual([...defaults.slice(0, 4), 'kept', ...defaults.slice(4)]);
     expect((await admin.get('/clients/kept')).body.environment).toBe('new');
     expect((await admin.get(ns('team-a', '/api-1'))).body.timestamp).toBe(1_999_999_999);
@@ -142,6 +145,7 @@ describe('the move of the clients to their shards', () => {
     expect((await admin.post('/clients/web-01/keepalive')).status).toBe(200);
     // The tombstone still refuses the client until its time.
     expect((await admin.post('/clients', { name: 'banned' })).status).toBe(409);
+    expect((await admin.post(ns('team-c'), { name: 'ghost' })).status).toBe(409);
 
     // Once done, it does nothing again.
     const before = JSON.stringify(await scanAll());
