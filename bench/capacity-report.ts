@@ -71,7 +71,7 @@ export async function measureItemSizes(distDir: string, endpoint: string): Promi
     const sizes = {
       member: itemSize(await get(keys.member(nodeId))),
       lease: itemSize(await get(keys.lease('capacity-lease'))),
-      client: largest(await index(keys.clientsIndexPartition)),
+      client: itemSize(await get(keys.client('default', client.name))),
       // The largest entry the writes above left (a join's carries the most details).
       audit: largest(await index(keys.auditAllPartition)),
     };
@@ -130,6 +130,18 @@ export function reportCapacity(sizes: ItemSizes, rows: CapacityRow[], table: Tab
       ]),
     ),
   );
+  // The clients' key on its own at the size the sharding was sized for (lib/store/keys.ts CLIENT_SHARDS).
+  const clients = rows.find((r) => r.nodes === 100_000 && r.heartbeatSeconds === 10)?.loads.find((l) => l.key === 'clients');
+  if (clients) {
+    judge(
+      `clients at 100000 nodes / 10 s (${w.clientsPerNode} a node, one namespace, every ${w.keepaliveSeconds} s): busiest partition within its limits`,
+      `${clients.wcu.toFixed(0)} WCU/s on ${clients.partition} (unsharded: ${before
+        .find((r) => r.nodes === 100_000 && r.heartbeatSeconds === 10)!
+        .loads.find((l) => l.key === 'clients')!
+        .wcu.toFixed(0)})`,
+      clients.ok,
+    );
+  }
   for (const r of rows) {
     const over = r.loads.filter((l) => !l.ok);
     judge(

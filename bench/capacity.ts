@@ -5,7 +5,7 @@
  * against DynamoDB's per-partition limits. Pure arithmetic over measured item sizes, so
  * the sharding that fixes what it flags reuses it with `shards` above 1.
  */
-import { MEMBER_SHARDS } from '../lib/store/keys';
+import { CLIENT_SHARDS, MEMBER_SHARDS } from '../lib/store/keys';
 
 /** DynamoDB's throughput limits of one partition, per second. */
 export const PARTITION_LIMITS = { wcu: 1000, rcu: 3000 } as const;
@@ -91,10 +91,11 @@ export interface Shards {
 export const UNSHARDED: Shards = { members: 1, held: 1, clients: 1, audit: 1 };
 
 /**
- * The layout the store has today (lib/store/keys.ts): members over MEMBER_SHARDS partitions;
- * the leases, the held-lease index and the clients still one partition each (#19.7, not yet).
+ * The layout the store has today (lib/store/keys.ts): members over MEMBER_SHARDS partitions,
+ * clients (and their index) over CLIENT_SHARDS per namespace; the leases and the held-lease
+ * index still one partition each (#19.7, not yet).
  */
-export const CURRENT_SHARDS: Shards = { ...UNSHARDED, members: MEMBER_SHARDS };
+export const CURRENT_SHARDS: Shards = { ...UNSHARDED, members: MEMBER_SHARDS, clients: CLIENT_SHARDS };
 
 export interface KeyLoad {
   key: keyof Shards;
@@ -138,8 +139,15 @@ export function partitionLoads(w: Workload, sizes: ItemSizes, shards: Shards = U
       (leases / w.renewSeconds) * writeUnits(sizes.lease),
       w.listReadsPerSecond * fullRead(leases, sizes.lease, false),
     ),
-    // A keepalive updates the client in its namespace's partition and its index item (projection ALL) in GSI1 CLIENTS.
-    key('clients', 'CLIENTS#<ns>, GSI1 CLIENTS', (clients / w.keepaliveSeconds) * writeUnits(sizes.client), 0),
+    // A keepalive updates the client in its namespace's partition and its index item (projection ALL) in GSI1, each by a hash.
+    key(
+      'clients',
+      shards.clients > 1
+        ? `CLIENTS#<ns>#<hash mod ${shards.clients}>, GSI1 CLIENTS#<hash mod ${shards.clients}>`
+        : 'CLIENTS#<ns>, GSI1 CLIENTS',
+      (clients / w.keepaliveSeconds) * writeUnits(sizes.client),
+      0,
+    ),
     // Each entry is written inside its change's transaction (twice the units) to its day and to the all-entries index.
     key('audit', 'AUDIT#<day>, GSI1 AUDIT', ((w.nodes * w.changesPerNodeHour) / 3600) * writeUnits(sizes.audit, true), 0),
   ];

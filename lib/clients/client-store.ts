@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { documents, TABLE } from '../store/client';
 import { conditionFailure, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
-import { queryAll, queryCount, queryPage } from '../store/query';
+import { queryShardsAll, queryShardsCount, queryShardsPage } from '../store/sharded';
 import { definitionJson, parseDefinitionJson } from './json';
 import type { ClientDefinition } from './rules';
 
@@ -11,6 +11,8 @@ import type { ClientDefinition } from './rules';
  * (`invalidated` carries the tombstone's time); lib/clients/use-cases.ts tells them as errors. A live client item holds its definition as a
  * JSON string (kept exactly as given, numbers digit for digit: DynamoDB's own maps would
  * refuse deep nesting, and its numbers hold 38 digits and no 1e400) and its `timestamp` apart, so a keepalive is one small update.
+ * Clients are sharded by name (lib/store/keys.ts CLIENT_SHARDS): lists read every shard in
+ * parallel and merge them by name (lib/store/sharded.ts).
  * A removal with invalidate_expire leaves a tombstone in its place (`invalidatedUntil`,
  * with the TTL at the same time) that refuses keepalives and re-registrations until then.
  */
@@ -138,19 +140,22 @@ export async function getClient(namespace: string, name: string): Promise<Client
   return Item && Item.clientJson !== undefined ? definitionOf(Item) : undefined;
 }
 
-const namespaceQuery = (namespace: string) => ({
-  KeyConditionExpression: 'PK = :pk',
-  FilterExpression: LIVE,
-  ExpressionAttributeValues: { ':pk': keys.clientsOf(namespace) },
-  ConsistentRead: true,
-});
+/** A namespace's live clients, one Query per shard (its partitions hold only its clients and their tombstones). */
+const namespaceQueries = (namespace: string) =>
+  keys.clientsOf(namespace).map((pk) => ({
+    KeyConditionExpression: 'PK = :pk',
+    FilterExpression: LIVE,
+    ExpressionAttributeValues: { ':pk': pk },
+    ConsistentRead: true,
+  }));
 
-const everyNamespaceQuery = {
+/** Every namespace's live clients, one Query per index shard (tombstones are not indexed; the filter is a guard). */
+const everyNamespaceQueries = keys.clientIndexPartitions.map((pk) => ({
   IndexName: 'GSI1',
   KeyConditionExpression: 'GSI1PK = :pk',
   FilterExpression: LIVE,
-  ExpressionAttributeValues: { ':pk': keys.clientsIndexPartition },
-};
+  ExpressionAttributeValues: { ':pk': pk },
+}));
 
 /** A page of a list and how many the whole list holds. */
 export interface Page<T> {
@@ -158,30 +163,28 @@ export interface Page<T> {
   total: number;
 }
 
-/** Every client of a namespace, by name: one Query stream over its partition. */
+/** Every client of a namespace, by name: its shards read in parallel and merged. */
 export async function listNamespace(namespace: string): Promise<ClientDefinition[]> {
-  return (await queryAll(namespaceQuery(namespace))).map(definitionOf);
+  return (await queryShardsAll(namespaceQueries(namespace), 'SK')).map(definitionOf);
 }
 
 /** `limit` clients of a namespace after the first `offset`, by name, and how many it has (a count, no definitions). */
 export async function pageNamespace(namespace: string, offset: number, limit: number): Promise<Page<ClientDefinition>> {
-  const [items, total] = await Promise.all([
-    queryPage(namespaceQuery(namespace), offset, limit, ['PK', 'SK']),
-    queryCount(namespaceQuery(namespace)),
-  ]);
+  const shards = namespaceQueries(namespace);
+  const [items, total] = await Promise.all([queryShardsPage(shards, 'SK', offset, limit, ['PK', 'SK']), queryShardsCount(shards)]);
   return { items: items.map(definitionOf), total };
 }
 
-/** Every client of every namespace, by namespace and name: one Query stream over the index partition. */
+/** Every client of every namespace, by namespace and name: the index shards read in parallel and merged. */
 export async function listEveryNamespace(): Promise<StoredClient[]> {
-  return (await queryAll(everyNamespaceQuery)).map(storedOf);
+  return (await queryShardsAll(everyNamespaceQueries, 'GSI1SK')).map(storedOf);
 }
 
 /** `limit` clients of every namespace after the first `offset`, and how many there are. */
 export async function pageEveryNamespace(offset: number, limit: number): Promise<Page<StoredClient>> {
   const [items, total] = await Promise.all([
-    queryPage(everyNamespaceQuery, offset, limit, ['PK', 'SK', 'GSI1PK', 'GSI1SK']),
-    queryCount(everyNamespaceQuery),
+    queryShardsPage(everyNamespaceQueries, 'GSI1SK', offset, limit, ['PK', 'SK', 'GSI1PK', 'GSI1SK']),
+    queryShardsCount(everyNamespaceQueries),
   ]);
   return { items: items.map(storedOf), total };
 }

@@ -20,6 +20,39 @@ export const memberShard = (nodeId: number): number => nodeId % MEMBER_SHARDS;
 const memberPartition = (shard: number) => `MEMBERS#${shard}`;
 const memberSk = (nodeId: number) => `MEMBER#${padId(nodeId)}`;
 
+/**
+ * Clients are spread over this many partitions per namespace (`CLIENTS#<namespace>#<hash of
+ * name mod N>`), and their cross-namespace index over as many (`CLIENTS#<n>` in GSI1): each
+ * keepalive writes the client and its index item, one partition takes at most 1,000 write
+ * units a second, and 100,000 clients in one namespace keeping alive every 20 s (Sensu's
+ * default; docs/capacity.md, `npm run bench` section 6) write 5,000 a second to each, so at
+ * least 5 are needed; 16 leaves the busiest at about 31 %, room for definitions up to 3 KB (a
+ * keepalive is billed on the whole item, one unit per KB) or a 7 s keepalive. A list reads every
+ * shard in parallel, each for its share of a page. Changing N (or the hash) moves clients: a
+ * migration (lib/system/migrate.ts), never a constant edit alone.
+ */
+export const CLIENT_SHARDS = 16;
+
+/**
+ * A stable 32-bit hash of a string (FNV-1a over its UTF-8 bytes, then murmur3's finalizer, so
+ * that every bit, the low ones a modulus keeps included, depends on every byte). Keys depend on
+ * it: never change it without a migration.
+ */
+export function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export const clientShard = (text: string): number => stableHash(text) % CLIENT_SHARDS;
+const clientPartition = (namespace: string, shard: number) => `CLIENTS#${namespace}#${shard}`;
+const clientIndexPartition = (shard: number) => `CLIENTS#${shard}`;
+
 export const keys = {
   /** The cluster item (its id, the counters, the leader lease, the voters' pins), alone in its partition's META. */
   clusterMeta: () => ({ PK: 'CLUSTER', SK: 'META' }),
@@ -86,13 +119,31 @@ export const keys = {
   /** The audit log's settings and bookkeeping: retention, the maintained count and the watcher's cursors. */
   auditState: () => ({ PK: 'AUDIT', SK: 'STATE' }),
 
-  // Clients (the Sensu registry): one partition per namespace, ordered by name. Every live
-  // client also sits in one index partition ordered by namespace and name, for the admins'
-  // cross-namespace list; a removed client's tombstone (invalidate_expire) leaves the index.
-  client: (namespace: string, name: string) => ({ PK: `CLIENTS#${namespace}`, SK: `CLIENT#${name}` }),
-  clientsOf: (namespace: string) => `CLIENTS#${namespace}`,
-  clientIndex: (namespace: string, name: string) => ({ GSI1PK: 'CLIENTS', GSI1SK: `${namespace}#${name}` }),
-  clientsIndexPartition: 'CLIENTS',
+  // Clients (the Sensu registry): each namespace's clients over CLIENT_SHARDS partitions by
+  // their name's hash, ordered there by name. Every live client also sits in one of
+  // CLIENT_SHARDS index partitions (by the hash of its index sort key, `<namespace>#<name>`),
+  // ordered by namespace and name, for the admins' cross-namespace list; a removed client's
+  // tombstone (invalidate_expire) leaves the index. Readers merge the shards by sort key.
+  client: (namespace: string, name: string) => ({ PK: clientPartition(namespace, clientShard(name)), SK: `CLIENT#${name}` }),
+  /** A namespace's client partitions, one per shard: every client of the namespace is in exactly one. */
+  clientsOf: (namespace: string) => Array.from({ length: CLIENT_SHARDS }, (_, shard) => clientPartition(namespace, shard)),
+  clientIndex: (namespace: string, name: string) => ({
+    GSI1PK: clientIndexPartition(clientShard(`${namespace}#${name}`)),
+    GSI1SK: `${namespace}#${name}`,
+  }),
+  /** The index partitions of every namespace's live clients, one per shard. */
+  clientIndexPartitions: Array.from({ length: CLIENT_SHARDS }, (_, shard) => clientIndexPartition(shard)),
+  /** Where a namespace's clients lived before they were sharded: only the migration reads it. */
+  legacyClientsOf: (namespace: string) => `CLIENTS#${namespace}`,
+  /** The one index partition every live client sat in before: only the migration reads it. */
+  legacyClientIndexPartition: 'CLIENTS',
+  /**
+   * Legacy index sort keys of namespaces after `namespace` sort after this one: `$` follows
+   * the `#` that ends the namespace and precedes every character a name may hold (`[\w.-]`).
+   */
+  legacyClientNamespacesAfter: (namespace: string) => `${namespace}$`,
+  /** A client or tombstone at its legacy key (a namespace holds no `#`, so a shard's key never matches). */
+  isLegacyClient: (item: Record<string, unknown>) => /^CLIENTS#[^#]+$/.test(String(item.PK)) && String(item.SK).startsWith('CLIENT#'),
 
   // Leases. Items are never deleted: the fencing token must keep increasing across holders.
   // (Their expiry is `leaseExpiresAt`, never the TTL attribute.)

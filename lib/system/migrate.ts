@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { moveLegacyClient, shardClients } from './migrate-clients';
 import { shardMembers } from './migrate-members';
 
 /**
@@ -16,7 +17,9 @@ import { shardMembers } from './migrate-members';
  * stopped. Two phases, since API tokens need their owner's user id:
  *   1. users get the id minted at creation they never had;
  *   2. API tokens name that id (and move to its index partition), audit entries gain their
- *      user and action indexes, and members reserve their peer URLs.
+ *      user and action indexes, members reserve their peer URLs, and a client the clients'
+ *      move (./migrate-clients.ts) could not find moves to its shard: a tombstone in a
+ *      namespace that has nothing but tombstones, which the old client index does not name.
  */
 const MIGRATION = 'round-3';
 const progressKey = { PK: 'MIGRATION', SK: MIGRATION };
@@ -31,21 +34,32 @@ export interface MigrationReport {
   members: number;
   /** Members whose peer URL another member already holds (as etcd would refuse): left to an operator. */
   peerUrlClashes: number[];
+  /** Clients (tombstones) the scan found still at their legacy keys and moved. */
+  clientsLeftOver?: number;
 }
 
 /**
  * The migrations in order: the members' move to their shards (./migrate-members.ts) first,
- * since this round's member step reads them there; then this round's two phases.
+ * since this round's member step reads them there; the clients' move to theirs
+ * (./migrate-clients.ts), which nothing else waits for; then this round's two phases.
  */
 export async function migrate(
   log: Logger,
   budgetMs = 50_000,
   pageSize = 100,
-): Promise<MigrationReport & { membersSharded: number; voterPins: number }> {
+): Promise<MigrationReport & { membersSharded: number; voterPins: number; clientsSharded: number; clientsStale: number }> {
   const started = Date.now();
   const sharding = await shardMembers(log, started + budgetMs, pageSize);
+  const clients = await shardClients(log, started + budgetMs, pageSize);
   const round = sharding.done ? await migrateRound(log, started, budgetMs, pageSize) : await savedRound();
-  return { ...round, done: round.done && sharding.done, membersSharded: sharding.moved, voterPins: sharding.pinned };
+  return {
+    ...round,
+    done: round.done && sharding.done && clients.done,
+    membersSharded: sharding.moved,
+    voterPins: sharding.pinned,
+    clientsSharded: clients.moved,
+    clientsStale: clients.stale,
+  };
 }
 
 const blankRound = (): MigrationReport => ({
@@ -141,6 +155,8 @@ async function migrateOther(item: Item, report: MigrationReport): Promise<void> 
     if (done) report.auditEntries++;
   } else if (pk.startsWith('MEMBERS#') && String(item.SK).startsWith(keys.memberPrefix) && typeof item.nodeId === 'number') {
     await reserveMemberUrls(item, report);
+  } else if (keys.isLegacyClient(item) && (await moveLegacyClient(item)) === 'moved') {
+    report.clientsLeftOver = (report.clientsLeftOver ?? 0) + 1;
   }
 }
 

@@ -3,8 +3,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { memberToItem } from '../../lib/cluster/member';
 import { mintNodeCredential } from '../../lib/identity/node-credentials';
-import { keys, MEMBER_SHARDS } from '../../lib/store/keys';
-import { bearer } from '../support/auth';
+import { DEFAULT_WORKLOAD } from '../../bench/capacity';
+import { CLIENT_SHARDS, keys, MEMBER_SHARDS } from '../../lib/store/keys';
+import { accessToken, bearer } from '../support/auth';
 import { seeded, startFaultProxy, writesByPartition, type FaultProxy } from '../support/fault-proxy';
 import { client } from '../support/http';
 import { memberAt } from '../support/member';
@@ -17,7 +18,9 @@ import { startRuntime, type Runtime } from '../support/runtime';
  * SCALE of them), and time is virtual — one round, every simulated node heartbeating once,
  * is one heartbeat period. The fault proxy counts the writes each partition key received;
  * scaled back up, no key may pass its budget. (A member item is under 1 KB, 544 bytes as the
- * benchmark measures it: one write, one unit.)
+ * benchmark measures it: one write, one unit.) The Sensu clients are driven the same way: one
+ * client a node in one namespace (the busiest case), each keeping alive every 20 s, a round
+ * standing for that period; each keepalive writes the client and its index item.
  */
 const NODES = 100_000;
 const HEARTBEAT_SECONDS = 10;
@@ -27,6 +30,9 @@ const SCALE = NODES / SIMULATED;
 const ROUNDS = 2;
 /** Writes one key may take in one round of the simulation, at that scale. */
 const BUDGET_PER_ROUND = (PARTITION_WCU * HEARTBEAT_SECONDS) / SCALE;
+const KEEPALIVE_SECONDS = DEFAULT_WORKLOAD.keepaliveSeconds;
+/** Writes one client key may take in one round (one keepalive period), at that scale. */
+const CLIENT_BUDGET_PER_ROUND = (PARTITION_WCU * KEEPALIVE_SECONDS) / SCALE;
 
 let proxy: FaultProxy;
 let rt: Runtime;
@@ -95,6 +101,41 @@ describe('per-partition write budgets, on a virtual clock', () => {
       for (const r of rates) expect(r.wcuPerSecond, `${r.pk}: ${r.wcuPerSecond.toFixed(0)} WCU/s`).toBeLessThanOrEqual(PARTITION_WCU);
       // (Unsharded, all SIMULATED × SCALE / HEARTBEAT_SECONDS = 10,000 a second would land on one key.)
       expect(Math.max(...members.map((r) => writes.get(r.pk)! / ROUNDS))).toBeLessThanOrEqual(BUDGET_PER_ROUND);
+    },
+  );
+
+  it(
+    `${NODES.toLocaleString('en')} Sensu clients keeping alive every ${KEEPALIVE_SECONDS} s keep every client key under ${PARTITION_WCU} WCU/s`,
+    { timeout: 300_000 },
+    async () => {
+      const admin = client(rt.url, bearer(await accessToken(rt, 'admin')));
+      const names = Array.from({ length: SIMULATED }, (_, i) => `client-${i + 1}`);
+      for (let i = 0; i < names.length; i += 8) {
+        await Promise.all(names.slice(i, i + 8).map(async (name) => expect((await admin.post('/clients', { name })).status).toBe(201)));
+      }
+      const mark = proxy.requests.length;
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let i = 0; i < names.length; i += 8) {
+          await Promise.all(
+            names.slice(i, i + 8).map(async (name) => {
+              const res = await admin.post(`/clients/${name}/keepalive`);
+              expect(res.status, res.text).toBe(200);
+            }),
+          );
+        }
+      }
+      const writes = writesByPartition(proxy.requests.slice(mark));
+      const rates = [...writes].map(([pk, n]) => ({ pk, wcuPerSecond: ((n / ROUNDS) * SCALE) / KEEPALIVE_SECONDS }));
+      const clients = [...writes].filter(([pk]) => keys.clientsOf('default').includes(pk));
+      const index = [...writes].filter(([pk]) => keys.clientIndexPartitions.some((p) => pk === `GSI1 ${p}`));
+      // Every keepalive wrote its client and its index item, each on a shard; every shard took some.
+      for (const shards of [clients, index]) {
+        expect(shards.reduce((n, [, w]) => n + w, 0)).toBe(SIMULATED * ROUNDS);
+        expect(shards.length).toBe(CLIENT_SHARDS);
+        expect(Math.max(...shards.map(([, w]) => w / ROUNDS))).toBeLessThanOrEqual(CLIENT_BUDGET_PER_ROUND);
+      }
+      for (const r of rates) expect(r.wcuPerSecond, `${r.pk}: ${r.wcuPerSecond.toFixed(0)} WCU/s`).toBeLessThanOrEqual(PARTITION_WCU);
+      // (Unsharded, all SIMULATED × SCALE / KEEPALIVE_SECONDS = 5,000 a second would land on one key and one index key.)
     },
   );
 

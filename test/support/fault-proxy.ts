@@ -42,7 +42,8 @@ export interface ProxiedRequest {
   status?: number;
   /**
    * The partition keys a write wrote, one entry per item (a transaction's every part, a
-   * batch's every request; a put's GSI1PK too, since an index partition is written with it):
+   * batch's every request; a put's GSI1PK too, since an index partition is written with it, and
+   * an update's when its answer carries the item):
    * what a per-partition budget counts.
    */
   writes?: string[];
@@ -76,6 +77,19 @@ export function writtenPartitions(operation: string, body: string): string[] {
       );
     default:
       return [];
+  }
+}
+
+/**
+ * The index partition an update wrote, read from its answer when it returns the item
+ * (ReturnValues ALL_NEW, as a keepalive does): the request alone does not name it.
+ */
+function updatedIndexPartition(answer: string): string | undefined {
+  try {
+    const pk = (JSON.parse(answer) as { Attributes?: AttrMap }).Attributes?.GSI1PK?.S;
+    return pk === undefined ? undefined : `GSI1 ${pk}`;
+  } catch {
+    return undefined;
   }
 }
 
@@ -203,6 +217,8 @@ export async function startFaultProxy(upstream: string, decide: Decide = () => u
       return void req.socket.destroy(); // the store is gone: so is the answer
     }
     const body = Buffer.from(await upstreamAnswer.arrayBuffer());
+    const indexed = operation === 'UpdateItem' && upstreamAnswer.ok ? updatedIndexPartition(body.toString('utf8')) : undefined;
+    if (indexed) record.writes = [...(record.writes ?? []), indexed];
     if (injection?.kind === 'lostAfterCommit' && upstreamAnswer.ok) return void req.socket.destroy(); // committed; the caller never hears of it
     answer(upstreamAnswer.status, upstreamAnswer.headers.get('content-type') ?? 'application/x-amz-json-1.0', body);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORKLOAD, itemSize, partitionLoads, readUnits, writeUnits, type ItemSizes } from '../../bench/capacity';
+import { CURRENT_SHARDS, DEFAULT_WORKLOAD, itemSize, partitionLoads, readUnits, writeUnits, type ItemSizes } from '../../bench/capacity';
+import { CLIENT_SHARDS } from '../../lib/store/keys';
 
 describe('item sizes as DynamoDB bills them', () => {
   it('counts names and values: strings by UTF-8 bytes, numbers by significant digits, lists and maps with their overhead', () => {
@@ -58,5 +59,16 @@ describe('the busiest partition of each key', () => {
     expect(sharded[0]!.ok).toBe(true);
     expect(sharded[1]!.wcu).toBe(one[1]!.wcu / 10);
     expect(sharded[2]).toEqual(one[2]);
+  });
+
+  it('fits 100,000 clients keeping alive every 20 s in the layout of today (CLIENT_SHARDS), where one partition takes five times its limit', () => {
+    const measured = { ...sizes, client: 317 };
+    const one = partitionLoads(at(100_000, 10), measured).find((l) => l.key === 'clients')!;
+    const today = partitionLoads(at(100_000, 10), measured, CURRENT_SHARDS).find((l) => l.key === 'clients')!;
+    expect(one).toMatchObject({ wcu: 5000, ok: false });
+    expect(CURRENT_SHARDS.clients).toBe(CLIENT_SHARDS);
+    expect(today).toMatchObject({ wcu: 5000 / CLIENT_SHARDS, ok: true });
+    // Headroom: a definition up to 3 KB (three units a keepalive) still fits.
+    expect(partitionLoads(at(100_000, 10), { ...sizes, client: 3000 }, CURRENT_SHARDS).find((l) => l.key === 'clients')!.ok).toBe(true);
   });
 });
