@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
+import { shardLeases } from './migrate-leases';
 import { shardMembers } from './migrate-members';
 
 /**
@@ -35,17 +36,25 @@ export interface MigrationReport {
 
 /**
  * The migrations in order: the members' move to their shards (./migrate-members.ts) first,
- * since this round's member step reads them there; then this round's two phases.
+ * since this round's member step reads them there; the leases' move to theirs
+ * (./migrate-leases.ts); then this round's two phases.
  */
 export async function migrate(
   log: Logger,
   budgetMs = 50_000,
   pageSize = 100,
-): Promise<MigrationReport & { membersSharded: number; voterPins: number }> {
+): Promise<MigrationReport & { membersSharded: number; voterPins: number; leasesSharded: number }> {
   const started = Date.now();
   const sharding = await shardMembers(log, started + budgetMs, pageSize);
-  const round = sharding.done ? await migrateRound(log, started, budgetMs, pageSize) : await savedRound();
-  return { ...round, done: round.done && sharding.done, membersSharded: sharding.moved, voterPins: sharding.pinned };
+  const leases = await shardLeases(log, sharding.done ? started + budgetMs : 0, pageSize);
+  const round = sharding.done && leases.done ? await migrateRound(log, started, budgetMs, pageSize) : await savedRound();
+  return {
+    ...round,
+    done: round.done && sharding.done && leases.done,
+    membersSharded: sharding.moved,
+    voterPins: sharding.pinned,
+    leasesSharded: leases.moved,
+  };
 }
 
 const blankRound = (): MigrationReport => ({
