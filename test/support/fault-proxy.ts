@@ -42,8 +42,9 @@ export interface ProxiedRequest {
   status?: number;
   /**
    * The partition keys a write wrote, one entry per item (a transaction's every part, a
-   * batch's every request; a put's GSI1PK too, since an index partition is written with it):
-   * what a per-partition budget counts.
+   * batch's every request; a put's GSI1PK too, since an index partition is written with it, and
+   * an update's when its answer names one — ALL_NEW, as a lease renewal asks — since the index
+   * projects every attribute): what a per-partition budget counts.
    */
   writes?: string[];
 }
@@ -76,6 +77,16 @@ export function writtenPartitions(operation: string, body: string): string[] {
       );
     default:
       return [];
+  }
+}
+
+/** The index partition an UpdateItem's answer shows its item in (its Attributes, when it asked for them). */
+function updatedIndex(body: Buffer): string[] {
+  try {
+    const pk = (JSON.parse(body.toString('utf8')) as { Attributes?: AttrMap }).Attributes?.GSI1PK?.S;
+    return pk === undefined ? [] : [`GSI1 ${pk}`];
+  } catch {
+    return [];
   }
 }
 
@@ -203,6 +214,7 @@ export async function startFaultProxy(upstream: string, decide: Decide = () => u
       return void req.socket.destroy(); // the store is gone: so is the answer
     }
     const body = Buffer.from(await upstreamAnswer.arrayBuffer());
+    if (operation === 'UpdateItem' && upstreamAnswer.ok) record.writes = [...(record.writes ?? []), ...updatedIndex(body)];
     if (injection?.kind === 'lostAfterCommit' && upstreamAnswer.ok) return void req.socket.destroy(); // committed; the caller never hears of it
     answer(upstreamAnswer.status, upstreamAnswer.headers.get('content-type') ?? 'application/x-amz-json-1.0', body);
   });
