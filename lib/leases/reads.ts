@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, TABLE } from '../store/client';
 import { keys } from '../store/keys';
-import { queryMergedPage } from '../store/parallel';
+import { limiter, queryMergedPage } from '../store/parallel';
 import { queryAll } from '../store/query';
 import { fromItem, type Lease } from './lease';
 
@@ -34,20 +34,27 @@ export async function page(limit: number, after?: string): Promise<{ leases: Lea
   return { leases, next: more && leases.length > 0 ? leases.at(-1)!.name : undefined };
 }
 
+/** Index shards read at once by one heldBy. */
+const HELD_CONCURRENCY = 4;
+
 /**
  * Unexpired leases held by nodes `from..to`, ordered by holder and name, from the held-lease
  * index: one Query stream per index shard the range touches (one for a single node, every
- * shard for a page of members), in parallel. The index is eventually consistent.
+ * shard for a page of members), HELD_CONCURRENCY at a time (a read of every holder runs beside the
+ * members' own parallel read). The index is eventually consistent.
  */
 export async function heldBy(from: number, to: number, now: number): Promise<Lease[]> {
+  const run = limiter(HELD_CONCURRENCY);
   const shards = await Promise.all(
     keys.heldPartitions(from, to).map((partition) =>
-      queryAll({
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
-        FilterExpression: 'leaseExpiresAt > :now',
-        ExpressionAttributeValues: { ':held': partition, ':from': keys.heldByPrefix(from), ':to': keys.heldAfter(to), ':now': now },
-      }),
+      run(() =>
+        queryAll({
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
+          FilterExpression: 'leaseExpiresAt > :now',
+          ExpressionAttributeValues: { ':held': partition, ':from': keys.heldByPrefix(from), ':to': keys.heldAfter(to), ':now': now },
+        }),
+      ),
     ),
   );
   const bySortKey = (a: Record<string, unknown>, b: Record<string, unknown>) => (String(a.GSI1SK) < String(b.GSI1SK) ? -1 : 1);
