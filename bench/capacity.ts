@@ -5,7 +5,7 @@
  * against DynamoDB's per-partition limits. Pure arithmetic over measured item sizes, so
  * the sharding that fixes what it flags reuses it with `shards` above 1.
  */
-import { CLIENT_SHARDS, MEMBER_SHARDS } from '../lib/store/keys';
+import { CLIENT_SHARDS, LEASE_SHARDS, MEMBER_SHARDS } from '../lib/store/keys';
 
 /** DynamoDB's throughput limits of one partition, per second. */
 export const PARTITION_LIMITS = { wcu: 1000, rcu: 3000 } as const;
@@ -83,19 +83,28 @@ export const DEFAULT_WORKLOAD: Omit<Workload, 'nodes' | 'heartbeatSeconds'> = {
 /** Into how many partitions each key's items are spread (1: as today). */
 export interface Shards {
   members: number;
+  /** The lease items, by a hash of the name. */
+  leases: number;
+  /** The held-lease index, by holder. */
   held: number;
   clients: number;
   audit: number;
 }
 
-export const UNSHARDED: Shards = { members: 1, held: 1, clients: 1, audit: 1 };
+export const UNSHARDED: Shards = { members: 1, leases: 1, held: 1, clients: 1, audit: 1 };
 
 /**
  * The layout the store has today (lib/store/keys.ts): members over MEMBER_SHARDS partitions,
- * clients (and their index) over CLIENT_SHARDS per namespace; the leases and the held-lease
- * index still one partition each (#19.7, not yet).
+ * the leases and the held-lease index over LEASE_SHARDS each, the clients (and their index)
+ * over CLIENT_SHARDS per namespace.
  */
-export const CURRENT_SHARDS: Shards = { ...UNSHARDED, members: MEMBER_SHARDS, clients: CLIENT_SHARDS };
+export const CURRENT_SHARDS: Shards = {
+  ...UNSHARDED,
+  members: MEMBER_SHARDS,
+  leases: LEASE_SHARDS,
+  held: LEASE_SHARDS,
+  clients: CLIENT_SHARDS,
+};
 
 export interface KeyLoad {
   key: keyof Shards;
@@ -132,10 +141,17 @@ export function partitionLoads(w: Workload, sizes: ItemSizes, shards: Shards = U
       (w.nodes / w.heartbeatSeconds) * writeUnits(sizes.member),
       fullRead(w.nodes, sizes.member, true) / w.passReadSeconds + w.listReadsPerSecond * fullRead(w.nodes, sizes.member, false),
     ),
-    // Every renewal rewrites the lease in the one LEASES partition and its index item (projection ALL) in GSI1 HELD.
+    // Every renewal rewrites the lease in its name's partition (a renewal with its token reads nothing) ...
+    key(
+      'leases',
+      shards.leases > 1 ? `LEASES#<hash(name) mod ${shards.leases}>` : 'LEASES',
+      (leases / w.renewSeconds) * writeUnits(sizes.lease),
+      0,
+    ),
+    // ... and its index item (projection ALL) in its holder's; the whole-list reads read the index for activeLeases.
     key(
       'held',
-      'LEASES, GSI1 HELD',
+      shards.held > 1 ? `GSI1 HELD#<holder mod ${shards.held}>` : 'GSI1 HELD',
       (leases / w.renewSeconds) * writeUnits(sizes.lease),
       w.listReadsPerSecond * fullRead(leases, sizes.lease, false),
     ),

@@ -272,11 +272,16 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
           Limit: 50,
         });
         const meta = await item(keys.clusterMeta());
-        const held = await query({
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': { S: keys.heldLease(0, '').GSI1PK } },
-        });
+        // The held-lease index's shards (by holder): a page of members touches every one.
+        const held = (
+          await Promise.all(
+            keys
+              .heldPartitions(1, Number.MAX_SAFE_INTEGER)
+              .map((pk) =>
+                query({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': { S: pk } } }),
+              ),
+          )
+        ).flat();
         const parts = [
           [`Query of ${members.length} members`, readUnits(members, { consistent: false })],
           ['GetItem of the cluster item', readUnits([meta], { consistent: false })],

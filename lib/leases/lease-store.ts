@@ -139,10 +139,15 @@ export async function nextRangeId(): Promise<number> {
   return block.next++;
 }
 
-/** Creates a lease held by `holder`, with its range pointer, in one transaction. `exists`: another creation won. */
+/**
+ * Creates a lease held by `holder`, with its range pointer, in one transaction. `exists`:
+ * another creation won. `unmoved`: the lease is still at its key from before the leases were
+ * sharded, waiting for the migration (lib/system/migrate-leases.ts): a second item would
+ * hand it to a second holder and restart its fencing token.
+ */
 export async function create(
   input: HolderWrite & { rangeId: number; token: number },
-): Promise<{ kind: 'done'; lease: Lease } | { kind: 'exists' } | MemberRefused> {
+): Promise<{ kind: 'done'; lease: Lease } | { kind: 'exists' } | { kind: 'unmoved' } | MemberRefused> {
   const { name, holder, credentialHash, ttlMs, now, rangeId, token } = input;
   const lease: Lease = { name, rangeId, holder, fencingToken: token, expiresAt: now + ttlMs, acquiredAt: now, ops: { [minuteOf(now)]: 1 } };
   try {
@@ -171,6 +176,14 @@ export async function create(
             },
           },
           { Put: { TableName: TABLE, Item: { ...keys.range(rangeId), name, rangeId } } },
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: keys.legacyLease(name),
+              // No copy of this lease from before the sharding is left to move: the lease is new.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
         ],
       }),
     );
@@ -181,6 +194,7 @@ export async function create(
     const refusal = memberRefusal(reasons[0], credentialHash);
     if (refusal) return { kind: 'member-refused', refusal };
     if (reasons[1]?.code === 'ConditionalCheckFailed') return { kind: 'exists' };
+    if (reasons[3]?.code === 'ConditionalCheckFailed') return { kind: 'unmoved' };
     throw err;
   }
 }

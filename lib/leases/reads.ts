@@ -1,10 +1,16 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, TABLE } from '../store/client';
-import { keys, padId } from '../store/keys';
+import { keys } from '../store/keys';
+import { limiter, queryMergedPage } from '../store/parallel';
 import { queryAll } from '../store/query';
 import { fromItem, type Lease } from './lease';
 
-/** The lease reads: one lease, by name or range, a page of all of them, and what nodes hold. */
+/**
+ * The lease reads: one lease, by name or range, a page of all of them, and what nodes hold.
+ * Leases are sharded by name over LEASE_SHARDS partitions and the held-lease index by holder
+ * (lib/store/keys.ts): a list reads the shards with parallel Queries (never a Scan) and
+ * merges them, in name order, or holder and name order.
+ */
 
 export async function get(name: string, consistent = false): Promise<Lease | undefined> {
   const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: keys.lease(name), ConsistentRead: consistent }));
@@ -16,30 +22,41 @@ export async function getByRange(rangeId: number): Promise<Lease | undefined> {
   return Item ? get(String(Item.name)) : undefined;
 }
 
-/** One page of all leases, by name. */
+/** One page of all leases, by name, after the lease named `after`; `next` names the page's last when more may follow. */
 export async function page(limit: number, after?: string): Promise<{ leases: Lease[]; next?: string }> {
-  const { Items = [], LastEvaluatedKey } = await documents.send(
-    new QueryCommand({
-      TableName: TABLE,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.leasesPartition, ':prefix': keys.leasePrefix },
-      Limit: limit,
-      ...(after ? { ExclusiveStartKey: keys.lease(after) } : {}),
-    }),
-  );
-  return { leases: Items.map(fromItem), next: LastEvaluatedKey ? String(LastEvaluatedKey.SK).slice(keys.leasePrefix.length) : undefined };
+  const { items, more } = await queryMergedPage({
+    partitions: keys.leasePartitions,
+    prefix: keys.leasePrefix,
+    ...(after === undefined ? {} : { after: keys.lease(after).SK }),
+    limit,
+  });
+  const leases = items.map(fromItem);
+  return { leases, next: more && leases.length > 0 ? leases.at(-1)!.name : undefined };
 }
 
+/** Index shards read at once by one heldBy. */
+const HELD_CONCURRENCY = 4;
+
 /**
- * Unexpired leases held by nodes `from..to`, from the held-lease index (one Query stream,
- * however many members the range spans). The index is eventually consistent.
+ * Unexpired leases held by nodes `from..to`, ordered by holder and name, from the held-lease
+ * index: one Query stream per index shard the range touches (one for a single node, every
+ * shard for a page of members), HELD_CONCURRENCY at a time (a read of every holder runs beside the
+ * members' own parallel read). The index is eventually consistent.
  */
 export async function heldBy(from: number, to: number, now: number): Promise<Lease[]> {
-  const items = await queryAll({
-    IndexName: 'GSI1',
-    KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
-    FilterExpression: 'leaseExpiresAt > :now',
-    ExpressionAttributeValues: { ':held': keys.heldPartition, ':from': keys.heldByPrefix(from), ':to': `${padId(to)}#\uffff`, ':now': now },
-  });
-  return items.map(fromItem);
+  const run = limiter(HELD_CONCURRENCY);
+  const shards = await Promise.all(
+    keys.heldPartitions(from, to).map((partition) =>
+      run(() =>
+        queryAll({
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :held AND GSI1SK BETWEEN :from AND :to',
+          FilterExpression: 'leaseExpiresAt > :now',
+          ExpressionAttributeValues: { ':held': partition, ':from': keys.heldByPrefix(from), ':to': keys.heldAfter(to), ':now': now },
+        }),
+      ),
+    ),
+  );
+  const bySortKey = (a: Record<string, unknown>, b: Record<string, unknown>) => (String(a.GSI1SK) < String(b.GSI1SK) ? -1 : 1);
+  return shards.flat().sort(bySortKey).map(fromItem);
 }

@@ -83,6 +83,7 @@ async function acquireOrCreate(write: leases.HolderWrite, seen: Lease | undefine
         const created = await leases.create({ ...write, rangeId: await leases.nextRangeId(), token: leases.nextFencingToken(now) });
         if (created.kind === 'member-refused') throw memberRefusalError(holder, created.refusal);
         if (created.kind === 'done') return created.lease;
+        if (created.kind === 'unmoved') throw new Conflict(`Lease ${name} is waiting for the upgrade's migration to move it; retry`, 5);
         current = await leases.get(name, true); // created concurrently by another node: compete for it as an existing lease
         return AGAIN;
       }

@@ -53,6 +53,24 @@ export const clientShard = (text: string): number => stableHash(text) % CLIENT_S
 const clientPartition = (namespace: string, shard: number) => `CLIENTS#${namespace}#${shard}`;
 const clientIndexPartition = (shard: number) => `CLIENTS#${shard}`;
 
+/**
+ * Leases are spread over this many partitions by a hash of their name
+ * (`LEASES#<stableHash(name) mod N>`), and the held-lease index over as many by holder
+ * (`HELD#<holder mod N>`): every renewal rewrites its lease and, since the index projects
+ * every attribute, the lease's index item too. 100,000 nodes holding one lease each,
+ * renewed every 10 s, write 10,000 units a second to each (a lease item is about 300 bytes:
+ * one unit), so each needs at least 10 partitions; 16 leaves the busiest at about 63 %
+ * (docs/capacity.md, `npm run bench` section 6), room for a 6–7 s renewal at that size. A
+ * lease list reads every shard (merged by name), so more shards cost each page more Queries.
+ * Changing N moves leases: a migration (lib/system/migrate-leases.ts), never a constant edit alone.
+ */
+export const LEASE_SHARDS = 16;
+export const leaseShard = (name: string): number => stableHash(name) % LEASE_SHARDS;
+const leasePartition = (shard: number) => `LEASES#${shard}`;
+const leaseSk = (name: string) => `LEASE#${name}`;
+export const heldShard = (holder: number): number => holder % LEASE_SHARDS;
+const heldPartition = (shard: number) => `HELD#${shard}`;
+
 export const keys = {
   /** The cluster item (its id, the counters, the leader lease, the voters' pins), alone in its partition's META. */
   clusterMeta: () => ({ PK: 'CLUSTER', SK: 'META' }),
@@ -147,13 +165,24 @@ export const keys = {
 
   // Leases. Items are never deleted: the fencing token must keep increasing across holders.
   // (Their expiry is `leaseExpiresAt`, never the TTL attribute.)
-  lease: (name: string) => ({ PK: 'LEASES', SK: `LEASE#${name}` }),
-  leasesPartition: 'LEASES',
+  /** A lease, in its name's shard (LEASE_SHARDS), ordered there by name. A shard partition holds only leases. */
+  lease: (name: string) => ({ PK: leasePartition(leaseShard(name)), SK: leaseSk(name) }),
+  /** Every lease shard's partition: a list by name reads them all and merges. */
+  leasePartitions: Array.from({ length: LEASE_SHARDS }, (_, shard) => leasePartition(shard)),
   leasePrefix: 'LEASE#',
-  /** Held leases sit in one index partition ordered by holder, so one Query covers a page of members. */
-  heldLease: (holder: number, name: string) => ({ GSI1PK: 'HELD', GSI1SK: `${padId(holder)}#${name}` }),
-  heldPartition: 'HELD',
+  /** Where leases lived before they were sharded (one partition): only the migration and a creation's guard read it. */
+  legacyLease: (name: string) => ({ PK: 'LEASES', SK: leaseSk(name) }),
+  legacyLeasesPartition: 'LEASES',
+  /** Held leases in the index by holder, in the holder's shard, ordered there by holder and name. */
+  heldLease: (holder: number, name: string) => ({ GSI1PK: heldPartition(heldShard(holder)), GSI1SK: `${padId(holder)}#${name}` }),
+  /** The index partitions holding the leases of holders `from..to`: each holder's shard, or every shard for a wide range. */
+  heldPartitions: (from: number, to: number): string[] =>
+    to - from + 1 >= LEASE_SHARDS
+      ? Array.from({ length: LEASE_SHARDS }, (_, shard) => heldPartition(shard))
+      : [...new Set(Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => heldPartition(heldShard(from + i))))],
   heldByPrefix: (holder: number) => `${padId(holder)}#`,
+  /** Index sort keys of holder `holder`'s leases sort before this one. */
+  heldAfter: (holder: number) => `${padId(holder)}#\uffff`,
   /** Maps a range id (given once, at a lease's creation) back to its lease. */
   range: (rangeId: number) => ({ PK: `RANGE#${rangeId}`, SK: 'RANGE' }),
   rangeCounter: () => ({ PK: 'CLUSTER', SK: 'RANGE_COUNTER' }),

@@ -113,3 +113,59 @@ export function eachBounded<T, R>(items: readonly T[], n: number, task: (item: T
   const run = limiter(n);
   return Promise.all(items.map((item) => run(() => task(item))));
 }
+
+export interface MergedPage {
+  /** The partitions to merge (every shard of one key); each holds only items that begin with `prefix`. */
+  partitions: readonly string[];
+  prefix: string;
+  /** The sort key the page starts after (exclusive); absent, from the first. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * The first `limit` items, in sort key order, of the union of several partitions whose items
+ * are spread over them evenly (shards of one key, by a hash): a page of a sharded list.
+ * Each partition is read in chunks of about its share of the page (plus one standard
+ * deviation of how a hash spreads), all at once; the merge takes the smallest sort key
+ * while every partition that has more has a chunk in hand, and reads another chunk of any
+ * that runs dry (rare at that size). So a page costs about one page of items and one Query
+ * per partition, not a page from each. `more`: some item follows the page.
+ */
+export async function queryMergedPage(input: MergedPage): Promise<{ items: Item[]; more: boolean }> {
+  const share = input.limit / input.partitions.length;
+  const chunk = Math.ceil(share + Math.sqrt(share)) + 1;
+  const run = limiter(DEFAULTS.concurrency * 4);
+  const cursors = input.partitions.map((partition) => ({
+    partition,
+    items: [] as Item[],
+    // Where the next chunk starts: the page's start at first, then each chunk's LastEvaluatedKey (null: none left).
+    start: (input.after === undefined ? undefined : { PK: partition, SK: input.after }) as Record<string, unknown> | undefined | null,
+  }));
+  const refill = (c: (typeof cursors)[number]) =>
+    run(async () => {
+      const out = await documents.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': c.partition, ':prefix': input.prefix },
+          Limit: chunk,
+          ...(c.start ? { ExclusiveStartKey: c.start } : {}),
+        }),
+      );
+      c.items.push(...(out.Items ?? []));
+      c.start = out.LastEvaluatedKey ?? null;
+    });
+  const page: Item[] = [];
+  while (page.length < input.limit) {
+    const dry = cursors.filter((c) => c.items.length === 0 && c.start !== null);
+    if (dry.length > 0) await Promise.all(dry.map(refill));
+    const live = cursors.filter((c) => c.items.length > 0);
+    if (live.length === 0) break;
+    // Every partition with more holds its next item: the smallest of them is the next of all.
+    const next = live.reduce((a, b) => (String(b.items[0]!.SK) < String(a.items[0]!.SK) ? b : a));
+    page.push(next.items.shift()!);
+  }
+  // As with one Query's LastEvaluatedKey, a partition whose chunk ended exactly at its last item may have nothing more.
+  return { items: page, more: cursors.some((c) => c.items.length > 0 || c.start !== null) };
+}

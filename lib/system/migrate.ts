@@ -7,6 +7,7 @@ import { documents, TABLE } from '../store/client';
 import { conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { moveLegacyClient, shardClients } from './migrate-clients';
+import { shardLeases } from './migrate-leases';
 import { shardMembers } from './migrate-members';
 
 /**
@@ -40,23 +41,28 @@ export interface MigrationReport {
 
 /**
  * The migrations in order: the members' move to their shards (./migrate-members.ts) first,
- * since this round's member step reads them there; the clients' move to theirs
- * (./migrate-clients.ts), which nothing else waits for; then this round's two phases.
+ * since this round's member step reads them there; the leases' move to theirs
+ * (./migrate-leases.ts); the clients' move to theirs (./migrate-clients.ts), which nothing
+ * else waits for; then this round's two phases.
  */
 export async function migrate(
   log: Logger,
   budgetMs = 50_000,
   pageSize = 100,
-): Promise<MigrationReport & { membersSharded: number; voterPins: number; clientsSharded: number; clientsStale: number }> {
+): Promise<
+  MigrationReport & { membersSharded: number; voterPins: number; leasesSharded: number; clientsSharded: number; clientsStale: number }
+> {
   const started = Date.now();
   const sharding = await shardMembers(log, started + budgetMs, pageSize);
+  const leases = await shardLeases(log, sharding.done ? started + budgetMs : 0, pageSize);
   const clients = await shardClients(log, started + budgetMs, pageSize);
-  const round = sharding.done ? await migrateRound(log, started, budgetMs, pageSize) : await savedRound();
+  const round = sharding.done && leases.done ? await migrateRound(log, started, budgetMs, pageSize) : await savedRound();
   return {
     ...round,
-    done: round.done && sharding.done && clients.done,
+    done: round.done && sharding.done && leases.done && clients.done,
     membersSharded: sharding.moved,
     voterPins: sharding.pinned,
+    leasesSharded: leases.moved,
     clientsSharded: clients.moved,
     clientsStale: clients.stale,
   };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { memberToItem } from '../../lib/cluster/member';
 import { mintNodeCredential } from '../../lib/identity/node-credentials';
 import { DEFAULT_WORKLOAD } from '../../bench/capacity';
-import { CLIENT_SHARDS, keys, MEMBER_SHARDS } from '../../lib/store/keys';
+import { CLIENT_SHARDS, keys, LEASE_SHARDS, MEMBER_SHARDS } from '../../lib/store/keys';
 import { accessToken, bearer } from '../support/auth';
 import { seeded, startFaultProxy, writesByPartition, type FaultProxy } from '../support/fault-proxy';
 import { client } from '../support/http';
@@ -37,6 +37,17 @@ const CLIENT_BUDGET_PER_ROUND = (PARTITION_WCU * KEEPALIVE_SECONDS) / SCALE;
 let proxy: FaultProxy;
 let rt: Runtime;
 const nodes: { nodeId: number; token: string }[] = [];
+/**
+ * Leases: 100,000 nodes each holding one, renewed every 10 s, stood for by LEASES_PER_NODE
+ * leases on each simulated node (SIMULATED × LEASES_PER_NODE of them), so that the hash of so
+ * few names spreads them as it spreads 100,000 (within a few per cent: the test below)
+ * rather than by the luck of a 96-name sample.
+ */
+const LEASES_PER_NODE = 5;
+const LEASES = SIMULATED * LEASES_PER_NODE;
+const LEASE_SCALE = NODES / LEASES;
+const RENEW_SECONDS = 10;
+const leases: { name: string; nodeId: number; token: string; fencingToken: number }[] = [];
 
 beforeAll(async () => {
   proxy = await startFaultProxy(inject('dynamodbEndpoint'));
@@ -51,18 +62,40 @@ beforeAll(async () => {
   );
   const now = Date.now();
   const ids = Array.from({ length: SIMULATED }, (_, i) => i + 1);
-  const items = ids.map((nodeId) => {
+  const items = ids.flatMap((nodeId) => {
     const credential = mintNodeCredential(nodeId);
     nodes.push({ nodeId, token: credential.token });
-    return {
-      PutRequest: {
-        Item: memberToItem(memberAt(nodeId, now), {
-          credentialHash: credential.hash,
-          credentialId: credential.credentialId,
-          joinedJti: 'seeded',
-        }),
+    // Each node's leases, held under its credential, as an acquire leaves them.
+    const held = Array.from({ length: LEASES_PER_NODE }, (_, i) => {
+      const name = `svc-${nodeId}-${i}.lock`;
+      const fencingToken = now * 1000 + nodeId * 10 + i;
+      leases.push({ name, nodeId, token: credential.token, fencingToken });
+      const Item = {
+        ...keys.lease(name),
+        ...keys.heldLease(nodeId, name),
+        name,
+        rangeId: nodeId * 10 + i,
+        holder: nodeId,
+        holderCredentialHash: credential.hash,
+        fencingToken,
+        leaseExpiresAt: now + 3_600_000,
+        acquiredAt: now,
+        ops: {},
+      };
+      return { PutRequest: { Item } };
+    });
+    return [
+      {
+        PutRequest: {
+          Item: memberToItem(memberAt(nodeId, now), {
+            credentialHash: credential.hash,
+            credentialId: credential.credentialId,
+            joinedJti: 'seeded',
+          }),
+        },
       },
-    };
+      ...held,
+    ];
   });
   for (let i = 0; i < items.length; i += 25) {
     await store.send(new BatchWriteCommand({ RequestItems: { [rt.env.TABLE_NAME!]: items.slice(i, i + 25) } }));
@@ -136,6 +169,36 @@ describe('per-partition write budgets, on a virtual clock', () => {
       }
       for (const r of rates) expect(r.wcuPerSecond, `${r.pk}: ${r.wcuPerSecond.toFixed(0)} WCU/s`).toBeLessThanOrEqual(PARTITION_WCU);
       // (Unsharded, all SIMULATED × SCALE / KEEPALIVE_SECONDS = 5,000 a second would land on one key and one index key.)
+    },
+  );
+
+  it(
+    `${NODES.toLocaleString('en')} leases renewed every ${RENEW_SECONDS} s keep every lease and held-lease index key under ${PARTITION_WCU} WCU/s`,
+    { timeout: 300_000 },
+    async () => {
+      const mark = proxy.requests.length;
+      // One virtual renewal period: every simulated lease renewed once, with its token (one UpdateItem each).
+      for (let i = 0; i < leases.length; i += 8) {
+        await Promise.all(
+          leases.slice(i, i + 8).map(async ({ name, nodeId, token, fencingToken }) => {
+            const res = await client(rt.url, bearer(token)).put(`/api/v1/leases/${name}`, { ttlSeconds: 3600, fencingToken });
+            expect(res.status, res.text).toBe(200);
+            expect(res.body.result.holder).toBe(nodeId);
+          }),
+        );
+      }
+      const writes = writesByPartition(proxy.requests.slice(mark));
+      const rates = [...writes].map(([pk, n]) => ({ pk, n, wcuPerSecond: (n * LEASE_SCALE) / RENEW_SECONDS }));
+      const items = rates.filter((r) => r.pk.startsWith('LEASES'));
+      const index = rates.filter((r) => r.pk.startsWith('GSI1 HELD'));
+      // Every renewal wrote its lease in a lease shard and its index item in a held shard; every shard took some.
+      expect(items.reduce((n, r) => n + r.n, 0)).toBe(LEASES);
+      expect(index.reduce((n, r) => n + r.n, 0)).toBe(LEASES);
+      expect(items.map((r) => r.pk).every((pk) => keys.leasePartitions.includes(pk))).toBe(true);
+      expect(items.length).toBe(LEASE_SHARDS);
+      expect(index.length).toBe(LEASE_SHARDS);
+      // Scaled back up, no key past its budget (unsharded, all 10,000 a second would land on LEASES and on HELD).
+      for (const r of rates) expect(r.wcuPerSecond, `${r.pk}: ${r.wcuPerSecond.toFixed(0)} WCU/s`).toBeLessThanOrEqual(PARTITION_WCU);
     },
   );
 

@@ -43,8 +43,8 @@ export interface ProxiedRequest {
   /**
    * The partition keys a write wrote, one entry per item (a transaction's every part, a
    * batch's every request; a put's GSI1PK too, since an index partition is written with it, and
-   * an update's when its answer carries the item):
-   * what a per-partition budget counts.
+   * an update's when its answer names one — ALL_NEW, as a lease renewal asks — since the index
+   * projects every attribute): what a per-partition budget counts.
    */
   writes?: string[];
 }
@@ -80,16 +80,13 @@ export function writtenPartitions(operation: string, body: string): string[] {
   }
 }
 
-/**
- * The index partition an update wrote, read from its answer when it returns the item
- * (ReturnValues ALL_NEW, as a keepalive does): the request alone does not name it.
- */
-function updatedIndexPartition(answer: string): string | undefined {
+/** The index partition an UpdateItem's answer shows its item in (its Attributes, when it asked for them). */
+function updatedIndex(body: Buffer): string[] {
   try {
-    const pk = (JSON.parse(answer) as { Attributes?: AttrMap }).Attributes?.GSI1PK?.S;
-    return pk === undefined ? undefined : `GSI1 ${pk}`;
+    const pk = (JSON.parse(body.toString('utf8')) as { Attributes?: AttrMap }).Attributes?.GSI1PK?.S;
+    return pk === undefined ? [] : [`GSI1 ${pk}`];
   } catch {
-    return undefined;
+    return [];
   }
 }
 
@@ -217,8 +214,7 @@ export async function startFaultProxy(upstream: string, decide: Decide = () => u
       return void req.socket.destroy(); // the store is gone: so is the answer
     }
     const body = Buffer.from(await upstreamAnswer.arrayBuffer());
-    const indexed = operation === 'UpdateItem' && upstreamAnswer.ok ? updatedIndexPartition(body.toString('utf8')) : undefined;
-    if (indexed) record.writes = [...(record.writes ?? []), indexed];
+    if (operation === 'UpdateItem' && upstreamAnswer.ok) record.writes = [...(record.writes ?? []), ...updatedIndex(body)];
     if (injection?.kind === 'lostAfterCommit' && upstreamAnswer.ok) return void req.socket.destroy(); // committed; the caller never hears of it
     answer(upstreamAnswer.status, upstreamAnswer.headers.get('content-type') ?? 'application/x-amz-json-1.0', body);
   });

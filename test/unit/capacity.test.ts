@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CURRENT_SHARDS, DEFAULT_WORKLOAD, itemSize, partitionLoads, readUnits, writeUnits, type ItemSizes } from '../../bench/capacity';
-import { CLIENT_SHARDS } from '../../lib/store/keys';
+import {
+  CURRENT_SHARDS,
+  DEFAULT_WORKLOAD,
+  itemSize,
+  partitionLoads,
+  readUnits,
+  UNSHARDED,
+  writeUnits,
+  type ItemSizes,
+} from '../../bench/capacity';
+import { CLIENT_SHARDS, LEASE_SHARDS } from '../../lib/store/keys';
 
 describe('item sizes as DynamoDB bills them', () => {
   it('counts names and values: strings by UTF-8 bytes, numbers by significant digits, lists and maps with their overhead', () => {
@@ -46,6 +55,7 @@ describe('the busiest partition of each key', () => {
   it('counts renewals, keepalives and audited changes on their keys; an item over 1 KB costs two units a write', () => {
     const loads = partitionLoads(at(1000, 10), { ...sizes, client: 1500 });
     const by = Object.fromEntries(loads.map((l) => [l.key, l]));
+    expect(by.leases!.wcu).toBe(1000 / 10);
     expect(by.held!.wcu).toBe(1000 / 10);
     expect(by.clients!.wcu).toBe((1000 / 20) * 2);
     expect(by.audit!.wcu).toBeCloseTo((1000 / 3600) * 2);
@@ -53,12 +63,23 @@ describe('the busiest partition of each key', () => {
 
   it('divides a sharded key among its shards, leaving the others as they are', () => {
     const one = partitionLoads(at(100_000, 10), sizes);
-    const sharded = partitionLoads(at(100_000, 10), sizes, { members: 20, held: 10, clients: 1, audit: 1 });
+    const sharded = partitionLoads(at(100_000, 10), sizes, { members: 20, leases: 1, held: 10, clients: 1, audit: 1 });
     expect(one[0]!.ok).toBe(false);
     expect(sharded[0]!.wcu).toBe(one[0]!.wcu / 20);
     expect(sharded[0]!.ok).toBe(true);
-    expect(sharded[1]!.wcu).toBe(one[1]!.wcu / 10);
-    expect(sharded[2]).toEqual(one[2]);
+    expect(sharded[2]!.wcu).toBe(one[2]!.wcu / 10);
+    expect(sharded[1]!.wcu).toBe(one[1]!.wcu);
+    expect(sharded[3]).toEqual(one[3]);
+  });
+
+  it('keeps 100,000 nodes holding a lease each, renewed every 10 s, within both lease keys at the sharded layout', () => {
+    const loads = partitionLoads(at(100_000, 10), sizes, CURRENT_SHARDS);
+    const by = Object.fromEntries(loads.map((l) => [l.key, l]));
+    // 10,000 renewals a second, each one unit on its lease and one on its index item: over LEASE_SHARDS, about 625 each.
+    expect(by.leases!.wcu).toBe(10_000 / LEASE_SHARDS);
+    expect(by.held!.wcu).toBe(10_000 / LEASE_SHARDS);
+    expect(by.leases!.ok && by.held!.ok).toBe(true);
+    expect(partitionLoads(at(100_000, 10), sizes, UNSHARDED).find((l) => l.key === 'held')!.ok).toBe(false);
   });
 
   it('fits 100,000 clients keeping alive every 20 s in the layout of today (CLIENT_SHARDS), where one partition takes five times its limit', () => {
