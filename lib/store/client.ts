@@ -67,13 +67,22 @@ const isDocumentCommand = (command: object): command is DocumentCommand =>
  * but refuses the document client, whose resolved chain is bound to the one command instance
  * whose input it sends. This does what each lib-dynamodb command's `resolveMiddleware` does,
  * once per command class, and hands each call's own low-level command to the chain: the
- * marshalling reads that command's input, and the key nodes it uses are the class's. The
- * client's own middleware (instrumentDynamoDB) must be added before the first call. Calls
+ * marshalling reads that command's input, and the key nodes it uses are the class's. A
+ * change to the client's stack (a middleware added or removed later) resolves again. Calls
  * with options (none in Roster) go the SDK's way, and so does every call while something
  * has replaced the class's `send` (a test's aws-sdk-client-mock), so that it sees them all.
  */
 export function resolvingOnce(client: DynamoDBDocumentClient): DynamoDBDocumentClient {
   const handlers = new Map<unknown, Resolved>();
+  // Every change to the client's own stack forgets the resolved chains (the document client shares that stack).
+  const stack = client.middlewareStack as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['add', 'addRelativeTo', 'use', 'remove', 'removeByTag']) {
+    const change = stack[method]!.bind(stack);
+    stack[method] = (...args: unknown[]) => {
+      handlers.clear();
+      return change(...args);
+    };
+  }
   type Send = (this: DynamoDBDocumentClient, command: object, options?: unknown) => Promise<unknown>;
   const sdkSend = __Client.prototype.send as Send;
   const once = (command: object, options?: unknown): Promise<unknown> => {
@@ -82,8 +91,8 @@ export function resolvingOnce(client: DynamoDBDocumentClient): DynamoDBDocumentC
     let handler = handlers.get(command.constructor);
     if (!handler) {
       command.addMarshallingMiddleware(client.config);
-      const stack = (client.middlewareStack as unknown as { concat(other: unknown): unknown }).concat(command.middlewareStack);
-      handler = command.clientCommand.resolveMiddleware(stack, client.config, undefined);
+      const both = (client.middlewareStack as unknown as { concat(other: unknown): unknown }).concat(command.middlewareStack);
+      handler = command.clientCommand.resolveMiddleware(both, client.config, undefined);
       handlers.set(command.constructor, handler);
     }
     return handler(command.clientCommand).then((result) => result.output);

@@ -6,7 +6,7 @@ import { ensureTable } from '../../infra/local/table';
 // The store reads its table and endpoint from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
 process.env.TABLE_NAME = `documents-${randomBytes(4).toString('hex')}`;
-const { documents, TABLE } = await import('../../lib/store/client');
+const { dynamodb, documents, TABLE } = await import('../../lib/store/client');
 const { conditionFailure } = await import('../../lib/store/conditions');
 const { GetCommand, PutCommand, QueryCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
 const { withUsage } = await import('../../lib/metrics');
@@ -35,6 +35,23 @@ describe('the document client resolves each command class once', () => {
       );
     // At most once each (none when an earlier test of this file resolved the class already); the SDK's way: 10 each.
     for (const spy of resolved) expect(spy.mock.calls.length).toBeLessThanOrEqual(1);
+  });
+
+  it('lets a middleware added to the client later see every call after it, and none once removed', async () => {
+    await documents.send(new GetCommand({ TableName: TABLE, Key: key(1) })); // resolved before the middleware comes
+    const seen: string[] = [];
+    dynamodb.middlewareStack.add(
+      (next, context) => (args) => {
+        seen.push(context.commandName ?? '?');
+        return next(args);
+      },
+      { step: 'initialize', name: 'seen' },
+    );
+    await documents.send(new GetCommand({ TableName: TABLE, Key: key(1) }));
+    await documents.send(new PutCommand({ TableName: TABLE, Item: { ...key(1), n: 1 } }));
+    dynamodb.middlewareStack.remove('seen');
+    await documents.send(new GetCommand({ TableName: TABLE, Key: key(1) }));
+    expect(seen).toEqual(['GetItemCommand', 'PutItemCommand']);
   });
 
   it('gives every concurrent call its own input and its own answer', async () => {
