@@ -59,7 +59,8 @@ export function instrumentDynamoDB(client: Instrumentable): void {
     if (reportsCapacity && args.input.ReturnConsumedCapacity === undefined) args.input.ReturnConsumedCapacity = 'TOTAL';
     usage.dynamodb.calls++;
     const op = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-    usage.dynamodb.ops = { ...usage.dynamodb.ops, [op]: (usage.dynamodb.ops?.[op] ?? 0) + 1 };
+    const ops = (usage.dynamodb.ops ??= {});
+    ops[op] = (ops[op] ?? 0) + 1;
     try {
       const result = await next(args);
       const consumed = result.output.ConsumedCapacity as Capacity | Capacity[] | undefined;

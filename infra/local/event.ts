@@ -44,7 +44,8 @@ export function toEvent(
   // API Gateway tells the function the scheme; this server speaks plain http, unless a proxy in front says otherwise.
   headers['x-forwarded-proto'] ??= 'http';
   const query: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(target.query)) query[name] = name in query ? `${query[name]},${value}` : value;
+  if (target.query)
+    for (const [name, value] of new URLSearchParams(target.query)) query[name] = name in query ? `${query[name]},${value}` : value;
   const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
   const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
   const now = new Date();

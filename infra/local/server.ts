@@ -121,13 +121,25 @@ export async function startHttpServer(options: {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > GATEWAY_MAX_BODY) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The request's body, or null past API Gateway's payload limit (the request is dropped, as
+ * a for-await loop left early drops it). Listeners, not an async iterator, whose promises
+ * every request paid for (each one also runs the process's AsyncLocalStorage hook).
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BODY) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd).off('error', reject).off('close', onClose);
+      req.destroy();
+      resolve(null);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    // Settled already once the body ended; otherwise the client went away mid-body.
+    const onClose = () => reject(new Error('the request closed before its body ended'));
+    req.on('data', onData).on('end', onEnd).on('error', reject).on('close', onClose);
+  });
 }
