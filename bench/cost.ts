@@ -248,15 +248,15 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
     );
     await row(
       'drain start (1 live lease)',
-      '1 transaction + 1 Query (live leases) + 1 write per lease + 1 StartExecution',
-      (u) => only(u, { TransactWriteItems: 1, Query: 1, UpdateItem: 1 }) && u.stepfunctions.calls === 1,
+      '1 transaction + 1 Query (live leases) + 1 write per lease + 1 StartExecution + 1 read (the caller\u2019s session)',
+      (u) => only(u, { TransactWriteItems: 1, Query: 1, UpdateItem: 1, GetItem: 1 }) && u.stepfunctions.calls === 1,
       () => operator.post('/api/v1/cluster/members/9020/drain', { deadlineSeconds: 600 }),
       () => operator.post('/api/v1/cluster/members/9021/drain', { deadlineSeconds: 600 }),
     );
     await row(
       'resume',
-      '1 read (the epoch to stop) + 1 transaction + 1 StopExecution',
-      (u) => only(u, { GetItem: 1, TransactWriteItems: 1 }) && u.stepfunctions.calls === 1,
+      '1 read (the epoch to stop) + 1 transaction + 1 StopExecution + 1 read (the caller\u2019s session)',
+      (u) => only(u, { GetItem: 2, TransactWriteItems: 1 }) && u.stepfunctions.calls === 1,
       () => operator.post('/api/v1/cluster/members/9020/resume'),
       () => operator.post('/api/v1/cluster/members/9021/resume'),
     );
@@ -315,15 +315,15 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
     );
     await row(
       'autopilot',
-      '1 Query stream (the members and the cluster item)',
-      (u) => only(u, { Query: 1 }),
+      `1 key-range Query per member shard (${MEMBER_SHARDS}) + the cluster item + 1 read (the caller\u2019s session)`,
+      (u) => only(u, { Query: MEMBER_SHARDS, GetItem: 2 }),
       () => readonly.get('/api/v1/cluster/autopilot'),
       () => readonly.get('/api/v1/cluster/autopilot'),
     );
     await row(
       'login',
-      '1 read (user, failures) + 1 write (the session)',
-      (u) => dynamo(u) === 2,
+      '1 read (user, failures) + 2 writes (a hashing slot taken and given back) + 1 transaction (the session and its user\u2019s pointer)',
+      (u) => only(u, { BatchGetItem: 1, UpdateItem: 2, TransactWriteItems: 1 }),
       () => anon.post('/api/v1/auth/login', ADMIN),
       () => anon.post('/api/v1/auth/login', ADMIN),
     );
@@ -336,11 +336,17 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
     ).body.session as string;
     // What each credential adds to any operation, on a route that does nothing else.
     const lookup = (c: ReturnType<typeof client>) => () => c.post('/api/v1/auth/lookup-token');
-    await row('credential: access token', 'nothing (signature only)', (u) => dynamo(u) === 0, lookup(readonly), lookup(readonly));
+    // Every access token is bound to its session (a logout, a demotion, a deletion ends it at the next request).
+    await row('credential: access token', '1 read (its session)', (u) => only(u, { GetItem: 1 }), lookup(readonly), lookup(readonly));
     const credentials: [string, string, number, ReturnType<typeof client>][] = [
-      ['access token with sid', '1 read (the session: logout ends it at once)', 1, bearer(session)],
+      ['access token from a login', '1 read (the session: logout ends it at once)', 1, bearer(session)],
       ['API token', '2 reads (the token, then its owner\u2019s role)', 2, bearer(apiToken)],
-      ['CockroachDB session', '2 reads (the session, then its user\u2019s role)', 2, as({ 'x-cockroach-api-session': crdb })],
+      [
+        'CockroachDB session',
+        '1 read (the session, which carries the role: a demotion ends it)',
+        1,
+        as({ 'x-cockroach-api-session': crdb }),
+      ],
     ];
     for (const [kind, minimum, reads, caller] of credentials) {
       await row(`credential: ${kind}`, minimum, (u) => only(u, { GetItem: reads }), undefined, lookup(caller));
