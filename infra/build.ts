@@ -2,8 +2,9 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,14 +49,73 @@ const routeTablePlugin: Plugin = {
 };
 
 /**
+ * `@__PURE__` before every call and `new` a lib/ file makes at module scope (in a top-level
+ * `const`'s initializer: its schemas, route declarations, lookup tables), so a bundle drops
+ * the ones it never reads. zod marks its constructors `@__NO_SIDE_EFFECTS__`, but esbuild
+ * honours that only inside the file that declares them, so without this every schema of a
+ * route module stays in every function importing one route of it, with each credential
+ * check and zod part the unused routes name.
+ */
+export function annotateModuleScope(source: string, file: string): string {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const starts = new Set<number>();
+  const visit = (node: ts.Node): void => {
+    // A function's or class's body does not run at import.
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) starts.add(node.getStart(sf));
+    ts.forEachChild(node, visit);
+  };
+  for (const statement of sf.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const { initializer } of statement.declarationList.declarations) if (initializer) visit(initializer);
+  }
+  return [...starts].sort((a, b) => b - a).reduce((text, at) => `${text.slice(0, at)}/* @__PURE__ */ ${text.slice(at)}`, source);
+}
+
+/**
+ * Tree-shaking of Roster's own modules (lib/) in the function bundles. Their top level
+ * only computes values (a client, a schema, a table): nothing that matters when none of
+ * it is read. So a module a bundle reaches but never calls into is dropped, as
+ * `"sideEffects": false` lets a package's be, and its module-scope values are pure
+ * (annotateModuleScope). Without it the store client and the SDK stay in a function that
+ * reads nothing, and every route of a route module in each function serving one of them.
+ */
+const libTreeShaking: Plugin = {
+  name: 'roster-lib-tree-shaking',
+  setup(b) {
+    const lib = join(root, 'lib') + sep;
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === libTreeShaking.name) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: libTreeShaking.name,
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return resolved.path.startsWith(lib) ? { ...resolved, sideEffects: false } : resolved;
+    });
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (!args.path.startsWith(lib)) return undefined;
+      return { contents: annotateModuleScope(await readFile(args.path, 'utf8'), args.path), loader: 'ts' };
+    });
+  },
+};
+
+/**
  * The options every Lambda bundle is built with (minified, SDK included, the credential
- * chain replaced): the benchmark builds its DynamoDB-only baseline with them too.
+ * chain replaced, lib/ tree-shaken by module): the benchmark builds its DynamoDB-only
+ * baseline with them too.
  */
 export const functionBuildOptions = (): BuildOptions => ({
   ...common,
   minify: true,
   // Lambda hands every function its role's credentials in the environment.
   alias: { '@aws-sdk/credential-provider-node': join(root, 'infra/lambda/credentials.ts') },
+  // A constant, spelled as one: esbuild counts reading a global's property as a possible side
+  // effect, which would keep a schema bounded by it (and its route) in bundles that never use it.
+  define: { 'Number.MAX_SAFE_INTEGER': String(Number.MAX_SAFE_INTEGER) },
+  plugins: [libTreeShaking],
 });
 
 export interface BundleSize {
@@ -144,7 +204,7 @@ export async function buildAll(outDir = DIST): Promise<{ functions: BundleSize[]
       outdir: functionsDir,
       outExtension: { '.js': '.mjs' },
       metafile: true,
-      plugins: [routeTablePlugin],
+      plugins: [routeTablePlugin, ...functionBuildOptions().plugins!],
     }),
     // roster/agent: what nodes embed, so small and with no dependency beyond Node's fetch.
     build({
