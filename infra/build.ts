@@ -73,17 +73,43 @@ export function annotateModuleScope(source: string, file: string): string {
 }
 
 /**
- * Tree-shaking of Roster's own modules (lib/) in the function bundles. Their top level
- * only computes values (a client, a schema, a table): nothing that matters when none of
- * it is read. So a module a bundle reaches but never calls into is dropped, as
+ * Whether a module's top level only declares (imports, exports, functions, classes, types,
+ * `const`s): then importing it does nothing but compute those values. lib/zod.ts's
+ * `config(en())` is such a statement, and the English messages it sets are needed wherever
+ * zod is: a module like it keeps its effects.
+ */
+function onlyDeclares(source: string, file: string): boolean {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return sf.statements.every(
+    (s) =>
+      ts.isImportDeclaration(s) ||
+      ts.isExportDeclaration(s) ||
+      ts.isVariableStatement(s) ||
+      ts.isFunctionDeclaration(s) ||
+      ts.isClassDeclaration(s) ||
+      ts.isInterfaceDeclaration(s) ||
+      ts.isTypeAliasDeclaration(s) ||
+      ts.isEnumDeclaration(s),
+  );
+}
+
+/**
+ * Tree-shaking of Roster's own modules (lib/) in the function bundles. A module whose top
+ * level only declares is dropped when a bundle reaches it but reads none of it, as
  * `"sideEffects": false` lets a package's be, and its module-scope values are pure
- * (annotateModuleScope). Without it the store client and the SDK stay in a function that
- * reads nothing, and every route of a route module in each function serving one of them.
+ * (annotateModuleScope). Without it every route of a route module stays in each function
+ * serving one of them, with the credential checks and schemas they name.
  */
 const libTreeShaking: Plugin = {
   name: 'roster-lib-tree-shaking',
   setup(b) {
     const lib = join(root, 'lib') + sep;
+    const declaresOnly = new Map<string, Promise<boolean>>();
+    const sideEffectFree = (path: string) => {
+      let known = declaresOnly.get(path);
+      if (!known) declaresOnly.set(path, (known = readFile(path, 'utf8').then((text) => onlyDeclares(text, path))));
+      return known;
+    };
     b.onResolve({ filter: /^\.\.?\// }, async (args) => {
       if (args.pluginData === libTreeShaking.name) return undefined;
       const resolved = await b.resolve(args.path, {
@@ -93,7 +119,8 @@ const libTreeShaking: Plugin = {
         pluginData: libTreeShaking.name,
       });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return resolved.path.startsWith(lib) ? { ...resolved, sideEffects: false } : resolved;
+      if (!resolved.path.startsWith(lib) || !resolved.path.endsWith('.ts')) return resolved;
+      return (await sideEffectFree(resolved.path)) ? { ...resolved, sideEffects: false } : resolved;
     });
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       if (!args.path.startsWith(lib)) return undefined;
