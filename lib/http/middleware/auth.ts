@@ -17,8 +17,9 @@ export const credentialRulesOf = (route: RouteSpec): CredentialRules => ({
  * the route's own credential checks (RouteSpec.credentials) resolve the caller.
  */
 export function auth(route: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
-  if (route.access === 'public') return {};
   const { access, credentials } = route;
+  // A public route checks nothing here (its handler reads whatever credential it takes).
+  if (access === 'public') return { before: () => undefined };
   if (!credentials) throw new Error(`${route.fn}: a route that is not public names the credentials it takes`);
   const rules = credentialRulesOf(route);
   return {
