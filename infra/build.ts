@@ -148,7 +148,12 @@ export const functionBuildOptions = (): BuildOptions => ({
 export interface BundleSize {
   fn: string;
   bytes: number;
+  /** What each npm package (by name) contributes to the bundle's bytes, from the metafile. */
+  packages: Record<string, number>;
 }
+
+/** The npm package a metafile input belongs to (`zod`, `@aws-sdk/lib-dynamodb`), or undefined for Roster's own files. */
+const packageOf = (input: string): string | undefined => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
 
 /** Bundles each functions/*.ts on its own into `outDir` (or only measures them, `write: false`), by name. */
 export async function bundleFunctions(outDir: string, { write = true } = {}): Promise<BundleSize[]> {
@@ -163,7 +168,14 @@ export async function bundleFunctions(outDir: string, { write = true } = {}): Pr
     plugins: [routeTablePlugin, ...functionBuildOptions().plugins!],
   });
   return Object.entries(result.metafile.outputs)
-    .map(([file, out]) => ({ fn: basename(file, '.mjs'), bytes: out.bytes }))
+    .map(([file, out]) => {
+      const packages: Record<string, number> = {};
+      for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+        const name = packageOf(input);
+        if (name) packages[name] = (packages[name] ?? 0) + bytesInOutput;
+      }
+      return { fn: basename(file, '.mjs'), bytes: out.bytes, packages };
+    })
     .sort((a, b) => a.fn.localeCompare(b.fn));
 }
 
@@ -264,7 +276,7 @@ export async function buildConsole(outDir: string): Promise<ConsoleSize> {
  * into `outDir` (dist/ by default; test runs build into a directory of their own under
  * .roster/, inside the repo so the local runtime still resolves node_modules).
  */
-export async function buildAll(outDir = DIST): Promise<{ functions: BundleSize[]; console: ConsoleSize }> {
+export async function buildAll(outDir = DIST): Promise<{ functions: Omit<BundleSize, 'packages'>[]; console: ConsoleSize }> {
   const functionsDir = join(outDir, 'functions');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(functionsDir, { recursive: true });
@@ -307,7 +319,7 @@ export async function buildAll(outDir = DIST): Promise<{ functions: BundleSize[]
     buildConsole(outDir),
   ]);
 
-  const sizes = functions;
+  const sizes = functions.map(({ fn, bytes }) => ({ fn, bytes }));
   const agentBytes = Object.entries(agent.metafile!.outputs).find(([file]) => file.endsWith('.mjs'))![1].bytes;
   await writeFile(join(outDir, 'sizes.json'), JSON.stringify(sizes, null, 2));
   await writeFile(join(outDir, 'agent', 'size.json'), JSON.stringify({ bytes: agentBytes }));
