@@ -9,13 +9,12 @@
  * other work on the machine touches every figure alike instead of one bundle's runs.
  * Task functions (no HTTP route) are imported only: their one event is a whole job.
  */
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deployedRoutes } from '../lib/http/routes';
-import { functionBuildOptions } from '../infra/build';
+import { bundleBaseline } from '../infra/build';
 
 export interface ColdStartRow {
   fn: string;
@@ -81,23 +80,10 @@ function runChild(file: string, event: unknown, env: NodeJS.ProcessEnv): { impor
   return JSON.parse(line.slice(MARK.length)) as { importMs: number; firstMs?: number; status?: number };
 }
 
-/** A DynamoDB-only function: one GetItem, bundled with the very options the functions are. */
+/** A DynamoDB-only function: one GetItem, bundled with the very options the functions are (infra/build.ts). */
 async function baselineBundle(dir: string): Promise<string> {
-  const entry = join(dir, 'baseline-entry.ts');
-  writeFileSync(
-    entry,
-    [
-      "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
-      'const client = new DynamoDBClient(process.env.DYNAMODB_ENDPOINT ? { endpoint: process.env.DYNAMODB_ENDPOINT } : {});',
-      'export const handler = async () => {',
-      "  const { Item } = await client.send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { PK: { S: 'CLUSTER' }, SK: { S: 'META' } } }));",
-      '  return { statusCode: 200, body: JSON.stringify(Item ?? null) };',
-      '};',
-      '',
-    ].join('\n'),
-  );
   const out = join(dir, 'baseline.mjs');
-  await build({ ...functionBuildOptions(), entryPoints: [entry], outfile: out, nodePaths: [join(process.cwd(), 'node_modules')] });
+  await bundleBaseline(out);
   return out;
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAll } from '../infra/build';
+import { buildAll, BUNDLE_ALLOWANCE_KB, BUNDLE_RULE_ASIDE } from '../infra/build';
 import { startDynamoLocal } from '../infra/local/dynamodb';
 import { silenceSdkNodeVersionNotice } from '../infra/local/quiet';
 import { superviseRuntime } from '../infra/local/supervise';
@@ -50,12 +50,11 @@ const judge = (target: string, measured: string, pass: boolean) => verdicts.push
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 3_000);
 /** Section 1: Roster's allowance over a DynamoDB-only bundle, the cold-start ratio, the agent's size. */
-const BUNDLE_ALLOWANCE_KB = 60;
 const COLD_RATIO = 1.3;
 const AGENT_KB = 20;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** The console's asset function serves the console's files: judged on its own, not by the function rule. */
-const ASIDE = /^console/;
+const ASIDE = BUNDLE_RULE_ASIDE;
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
 /** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6,7').split(',').map(Number));

@@ -26,7 +26,17 @@ interface Window {
   wcu: number;
 }
 
-const blank = (): Window => ({ requests: 0, status2xx: 0, status4xx: 0, status5xx: 0, latencies: [], dynamodbCalls: 0, cpuMs: 0, rcu: 0, wcu: 0 });
+const blank = (): Window => ({
+  requests: 0,
+  status2xx: 0,
+  status4xx: 0,
+  status5xx: 0,
+  latencies: [],
+  dynamodbCalls: 0,
+  cpuMs: 0,
+  rcu: 0,
+  wcu: 0,
+});
 
 export function routeMetrics(fn: string, write: (line: string) => void = writeLine, period = PERIOD_MS) {
   let window = blank();

@@ -1,48 +1,44 @@
-import * as z from '../zod';
 import { keys } from '../store/keys';
 
 /**
  * A cluster member as the domain sees it. Its drain state is a discriminated union: a
  * draining member always has a deadline, an active one has none, and code that acts on
- * the state switches on `drainState` exhaustively. Times are epoch milliseconds.
+ * the state switches on `drainState` exhaustively. Times are epoch milliseconds. Written
+ * as a type, not a schema: members come from our own table (memberFromItem), never from a
+ * client, whose input the routes' schemas check.
  */
-const epochMs = z.number().check(z.int(), z.nonnegative());
-
-const base = z.object({
-  nodeId: z.number().check(z.int(), z.positive()),
-  raftAddress: z.string(),
-  apiAddress: z.string(),
-  binaryVersion: z.string(),
+type MemberBase = {
+  nodeId: number;
+  raftAddress: string;
+  apiAddress: string;
+  binaryVersion: string;
   /** The fingerprint of the node's certificate, as it gave it at join ('' until it joins). */
-  certFingerprint: z.string(),
-  suffrage: z.enum(['voter', 'nonvoter']),
+  certFingerprint: string;
+  suffrage: 'voter' | 'nonvoter';
   /** Raised by every drain; the deadline task only acts on the epoch it was started for. */
-  drainEpoch: z.number().check(z.int(), z.nonnegative()),
-  drainUpdatedAt: z.optional(epochMs),
+  drainEpoch: number;
+  drainUpdatedAt?: number;
   /** Absent until the node's first heartbeat (a member added through Sensu Go's POST). */
-  lastHeartbeatAt: z.optional(epochMs),
+  lastHeartbeatAt?: number;
   /** When a node first redeemed a join token for this member; absent for an unclaimed Sensu member. */
-  joinedAt: z.optional(epochMs),
-  createdAt: epochMs,
+  joinedAt?: number;
+  createdAt: number;
   /** How the member came to be: a token join, or an operator's Sensu Go POST. */
-  origin: z.enum(['join', 'sensu']),
-  peerURLs: z.array(z.string()),
-  clientURLs: z.array(z.string()),
+  origin: 'join' | 'sensu';
+  peerURLs: string[];
+  clientURLs: string[];
   /** Health as autopilot last persisted it (see lib/autopilot/rules), and when it last changed. */
-  healthy: z.optional(z.boolean()),
-  stableSince: z.optional(epochMs),
+  healthy?: boolean;
+  stableSince?: number;
   /** What the node reported of its machine in its join or latest heartbeat (absent until it does). */
-  numCpus: z.optional(z.number().check(z.int(), z.nonnegative())),
-  totalSystemMemory: z.optional(z.number().check(z.int(), z.nonnegative())),
-});
+  numCpus?: number;
+  totalSystemMemory?: number;
+};
 
-export const memberSchema = z.discriminatedUnion('drainState', [
-  z.extend(base, { drainState: z.literal('active') }),
-  z.extend(base, { drainState: z.literal('draining'), drainDeadline: epochMs, drainUpdatedAt: epochMs }),
-  z.extend(base, { drainState: z.literal('drained'), drainUpdatedAt: epochMs }),
-]);
-
-export type Member = z.infer<typeof memberSchema>;
+export type Member =
+  | (MemberBase & { drainState: 'active' })
+  | (MemberBase & { drainState: 'draining'; drainDeadline: number; drainUpdatedAt: number })
+  | (MemberBase & { drainState: 'drained'; drainUpdatedAt: number });
 export type DrainState = Member['drainState'];
 export type Suffrage = Member['suffrage'];
 
@@ -54,14 +50,60 @@ export interface CredentialAttributes {
   joinedJti: string;
 }
 
-const STORE_ONLY: ReadonlySet<string> = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'credentialHash', 'credentialId', 'joinedJti']);
+/** A member item's attribute that breaks the shape every writer gives it: a store fault, not a client's. */
+function corrupt(item: Record<string, unknown>, name: string): never {
+  throw new Error(`member item ${String(item.nodeId)}: attribute ${name} is missing or malformed`);
+}
 
-/** Item → domain. Unknown attributes (later issues may add some) are dropped by the schema. */
+type OptionalNumber = 'drainUpdatedAt' | 'lastHeartbeatAt' | 'joinedAt' | 'stableSince' | 'numCpus' | 'totalSystemMemory';
+
+/**
+ * Item → domain: the member's own attributes, with the defaults of items written before
+ * they existed; keys, the credential and attributes later issues may add are dropped. An
+ * item that breaks the union (a draining member without its deadline, say) throws.
+ */
 export function memberFromItem(item: Record<string, unknown>): Member {
-  // One loop, not entries/filter/fromEntries and a spread: this runs on every heartbeat's answer.
-  const plain: Record<string, unknown> = { drainEpoch: 0, peerURLs: [], clientURLs: [], certFingerprint: '' };
-  for (const k in item) if (!STORE_ONLY.has(k)) plain[k] = item[k];
-  return memberSchema.parse(plain);
+  const str = (name: keyof MemberBase, fallback?: string): string => {
+    const v = item[name] ?? fallback;
+    return typeof v === 'string' ? v : corrupt(item, name);
+  };
+  const num = (name: string, fallback?: number): number => {
+    const v = item[name] ?? fallback;
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : corrupt(item, name);
+  };
+  const strings = (name: keyof MemberBase): string[] => {
+    const v = item[name] ?? [];
+    return Array.isArray(v) && v.every((s) => typeof s === 'string') ? [...(v as string[])] : corrupt(item, name);
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[]): T =>
+    values.includes(item[name] as T) ? (item[name] as T) : corrupt(item, name);
+  // Optional attributes appear only where the item has them, in the order the fields are declared.
+  const optional = (name: OptionalNumber): Partial<MemberBase> => (item[name] === undefined ? {} : { [name]: num(name) });
+  const base: MemberBase = {
+    nodeId: num('nodeId') || corrupt(item, 'nodeId'),
+    raftAddress: str('raftAddress'),
+    apiAddress: str('apiAddress'),
+    binaryVersion: str('binaryVersion'),
+    certFingerprint: str('certFingerprint', ''),
+    suffrage: oneOf('suffrage', ['voter', 'nonvoter']),
+    drainEpoch: num('drainEpoch', 0),
+    ...optional('drainUpdatedAt'),
+    ...optional('lastHeartbeatAt'),
+    ...optional('joinedAt'),
+    createdAt: num('createdAt'),
+    origin: oneOf('origin', ['join', 'sensu']),
+    peerURLs: strings('peerURLs'),
+    clientURLs: strings('clientURLs'),
+    ...(item.healthy === undefined ? {} : { healthy: typeof item.healthy === 'boolean' ? item.healthy : corrupt(item, 'healthy') }),
+    ...optional('stableSince'),
+    ...optional('numCpus'),
+    ...optional('totalSystemMemory'),
+  };
+  const drainState = oneOf('drainState', ['active', 'draining', 'drained']);
+  if (drainState === 'active') return { ...base, drainState };
+  const drainUpdatedAt = num('drainUpdatedAt');
+  if (drainState === 'drained') return { ...base, drainState, drainUpdatedAt };
+  return { ...base, drainState, drainDeadline: num('drainDeadline'), drainUpdatedAt };
 }
 
 /** Domain → item, with the credential attributes when the member has a node credential. */

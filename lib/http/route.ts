@@ -1,4 +1,5 @@
 import type * as z from '../zod';
+import type { Resolvers } from '../identity/authenticate';
 import type { Access } from '../identity/roles';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
@@ -37,6 +38,12 @@ export interface RouteSpec {
   readonly path: string;
   readonly surface: Surface;
   readonly access: Access;
+  /**
+   * The checks of the credentials its callers present (lib/identity/resolvers.ts): every route
+   * but a public one names them, and only those its access admits, so a node route's bundle
+   * carries no JWT check and a user route's no member read.
+   */
+  readonly credentials?: Resolvers;
   /** Basic credentials are accepted only where the modelled system takes them. */
   readonly basicAuth?: boolean;
   /**
@@ -78,8 +85,14 @@ export interface RouteSpec {
 /** The Lambda behind API Gateway's `$default` route: unknown paths and wrong methods. */
 export const NOT_FOUND_FN = 'not-found';
 
-/** Declares a route, keeping its schema types for the handler's input. */
-export const route = <const R extends RouteSpec>(spec: R): R => spec;
+/**
+ * Declares a route, keeping its schema types for the handler's input. Pure, so a bundle
+ * keeps only the routes it uses of a module (and what their credentials and schemas pull).
+ */
+// @__NO_SIDE_EFFECTS__
+export function route<const R extends RouteSpec>(spec: R): R {
+  return spec;
+}
 
 type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 export type ParamsOf<R extends RouteSpec> = Parsed<R['params']>;

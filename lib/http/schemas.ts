@@ -3,7 +3,7 @@ import * as z from '../zod';
 /** Node ids: positive integers up to 2^53-1, plain decimal. */
 export const nodeId = z
   .pipe(z.string().check(z.regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer in plain decimal')), z.transform(Number))
-  .check(z.refine(Number.isSafeInteger, 'must be at most 2^53-1'));
+  .check(z.refine((n) => Number.isSafeInteger(n), 'must be at most 2^53-1'));
 
 /**
  * A member id as the Sensu Go surface writes it: hex, any uint64 (etcd's ids span 64 bits).

@@ -22,7 +22,6 @@ export interface ApiToken {
 }
 
 const FORM = /^roster_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-export const isApiToken = (bearer: string): boolean => bearer.startsWith('roster_');
 
 const hashOf = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 

@@ -1,51 +1,69 @@
-import { Unauthorized } from '../errors';
-import { authenticateNode, isNodeCredential } from './node-credentials';
-import { fromApiToken, fromBasic, fromSessionClaim, fromSessionSecret } from './credentials';
+import { Forbidden, Unauthorized } from '../errors';
 import type { Principal } from './principal';
-import { roleOf } from './roles';
-import { verifyToken } from './tokens';
-import { isApiToken } from './api-token-store';
+import { isApiToken, isNodeCredential } from './rules';
 
-/** Which credentials a route takes beyond bearer tokens and sessions (the route table says, lib/http passes it on). */
+/**
+ * The checks of the credential forms a route takes, one resolver a form (./resolvers.ts has
+ * the sets the route table hands out). A route carries only the forms its callers present,
+ * so its bundle holds no other check: no JWT library where only nodes call, no member read
+ * where only users do.
+ */
+export interface Resolvers {
+  /** `Bearer <JWT>`: an access token, acting as the session it names. */
+  readonly accessToken?: (token: string) => Promise<Principal>;
+  /** `Bearer roster_…`, and `Key roster_…` where the rules take the key scheme. */
+  readonly apiToken?: (token: string) => Promise<Principal>;
+  /** `X-Cockroach-API-Session`, sent without an Authorization header. */
+  readonly session?: (secret: string) => Promise<Principal>;
+  /** `Basic …`: each costs a password hash, so only where the modelled system takes it. */
+  readonly basic?: (authorization: string) => Promise<Principal>;
+  /**
+   * `Bearer rnode_…`. With `checkedInWrite` nothing is read: the answer is a `node-claim` the
+   * route's one conditional write checks (RouteSpec.nodeCredential).
+   */
+  readonly node?: (token: string, checkedInWrite: boolean) => Promise<Principal>;
+}
+
+/** How a route reads the credentials it takes (the route table says, lib/http passes it on). */
 export interface CredentialRules {
-  /** Basic credentials, each costing a password hash: only where the modelled system takes them. */
-  basicAuth: boolean;
   /** Sensu Go's API-key scheme, `Authorization: Key <key>`: on the Sensu surface. */
   keyScheme: boolean;
-  /**
-   * How a node credential is checked: 'read' looks its hash up on the member now;
-   * 'checked-in-write' reads nothing and yields a `node-claim` the route's one conditional write checks.
-   */
   nodeCredential: 'read' | 'checked-in-write';
+  /**
+   * The 403 for a credential of a form the route has no resolver for: whoever presents it
+   * is not admitted, valid or not, so it is refused unread.
+   */
+  refusal: string;
 }
 
 /**
- * An access JWT (`typ` at+jwt): valid only while the session it names (`sid`) lives, and
- * acting as that session's user with the role the session holds now (a demotion or a
- * deletion rewrites or ends the session). A token without a session is not accepted.
- */
-async function fromAccessToken(token: string): Promise<Principal> {
-  const claims = await verifyToken('access', token);
-  if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !roleOf(claims.role_id)) throw new Unauthorized('Invalid token');
-  return fromSessionClaim(claims.sid);
-}
-
-/**
- * Resolves the caller of a non-public route from its credential. Each credential kind is
- * recognised by its form and checked by its own resolver; none found, or one that does
+ * Resolves the caller of a non-public route from its credential. Each credential form is
+ * recognised by its shape and checked by its own resolver; a form the route takes no
+ * resolver for is 403 (its callers are never admitted there); none found, or one that does
  * not check out, is 401.
  */
-export async function authenticate(headers: Readonly<Record<string, string | undefined>>, rules: CredentialRules): Promise<Principal> {
+export async function authenticate(
+  headers: Readonly<Record<string, string | undefined>>,
+  rules: CredentialRules,
+  resolvers: Resolvers,
+): Promise<Principal> {
   const authorization = headers.authorization ?? '';
+  const check = <A extends unknown[]>(resolver: ((...args: A) => Promise<Principal>) | undefined, ...args: A): Promise<Principal> => {
+    if (!resolver) throw new Forbidden(rules.refusal);
+    return resolver(...args);
+  };
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  if (bearer && bearer.split('.').length === 3) return fromAccessToken(bearer);
-  if (bearer && isApiToken(bearer)) return fromApiToken(bearer);
+  if (bearer && bearer.split('.').length === 3) return check(resolvers.accessToken, bearer);
+  if (bearer && isApiToken(bearer)) return check(resolvers.apiToken, bearer);
   // Sensu Go's documented API-key scheme (`Authorization: Key <key>`): a Roster API token is the key.
   const key = rules.keyScheme ? /^Key\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
-  if (key && isApiToken(key)) return fromApiToken(key);
-  if (/^Basic\s/i.test(authorization)) return fromBasic(authorization, rules.basicAuth);
+  if (key && isApiToken(key)) return check(resolvers.apiToken, key);
+  if (/^Basic\s/i.test(authorization)) {
+    if (!resolvers.basic) throw new Unauthorized('Basic authentication is not accepted on this route');
+    return resolvers.basic(authorization);
+  }
   const session = headers['x-cockroach-api-session'];
-  if (!authorization && session) return fromSessionSecret(session);
-  if (bearer && isNodeCredential(bearer)) return authenticateNode(bearer, { checkedInWrite: rules.nodeCredential === 'checked-in-write' });
+  if (!authorization && session) return check(resolvers.session, session);
+  if (bearer && isNodeCredential(bearer)) return check(resolvers.node, bearer, rules.nodeCredential === 'checked-in-write');
   throw new Unauthorized(authorization ? 'Invalid credential' : 'No credential');
 }

@@ -29,7 +29,7 @@ async function sensuPair(user: SessionUser, sid: string, jti: string) {
 
 /** GET /auth: Basic credentials, and nothing else, open a Sensu session. */
 export async function sensuLogin(authorization: string | undefined, now = Date.now()) {
-  const principal = await fromBasic(authorization ?? '', true);
+  const principal = await fromBasic(authorization ?? '');
   if (principal.kind !== 'user') throw new Unauthorized();
   const jti = newJti();
   const { id } = await startSession(principal, 'sensu', now, jti);

@@ -2,11 +2,24 @@ import { Unauthorized } from '../errors';
 import { checkApiToken } from './api-token-store';
 import { checkCredentials } from './login';
 import type { Principal } from './principal';
+import { roleOf } from './roles';
 import { parseBasic } from './rules';
 import { findSession, sessionIdOf } from './session-store';
+import { verifyToken } from './tokens';
 import { findUser } from './user-store';
 
-/** Resolvers of the user credentials other than a stateless access JWT. */
+/** Resolvers of the user credentials (./authenticate.ts recognises each by its form). */
+
+/**
+ * An access JWT (`typ` at+jwt): valid only while the session it names (`sid`) lives, and
+ * acting as that session's user with the role the session holds now (a demotion or a
+ * deletion rewrites or ends the session). A token without a session is not accepted.
+ */
+export async function fromAccessToken(token: string): Promise<Principal> {
+  const claims = await verifyToken('access', token);
+  if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !roleOf(claims.role_id)) throw new Unauthorized('Invalid token');
+  return fromSessionClaim(claims.sid);
+}
 
 /**
  * An access token's session (Ella's login or init, Sensu's): the token lives only as long
@@ -35,8 +48,7 @@ export async function fromSessionSecret(secret: string): Promise<Principal> {
 }
 
 /** Basic, only where the modelled system takes it (RouteSpec.basicAuth): each costs a password hash. */
-export async function fromBasic(authorization: string, allowed: boolean): Promise<Principal> {
-  if (!allowed) throw new Unauthorized('Basic authentication is not accepted on this route');
+export async function fromBasic(authorization: string): Promise<Principal> {
   const basic = parseBasic(authorization);
   if (!basic) throw new Unauthorized('Malformed Basic credentials');
   const user = await checkCredentials(basic.username, basic.password);

@@ -1,7 +1,8 @@
-import { BadRequest, Unauthorized } from '../errors';
+import { BadRequest, Forbidden, Unauthorized } from '../errors';
 import { authenticate, type CredentialRules } from './authenticate';
 import { checkCredentials, issueAccessToken, startSession } from './login';
 import { clearedSessionCookie, sessionCookie, sessionFromCookies } from './rules';
+import { USER_CREDENTIALS } from './resolvers';
 import { deleteSession, findSession, sessionIdOf, SESSION_TTL_SECONDS, type SessionUser } from './session-store';
 
 /**
@@ -43,12 +44,13 @@ export async function logout(cookies: readonly string[], headers: RequestHeaders
 /**
  * POST /auth/lookup-token, as Ella: whether the Authorization header holds a credential a
  * user could call with ({valid: false} when it does not); no header at all is 400. Roster's
- * one other credential header, X-Cockroach-API-Session, is looked up as well.
+ * one other credential header, X-Cockroach-API-Session, is looked up as well. Only a user's
+ * credentials are checked: a node credential, or Basic, is never one (403, 401: {valid: false}).
  */
 export async function lookupToken(headers: RequestHeaders, rules: CredentialRules) {
   if (!headers.authorization && !headers['x-cockroach-api-session']) throw new BadRequest('Authorization header is required');
-  const principal = await authenticate(headers, rules).catch((err: unknown) => {
-    if (err instanceof Unauthorized) return undefined;
+  const principal = await authenticate(headers, rules, USER_CREDENTIALS).catch((err: unknown) => {
+    if (err instanceof Unauthorized || err instanceof Forbidden) return undefined;
     throw err;
   });
   return { valid: principal?.kind === 'user' };

@@ -3,13 +3,13 @@ import { credentialOf } from '../cluster/member-reads';
 import { checkMember } from '../cluster/member-state-store';
 import { Forbidden, Unauthorized } from '../errors';
 import type { Principal } from './principal';
+import { NODE_CREDENTIAL_PREFIX as PREFIX } from './rules';
 
 /**
  * A node credential: `rnode_<nodeId>_<secret>`, opaque to the node, issued at join and
  * valid until its member is removed (or a join retry re-issues it). Only its SHA-256 is
  * stored, on the member item, so a removed member's credential finds nothing to match.
  */
-const PREFIX = 'rnode_';
 const FORM = /^rnode_([1-9][0-9]{0,15})_([A-Za-z0-9_-]{43})$/;
 
 export interface NodeCredential {
@@ -26,9 +26,6 @@ export function mintNodeCredential(nodeId: number): NodeCredential {
   const hash = hashCredential(token);
   return { token, hash, credentialId: hash.slice(0, 16) };
 }
-
-/** Recognises the form only: API tokens start `roster_`, access tokens are JWTs. */
-export const isNodeCredential = (bearer: string): boolean => bearer.startsWith(PREFIX);
 
 /** The node id a credential names and its hash, or 401 when it is not one. */
 export function parseNodeCredential(token: string): { nodeId: number; hash: string } {

@@ -1,4 +1,11 @@
-/** Pure identity rules: login throttling, session cookies, paging. */
+/** Pure identity rules: credential forms, login throttling, session cookies, paging. */
+
+/** An API token is `roster_<id>_<secret>` (./api-token-store.ts): recognised by its form alone. */
+export const isApiToken = (bearer: string): boolean => bearer.startsWith('roster_');
+
+export const NODE_CREDENTIAL_PREFIX = 'rnode_';
+/** A node credential is `rnode_<nodeId>_<secret>` (./node-credentials.ts): recognised by its form alone. */
+export const isNodeCredential = (bearer: string): boolean => bearer.startsWith(NODE_CREDENTIAL_PREFIX);
 
 export const LOGIN_FAILURE_LIMIT = 5;
 export const LOGIN_WINDOW_SECONDS = 15 * 60;

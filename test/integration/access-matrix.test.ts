@@ -15,7 +15,8 @@ import { startRuntime, type Runtime } from '../support/runtime';
  * Every non-public route of the table × every kind of credential, each cell with a valid
  * request for its route (test/support/matrix.ts), so that only the credential decides:
  * 401 for no, bad, expired, unsigned or mistyped tokens; 403 for a caller the route does
- * not admit; the route's success status for one it does.
+ * not admit, and for any JWT on a route no user may call (it carries no JWT check: a
+ * token there is refused unread); the route's success status for one it does.
  */
 
 const ADMIN = { email: 'matrix-admin@roster.test', password: 'matrix-admin-password' };
@@ -81,6 +82,8 @@ beforeAll(async () => {
 afterAll(() => rt?.stop());
 
 const COLUMNS = ['no credential', 'garbage', 'expired', 'alg none', 'wrong typ', 'readonly', 'operator', 'admin', 'node'] as const;
+/** The columns whose credential is a JWT (bad ones): 401 where users may call, 403 unread where none may. */
+const JWT_COLUMNS = new Set<string>(['expired', 'alg none', 'wrong typ']);
 const CALLERS: Partial<Record<(typeof COLUMNS)[number], Caller>> = {
   readonly: 'readonly',
   operator: 'operator',
@@ -97,7 +100,9 @@ async function cell(route: RouteSpec, column: (typeof COLUMNS)[number]): Promise
   const example: Example | undefined =
     admitted && fixture ? await fixture({ ...ctxBase, caller, ...(user ? { user } : {}) }) : examples[route.fn];
   if (!example) throw new Error(`${route.fn} has no example request (test/support/examples.ts) nor fixture (test/support/matrix.ts)`);
-  const expected = caller === undefined ? 401 : admitted ? (example.status ?? route.status) : 403;
+  const takesUsers = route.access !== 'public' && route.access.some((c) => c !== 'node');
+  const unreadJwt = JWT_COLUMNS.has(column) && !takesUsers;
+  const expected = caller === undefined && !unreadJwt ? 401 : admitted ? (example.status ?? route.status) : 403;
   const res = await call(rt.url, route.method, example.path, {
     ...(example.body !== undefined && route.method !== 'GET' ? { body: example.body } : {}),
     headers: { ...example.headers, ...(await credentials[column]!()) },

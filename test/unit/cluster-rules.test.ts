@@ -87,4 +87,20 @@ describe('member items', () => {
   it('refuses a draining member without a deadline', () => {
     expect(() => memberFromItem({ ...member(1), drainState: 'draining', drainUpdatedAt: NOW })).toThrow();
   });
+
+  it('refuses a drained member without its time, and attributes of the wrong type', () => {
+    expect(() => memberFromItem({ ...member(1), drainState: 'drained' })).toThrow();
+    expect(() => memberFromItem({ ...member(1), drainState: 'paused' })).toThrow();
+    expect(() => memberFromItem({ ...member(1), nodeId: '1' })).toThrow();
+    expect(() => memberFromItem({ ...member(1), peerURLs: [1] })).toThrow();
+    expect(() => memberFromItem({ ...member(1), healthy: 'yes' })).toThrow();
+  });
+
+  it('gives an item written before an attribute existed its default, and drops what its state does not have', () => {
+    const { drainEpoch: _e, peerURLs: _p, clientURLs: _c, certFingerprint: _f, ...old } = member(1);
+    expect(memberFromItem(old)).toEqual({ ...member(1), certFingerprint: '' });
+    expect(memberFromItem({ ...member(1), drainDeadline: NOW, later: 'x' })).toEqual(member(1));
+    const draining = { ...member(1), drainState: 'draining', drainDeadline: NOW + 1, drainUpdatedAt: NOW, numCpus: 4, healthy: false };
+    expect(memberFromItem(draining)).toEqual(draining);
+  });
 });

@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { ADMIN } from '../../identity/principal';
+import { USER_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 
 /** The audit log on the canonical surface (Ella Core's `/api/v1/logs/audit`), for admins as in Ella. */
@@ -25,6 +26,7 @@ export const listAuditLogsRoute = route({
   path: '/api/v1/logs/audit',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'A page of the audit log, newest first, by user, action and days; `next` continues with one Query',
@@ -45,6 +47,7 @@ export const getAuditRetentionRoute = route({
   path: '/api/v1/logs/audit/retention',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'How many days audit entries are kept',
@@ -56,6 +59,7 @@ export const setAuditRetentionRoute = route({
   path: '/api/v1/logs/audit/retention',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: 'Set how many days audit entries are kept; older entries are hidden at once and their expiry moved by the watcher',

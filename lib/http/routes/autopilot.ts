@@ -1,4 +1,5 @@
 import { USERS } from '../../identity/principal';
+import { USER_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 
 export const getAutopilotRoute = route({
@@ -7,6 +8,7 @@ export const getAutopilotRoute = route({
   path: '/api/v1/cluster/autopilot',
   surface: 'ella',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'Autopilot health: failure tolerance, the leader, the voters, and each server with its health and since when',

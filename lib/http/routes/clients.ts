@@ -2,6 +2,7 @@ import * as z from '../../zod';
 import { clientDefinition } from '../../clients/definition';
 import { exactJson } from '../../clients/json';
 import { ADMIN, USERS } from '../../identity/principal';
+import { USER_CREDENTIALS, USER_OR_BASIC_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 import { boolParam, intParam, sensuName } from '../schemas';
 
@@ -34,6 +35,7 @@ export const listClassicClientsRoute = route({
   path: '/clients',
   surface: 'classic',
   access: USERS,
+  credentials: USER_OR_BASIC_CREDENTIALS,
   basicAuth: true,
   store: 'read',
   status: 200,
@@ -48,6 +50,7 @@ export const registerClassicClientRoute = route({
   path: '/clients',
   surface: 'classic',
   access: ADMIN,
+  credentials: USER_OR_BASIC_CREDENTIALS,
   basicAuth: true,
   store: 'write',
   status: 201,
@@ -62,6 +65,7 @@ export const getClassicClientRoute = route({
   path: '/clients/{client}',
   surface: 'classic',
   access: USERS,
+  credentials: USER_OR_BASIC_CREDENTIALS,
   basicAuth: true,
   store: 'read',
   status: 200,
@@ -76,6 +80,7 @@ export const removeClassicClientRoute = route({
   path: '/clients/{client}',
   surface: 'classic',
   access: ADMIN,
+  credentials: USER_OR_BASIC_CREDENTIALS,
   basicAuth: true,
   store: 'write',
   status: 202,
@@ -91,6 +96,7 @@ export const classicClientKeepaliveRoute = route({
   path: '/clients/{client}/keepalive',
   surface: 'classic',
   access: ADMIN,
+  credentials: USER_OR_BASIC_CREDENTIALS,
   basicAuth: true,
   store: 'write',
   status: 200,
@@ -123,6 +129,7 @@ export const listNamespaceClientsRoute = route({
   path: '/api/core/v2/namespaces/{namespace}/clients',
   surface: 'sensu',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: "Sensu Go: a namespace's clients (limit/offset with X-Pagination; keepalive_status filters)",
@@ -137,6 +144,7 @@ export const registerNamespaceClientRoute = route({
   path: '/api/core/v2/namespaces/{namespace}/clients',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 201,
   summary: 'Sensu Go: create or update a client in a namespace',
@@ -151,6 +159,7 @@ export const getNamespaceClientRoute = route({
   path: '/api/core/v2/namespaces/{namespace}/clients/{name}',
   surface: 'sensu',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'Sensu Go: one client of a namespace',
@@ -164,6 +173,7 @@ export const removeNamespaceClientRoute = route({
   path: '/api/core/v2/namespaces/{namespace}/clients/{name}',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 202,
   summary: 'Sensu Go: remove a client of a namespace (invalidate and invalidate_expire as classic)',
@@ -178,6 +188,7 @@ export const namespaceClientKeepaliveRoute = route({
   path: '/api/core/v2/namespaces/{namespace}/clients/{name}/keepalive',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: 'Sensu Go: record a keepalive of a client of a namespace',
@@ -192,6 +203,7 @@ export const listEveryClientRoute = route({
   path: '/api/core/v2/clients',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'Sensu Go: the clients of every namespace, each naming its namespace (admins only)',

@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { ADMIN, NODES, OPERATORS, READERS } from '../../identity/principal';
+import { NODE_CREDENTIAL, USER_CREDENTIALS, USER_OR_NODE_CREDENTIALS } from '../../identity/resolvers';
 import type { Access } from '../../identity/roles';
 import { NODE_PATH_MEMORY_MB, route } from '../route';
 import { boolParam, intParam, nodeId } from '../schemas';
@@ -25,6 +26,7 @@ export const listMembersRoute = route({
   path: '/api/v1/cluster/members',
   surface: 'ella',
   access: READERS,
+  credentials: USER_OR_NODE_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'Every cluster member by node id (the whole list, or a page with page and per_page, or per_page and next)',
@@ -43,6 +45,7 @@ export const getMemberRoute = route({
   path: '/api/v1/cluster/members/{id}',
   surface: 'ella',
   access: READERS,
+  credentials: USER_OR_NODE_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'One cluster member',
@@ -55,6 +58,7 @@ export const removeMemberRoute = route({
   path: '/api/v1/cluster/members/{id}',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: 'Remove a drained member (or any but the leader with force=true), revoking its leases',
@@ -69,6 +73,7 @@ export const promoteMemberRoute = route({
   path: '/api/v1/cluster/members/{id}/promote',
   surface: 'ella',
   access: OPERATORS,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: 'Promote a nonvoter to voter',
@@ -82,6 +87,7 @@ export const createJoinTokenRoute = route({
   path: '/api/v1/cluster/pki/join-tokens',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 201,
   summary: 'Mint a single-use join token bound to a node id',
@@ -103,6 +109,7 @@ export const listJoinTokensRoute = route({
   path: '/api/v1/cluster/pki/join-tokens',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'The join tokens that can still join (unused, unexpired): ids, never the tokens',
@@ -114,6 +121,7 @@ export const revokeJoinTokenRoute = route({
   path: '/api/v1/cluster/pki/join-tokens/{id}',
   surface: 'ella',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 204,
   summary: 'Revoke an unused join token: a join with it fails from then on',
@@ -130,6 +138,7 @@ export const rotateCredentialRoute = route({
   path: '/api/v1/cluster/members/{id}/credential',
   surface: 'ella',
   access: ADMIN_OR_NODE,
+  credentials: USER_OR_NODE_CREDENTIALS,
   // The rotation's one write checks the caller's credential hash: no read before it.
   nodeCredential: 'checked-in-write',
   store: 'write',
@@ -148,14 +157,17 @@ export const joinClusterRoute = route({
   store: 'write',
   status: 201,
   summary: 'Redeem a join token: become a member and receive a node credential',
-  body: z.strictObject({
-    token: z.string().check(z.minLength(1), z.maxLength(4096)),
-    raftAddress: address,
-    apiAddress: address,
-    binaryVersion: z.string().check(z.minLength(1), z.maxLength(64)),
-    certFingerprint: z.string().check(z.regex(/^[A-Za-z0-9:+/=_.-]{1,256}$/, 'must be 1-256 characters of a fingerprint')),
-    ...machine,
-  }),
+  // z.extend rather than a spread of `machine`: a spread is never pure, so it kept this route in every bundle of the module.
+  body: z.extend(
+    z.strictObject({
+      token: z.string().check(z.minLength(1), z.maxLength(4096)),
+      raftAddress: address,
+      apiAddress: address,
+      binaryVersion: z.string().check(z.minLength(1), z.maxLength(64)),
+      certFingerprint: z.string().check(z.regex(/^[A-Za-z0-9:+/=_.-]{1,256}$/, 'must be 1-256 characters of a fingerprint')),
+    }),
+    machine,
+  ),
 });
 
 export const heartbeatRoute = route({
@@ -164,6 +176,7 @@ export const heartbeatRoute = route({
   path: '/api/v1/cluster/members/{id}/heartbeat',
   surface: 'ella',
   access: NODES,
+  credentials: NODE_CREDENTIAL,
   // The heartbeat's one write checks the credential's hash: no read before it.
   nodeCredential: 'checked-in-write',
   memorySize: NODE_PATH_MEMORY_MB,

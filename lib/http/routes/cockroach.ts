@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { USERS } from '../../identity/principal';
+import { USER_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 import { nodeId } from '../schemas';
 
@@ -16,6 +17,7 @@ export const crdbNodesRoute = route({
   path: '/api/v2/nodes',
   surface: 'crdb',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'CockroachDB listNodes: members as nodeStatus',
@@ -29,6 +31,7 @@ export const crdbNodeRangesRoute = route({
   path: '/api/v2/nodes/{node_id}/ranges',
   surface: 'crdb',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'CockroachDB listNodeRanges: the leases a member holds, as ranges (404 for a node that is no member)',
@@ -42,6 +45,7 @@ export const crdbHotRangesRoute = route({
   path: '/api/v2/ranges/hot',
   surface: 'crdb',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'CockroachDB listHotRanges: held leases by recent acquire and renew rate, in both spec shapes',
@@ -54,6 +58,7 @@ export const crdbRangeRoute = route({
   path: '/api/v2/ranges/{range_id}',
   surface: 'crdb',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'CockroachDB listRange: one lease as a range, by its range id ({} when no range has it)',

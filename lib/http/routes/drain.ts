@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { OPERATORS } from '../../identity/principal';
+import { USER_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 import { boolParam, nodeId } from '../schemas';
 
@@ -9,6 +10,7 @@ export const drainMemberRoute = route({
   path: '/api/v1/cluster/members/{id}/drain',
   surface: 'ella',
   access: OPERATORS,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   states: ['StartExecution'],
   status: 200,
@@ -24,6 +26,7 @@ export const resumeMemberRoute = route({
   path: '/api/v1/cluster/members/{id}/resume',
   surface: 'ella',
   access: OPERATORS,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   states: ['StopExecution'],
   status: 200,

@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { USERS } from '../../identity/principal';
+import { USER_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 
 /** Identity on the Sensu Go and CockroachDB surfaces, in their own wire formats. */
@@ -37,6 +38,7 @@ export const sensuLogoutRoute = route({
   path: '/auth/logout',
   surface: 'sensu',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: "Revoke the caller's session and its refresh token",
@@ -80,6 +82,7 @@ export const crdbSessionsRoute = route({
   path: '/api/v2/sessions',
   surface: 'crdb',
   access: USERS,
+  credentials: USER_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'CockroachDB listSessions: the live login sessions (admins see all, others their own)',

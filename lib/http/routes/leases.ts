@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { NODES, READERS } from '../../identity/principal';
+import { NODE_CREDENTIAL, USER_OR_NODE_CREDENTIALS } from '../../identity/resolvers';
 import { NODE_PATH_MEMORY_MB, route } from '../route';
 import { intParam, leaseName, nodeId } from '../schemas';
 
@@ -11,6 +12,7 @@ export const putLeaseRoute = route({
   path: '/api/v1/leases/{name}',
   surface: 'ella',
   access: NODES,
+  credentials: NODE_CREDENTIAL,
   // The lease write itself checks the credential's hash: nothing is read first.
   nodeCredential: 'checked-in-write',
   memorySize: NODE_PATH_MEMORY_MB,
@@ -27,6 +29,7 @@ export const releaseLeaseRoute = route({
   path: '/api/v1/leases/{name}',
   surface: 'ella',
   access: NODES,
+  credentials: NODE_CREDENTIAL,
   // The lease write itself checks the credential's hash: nothing is read first.
   nodeCredential: 'checked-in-write',
   memorySize: NODE_PATH_MEMORY_MB,
@@ -44,6 +47,7 @@ export const getLeaseRoute = route({
   path: '/api/v1/leases/{name}',
   surface: 'ella',
   access: READERS,
+  credentials: USER_OR_NODE_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'One lease',
@@ -56,6 +60,7 @@ export const listLeasesRoute = route({
   path: '/api/v1/leases',
   surface: 'ella',
   access: READERS,
+  credentials: USER_OR_NODE_CREDENTIALS,
   store: 'read',
   status: 200,
   summary: 'Every lease by name (paged with limit and after), or the unexpired leases of one node (nodeId)',

@@ -2,6 +2,7 @@ import * as z from '../../zod';
 import { canonicalPeerUrl } from '../../cluster/rules';
 import { splitPeerAddrs } from '../../compat/sensu-cluster';
 import { ADMIN, READERS } from '../../identity/principal';
+import { USER_CREDENTIALS, USER_OR_NODE_CREDENTIALS } from '../../identity/resolvers';
 import { route } from '../route';
 import { hexNodeId } from '../schemas';
 
@@ -23,6 +24,7 @@ export const sensuListMembersRoute = route({
   path: '/api/core/v2/cluster/members',
   surface: 'sensu',
   access: READERS,
+  credentials: USER_OR_NODE_CREDENTIALS,
   store: 'write', // the header shows the cluster id, minted at its first read
   status: 200,
   summary: 'Sensu Go: the cluster members, with the cluster id, leader and term',
@@ -35,6 +37,7 @@ export const sensuAddMemberRoute = route({
   path: '/api/core/v2/cluster/members',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: 'Sensu Go: add a nonvoter member with these peer URLs, for a node to claim with a join token',
@@ -48,6 +51,7 @@ export const sensuUpdateMemberRoute = route({
   path: '/api/core/v2/cluster/members/{id}',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 200,
   summary: "Sensu Go: update a member's peer URLs",
@@ -62,6 +66,7 @@ export const sensuRemoveMemberRoute = route({
   path: '/api/core/v2/cluster/members/{id}',
   surface: 'sensu',
   access: ADMIN,
+  credentials: USER_CREDENTIALS,
   store: 'write',
   status: 202,
   summary: 'Sensu Go: remove a member without the drain precondition (never the leader), revoking its leases',
@@ -75,6 +80,7 @@ export const sensuClusterIdRoute = route({
   path: '/api/core/v2/cluster/id',
   surface: 'sensu',
   access: READERS,
+  credentials: USER_OR_NODE_CREDENTIALS,
   store: 'write', // the first read mints the cluster id
   status: 200,
   summary: 'Sensu Go: the cluster id, as a JSON string',
