@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The store reads its table from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -30,13 +29,7 @@ const now = Math.floor(Date.now() / 1000);
 const live = names(LIVE, 'c');
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, TABLE);
-  client.destroy();
+  await createLocalTable(TABLE);
   const put = (ns: string, name: string) => store.putClient(ns, { name, timestamp: now, subscriptions: [] }, now);
   for (let i = 0; i < LIVE; i += 25) await Promise.all(live.slice(i, i + 25).map((name) => put('big', name)));
   // Removed clients among them, half leaving tombstones, in the same partitions: lists skip both.

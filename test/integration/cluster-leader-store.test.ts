@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
 import type { Member } from '../../lib/cluster/member';
+import { createLocalTable } from '../support/table';
 
 // The cluster code reads its table and settings from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -50,13 +49,7 @@ const setLease = (leaderNodeId: number, leaderExpiresAt: number) =>
   );
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, process.env.TABLE_NAME!);
-  client.destroy();
+  await createLocalTable(process.env.TABLE_NAME!);
   await ensureClusterMeta();
 });
 

@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The lease code reads its table and store from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -59,13 +58,7 @@ const NAMES = Array.from({ length: 400 }, (_, i) => `job-${(i * 7919) % 1000}.${
 const now = Date.now();
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, TABLE);
-  client.destroy();
+  await createLocalTable(TABLE);
   // Holders 1..40, ten leases each; every third lease lapsed, every seventh free.
   await write(NAMES.map((name, i) => leaseItem(name, i % 7 === 0 ? undefined : (i % 40) + 1, i % 3 === 1 ? now - 1000 : now + 600_000)));
 });

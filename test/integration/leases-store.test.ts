@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The lease code reads its table and store from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -44,13 +43,7 @@ const conflict = { statusCode: 409 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, process.env.TABLE_NAME!);
-  client.destroy();
+  await createLocalTable(process.env.TABLE_NAME!);
   for (let id = 1; id <= 60; id++) await member(id);
 });
 

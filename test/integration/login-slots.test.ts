@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The store reads its table from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -13,13 +12,7 @@ const { LOGIN_FAILURE_LIMIT } = await import('../../lib/identity/rules');
 const { GetCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, process.env.TABLE_NAME!);
-  client.destroy();
+  await createLocalTable(process.env.TABLE_NAME!);
 });
 
 const read = async (email: string) =>

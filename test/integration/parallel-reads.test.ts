@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The store reads its table from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -46,13 +45,7 @@ const idsOf = (items: Record<string, unknown>[]) => items.map((i) => Number(i.id
 const sorted = (ids: Iterable<number>) => [...new Set(ids)].sort((a, b) => a - b);
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, TABLE);
-  client.destroy();
+  await createLocalTable(TABLE);
 });
 
 describe('reading a keyspace in parallel key ranges', () => {

@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The code reads its table from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -10,13 +9,7 @@ const { getStatus } = await import('../../lib/system/status');
 const { ensureClusterMeta, findClusterMeta } = await import('../../lib/cluster/meta');
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, process.env.TABLE_NAME!);
-  client.destroy();
+  await createLocalTable(process.env.TABLE_NAME!);
 });
 
 describe('GET /status on its read-only role', () => {

@@ -61,19 +61,17 @@ describe('store failures once the SDK has spent its retries', () => {
   });
 
   it("reads the leader's API address with one more GetItem when a member leads", async () => {
-    ddb
-      .on(GetCommand)
-      .resolves({
-        Item: {
-          PK: 'CLUSTER',
-          SK: 'META',
-          clusterId: 42,
-          leaderNodeId: 3,
-          leaderExpiresAt: Date.now() + 60_000,
-          raftTerm: 7,
-          initialized: true,
-        },
-      });
+    ddb.on(GetCommand).resolves({
+      Item: {
+        PK: 'CLUSTER',
+        SK: 'META',
+        clusterId: 42,
+        leaderNodeId: 3,
+        leaderExpiresAt: Date.now() + 60_000,
+        raftTerm: 7,
+        initialized: true,
+      },
+    });
     ddb.on(GetCommand, { Key: { PK: 'MEMBERS#3', SK: 'MEMBER#0000000000000003' } }).resolves({ Item: { apiAddress: '10.0.0.3:5002' } });
     const res = await status();
     expect(JSON.parse(res.body!).result.cluster).toMatchObject({
