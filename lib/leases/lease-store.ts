@@ -1,28 +1,21 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { randomInt } from 'node:crypto';
 import { memberCheck, memberRefusal, type MemberRefusal } from '../cluster/member-parts';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure, type Item } from '../store/conditions';
 import { keys } from '../store/keys';
 import { fromItem, minuteOf, staleMinutes, type Lease } from './lease';
-import { heldBy } from './reads';
 
 /**
  * The lease store: the only writer of lease items (and their range pointers and range-id
  * counter). Every write is one conditional write or one transaction; a holder's write that
  * a member must allow carries the member store's own condition (lib/cluster/member-parts.ts).
  * Outcomes are typed; lib/leases/use-cases.ts turns refusals into errors. The read half is
- * ./reads.ts, re-exported so callers keep one import.
+ * ./reads.ts and the taking away of leases (revocation, drain marks) ./revocation-store.ts,
+ * both re-exported so callers keep one import.
  */
 export { get, getByRange, heldBy, page } from './reads';
-
-/**
- * A fencing token the writer chooses: microseconds since the epoch, so it exceeds every
- * token handed out before (each write also demands `fencingToken < :new`, which keeps the
- * order strict even across clock skew). Transactions return no values, so this is how an
- * acquire learns its token without a second call. Exact in JSON until the year 2255.
- */
-export const nextFencingToken = (now: number, above = 0): number => Math.max(now * 1000 + randomInt(1000), above + 1);
+export { markHolderDraining, revokeAll, revokeItem, revokeWhile } from './revocation-store';
+export { nextFencingToken } from './lease';
 
 /** The holder is a member, active, and the credential is its current one. */
 const activeHolder = (holder: number, credentialHash: string) => memberCheck(holder, { kind: 'active-holder', credentialHash });
@@ -329,84 +322,4 @@ async function leaseSeenBy(name: string, holder: number, credentialHash: string)
     if (reasons[1]?.code === 'ConditionalCheckFailed' && reasons[1].item) return { kind: 'moved', current: imageOf(reasons[1].item) };
     throw err;
   }
-}
-
-/**
- * A transaction item that takes `lease` away from `holder`: it is cleared and its fencing
- * token moves on, so the old holder's renewals, releases and fenced writes fail from now on.
- */
-export const revokeItem = (lease: Lease, holder: number, now: number, how: { returnOld?: boolean; lapsedOnly?: boolean } = {}) => ({
-  Update: {
-    TableName: TABLE,
-    Key: keys.lease(lease.name),
-    UpdateExpression:
-      'SET fencingToken = :token, leaseExpiresAt = :now, revokedAt = :now REMOVE holder, holderCredentialHash, GSI1PK, GSI1SK, holderDrainEpoch',
-    // Only if it is still this holder's; the token only ever grows; with lapsedOnly, never a lease renewed since it was read.
-    ConditionExpression: `holder = :holder AND fencingToken < :token${how.lapsedOnly ? ' AND leaseExpiresAt <= :now' : ''}`,
-    ExpressionAttributeValues: { ':holder': holder, ':token': nextFencingToken(now, lease.fencingToken), ':now': now },
-    ...(how.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-  },
-});
-
-/**
- * Revokes `lease` only while `check` (another owner's condition part, such as the member
- * store's "drained in this epoch") holds, in one transaction. `check-failed`: nothing was
- * revoked; `lease-moved`: the lease was released or taken meanwhile, and is left alone.
- */
-export async function revokeWhile(
-  lease: Lease,
-  holder: number,
-  now: number,
-  check: ReturnType<typeof memberCheck>,
-): Promise<{ kind: 'done' } | { kind: 'check-failed' } | { kind: 'lease-moved' }> {
-  try {
-    await documents.send(new TransactWriteCommand({ TransactItems: [check, revokeItem(lease, holder, now)] }));
-    return { kind: 'done' };
-  } catch (err) {
-    const reasons = cancellationReasons(err);
-    if (!reasons) throw err;
-    return reasons[0]?.code === 'ConditionalCheckFailed' ? { kind: 'check-failed' } : { kind: 'lease-moved' };
-  }
-}
-
-/**
- * Takes every lease `holder` still has away from it (removal), each with its own
- * conditional write (see revokeItem). Returns the names revoked.
- */
-export async function revokeAll(holder: number, now: number): Promise<string[]> {
-  const revoked: string[] = [];
-  for (const lease of await heldBy(holder, holder, 0)) {
-    try {
-      await documents.send(new UpdateCommand(revokeItem(lease, holder, now).Update));
-      revoked.push(lease.name);
-    } catch (err) {
-      if (!conditionFailure(err)) throw err; // released or taken meanwhile: nothing to revoke
-    }
-  }
-  return revoked;
-}
-
-/**
- * Marks the leases `holder` has with its drain epoch, so that releasing one of them tells
- * the releaser to check whether the drain is now complete (no extra read on ordinary releases).
- */
-export async function markHolderDraining(holder: number, drainEpoch: number, names: readonly string[]): Promise<void> {
-  await Promise.all(
-    names.map(async (name) => {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: TABLE,
-            Key: keys.lease(name),
-            UpdateExpression: 'SET holderDrainEpoch = :epoch',
-            // Only while it is still this holder's.
-            ConditionExpression: 'holder = :holder',
-            ExpressionAttributeValues: { ':holder': holder, ':epoch': drainEpoch },
-          }),
-        );
-      } catch (err) {
-        if (!conditionFailure(err)) throw err;
-      }
-    }),
-  );
 }

@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+
 /**
  * A lease: a named lock with a time limit and a fencing token. The token increases at
  * every change of holder (and at every revocation), so a holder acting with an old token
@@ -66,3 +68,11 @@ export function fromItem(item: Record<string, unknown>): Lease {
     holderDrainEpoch: item.holderDrainEpoch === undefined ? undefined : Number(item.holderDrainEpoch),
   };
 }
+
+/**
+ * A fencing token the writer chooses: microseconds since the epoch, so it exceeds every
+ * token handed out before (each write also demands `fencingToken < :new`, which keeps the
+ * order strict even across clock skew). Transactions return no values, so this is how an
+ * acquire learns its token without a second call. Exact in JSON until the year 2255.
+ */
+export const nextFencingToken = (now: number, above = 0): number => Math.max(now * 1000 + randomInt(1000), above + 1);
