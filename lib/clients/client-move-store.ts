@@ -1,7 +1,8 @@
-import { DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, TABLE } from '../store/client';
-import { cancellationReasons, type Item } from '../store/conditions';
+import type { Item } from '../store/conditions';
 import { keys } from '../store/keys';
+import { moveItem, type ItemMove } from '../store/move';
 
 /**
  * The client store's migration half (see ./client-store.ts): client items and tombstones
@@ -16,7 +17,7 @@ import { keys } from '../store/keys';
  * it); or changed since it was read (an old copy of the code kept it alive or registered it
  * again meanwhile): `current` is its image now, to move instead.
  */
-export type ClientMove = { kind: 'moved' } | { kind: 'stale' } | { kind: 'gone' } | { kind: 'changed'; current: Item };
+export type ClientMove = ItemMove;
 
 /** The namespace after `after` (from the first without it) that still has a live client at its legacy keys, or undefined. */
 export async function nextLegacyNamespace(after: string | undefined): Promise<string | undefined> {
@@ -58,51 +59,13 @@ export async function moveToShard(item: Item): Promise<ClientMove> {
   const { GSI1PK: _pk, GSI1SK: _sk, ...rest } = item;
   const moved = { ...rest, ...keys.client(namespace, name), ...(live ? keys.clientIndex(namespace, name) : {}) };
   const legacy = { PK: item.PK, SK: item.SK };
+  // Only as read: a keepalive or registration since (old code) is newer than this copy.
   const unchanged = live
     ? {
-        ConditionExpression: '#ts = :ts AND clientJson = :json',
-        Names: { '#ts': 'timestamp' },
-        Values: { ':ts': item.timestamp, ':json': item.clientJson },
+        expression: '#ts = :ts AND clientJson = :json',
+        names: { '#ts': 'timestamp' },
+        values: { ':ts': item.timestamp, ':json': item.clientJson },
       }
-    : {
-        ConditionExpression: 'invalidatedUntil = :until AND attribute_not_exists(clientJson)',
-        Names: undefined,
-        Values: { ':until': item.invalidatedUntil },
-      };
-  try {
-    await documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          // The shard's copy only where none is yet: one written there since (by the new code) is the current client.
-          { Put: { TableName: TABLE, Item: moved, ConditionExpression: 'attribute_not_exists(PK)' } },
-          {
-            Delete: {
-              TableName: TABLE,
-              Key: legacy,
-              // The old item goes only as it was read: a keepalive or registration since (old code) is newer than this copy.
-              ConditionExpression: unchanged.ConditionExpression,
-              ...(unchanged.Names ? { ExpressionAttributeNames: unchanged.Names } : {}),
-              ExpressionAttributeValues: unchanged.Values,
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-        ],
-      }),
-    );
-    return { kind: 'moved' };
-  } catch (err) {
-    const reasons = cancellationReasons(err);
-    if (!reasons) throw err;
-    if (reasons[0]?.code === 'ConditionalCheckFailed') {
-      // The shard has this client already: the old item is stale.
-      await documents.send(new DeleteCommand({ TableName: TABLE, Key: legacy }));
-      return { kind: 'stale' };
-    }
-    if (reasons[1]?.code === 'ConditionalCheckFailed') {
-      // ALL_OLD: the item as it is now, or none when another run moved it.
-      const current = reasons[1].item;
-      return current ? { kind: 'changed', current } : { kind: 'gone' };
-    }
-    throw err;
-  }
+    : { expression: 'invalidatedUntil = :until AND attribute_not_exists(clientJson)', values: { ':until': item.invalidatedUntil } };
+  return moveItem(moved, legacy, unchanged);
 }

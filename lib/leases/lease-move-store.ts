@@ -1,7 +1,6 @@
-import { DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documents, TABLE } from '../store/client';
-import { cancellationReasons, type Item } from '../store/conditions';
+import type { Item } from '../store/conditions';
 import { keys } from '../store/keys';
+import { moveItem } from '../store/move';
 
 /**
  * The lease store's migration half (see ./lease-store.ts): a lease item written at its key
@@ -29,58 +28,22 @@ export async function moveLeaseToShard(image: Item): Promise<LeaseMoveOutcome> {
   let item = image;
   for (let attempt = 1; ; attempt++) {
     const name = String(item.name);
-    const legacy = keys.legacyLease(name);
     const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, ...attributes } = item;
     const held = item.holder === undefined ? {} : keys.heldLease(Number(item.holder), name);
     const entries = Object.entries(attributes);
     const absent = ADDED_ALONE.filter((a) => !(a in attributes));
-    try {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            // The shard's copy only where none is yet (a creation checks the old key, so none should be).
-            {
-              Put: {
-                TableName: TABLE,
-                Item: { ...attributes, ...keys.lease(name), ...held },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Delete: {
-                TableName: TABLE,
-                Key: legacy,
-                // Only the item as read: one renewed, taken or released since moves as it is now (the next attempt).
-                ConditionExpression: [
-                  'attribute_exists(PK)',
-                  ...entries.map((_, i) => `#a${i} = :v${i}`),
-                  ...absent.map((_, i) => `attribute_not_exists(#n${i})`),
-                ].join(' AND '),
-                ExpressionAttributeNames: {
-                  ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])),
-                  ...Object.fromEntries(absent.map((k, i) => [`#n${i}`, k])),
-                },
-                ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-          ],
-        }),
-      );
-      return { kind: 'moved' };
-    } catch (err) {
-      const reasons = cancellationReasons(err);
-      if (!reasons) throw err;
-      const [shard, old] = reasons;
-      if (old?.code === 'ConditionalCheckFailed' && !old.item) return { kind: 'gone' };
-      if (shard?.code === 'ConditionalCheckFailed') {
-        // The shard has this lease already: the old item is stale.
-        await documents.send(new DeleteCommand({ TableName: TABLE, Key: legacy }));
-        return { kind: 'stale' };
-      }
-      if (old?.code !== 'ConditionalCheckFailed' || !old.item) throw err;
-      if (attempt >= ATTEMPTS) throw new Error(`lease ${name} kept changing while it moved; run the migration again`, { cause: err });
-      item = old.item; // renewed meanwhile: move that
-    }
+    // Only the item as read: one renewed, taken or released since moves as it is now (the next attempt).
+    const outcome = await moveItem({ ...attributes, ...keys.lease(name), ...held }, keys.legacyLease(name), {
+      expression: [
+        'attribute_exists(PK)',
+        ...entries.map((_, i) => `#a${i} = :v${i}`),
+        ...absent.map((_, i) => `attribute_not_exists(#n${i})`),
+      ].join(' AND '),
+      names: { ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])), ...Object.fromEntries(absent.map((k, i) => [`#n${i}`, k])) },
+      values: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+    });
+    if (outcome.kind !== 'changed') return outcome;
+    if (attempt >= ATTEMPTS) throw new Error(`lease ${name} kept changing while it moved; run the migration again`);
+    item = outcome.current; // renewed meanwhile: move that
   }
 }
