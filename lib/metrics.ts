@@ -8,23 +8,47 @@ export interface Usage {
   stepfunctions: { calls: number };
 }
 
+/** A second invocation entered an environment while one was running in it: its host broke Lambda's model. */
+export class OverlappingInvocation extends Error {
+  constructor() {
+    super('an execution environment runs one invocation at a time; another one is still running in it');
+    this.name = 'OverlappingInvocation';
+  }
+}
+
 /**
- * One store per process, shared by every bundle loaded in it (a global symbol). On Lambda a
- * process holds one bundle anyway; the local runtime holds them all, and every live
- * AsyncLocalStorage adds its own work to every promise created anywhere in the process.
+ * The invocation in progress. A Lambda execution environment runs one invocation at a time,
+ * so one slot is enough there: AsyncLocalStorage would keep invocations apart too, but while
+ * one is live every promise in the process pays for it (about a sixth of a heartbeat's CPU,
+ * measured), so Lambda does without it. The local runtime runs overlapping invocations in
+ * one module instance and says so (ROSTER_OVERLAPPING_INVOCATIONS=1, set by
+ * infra/local/start.ts): it pays for the storage. Lambda's multi-concurrency (Managed
+ * Instances) would need that too; Roster does not deploy it.
  */
-const STORAGE = Symbol.for('roster.usage');
-const storage = ((globalThis as Record<symbol, unknown>)[STORAGE] ??= new AsyncLocalStorage<Usage>()) as AsyncLocalStorage<Usage>;
+const overlapping =
+  process.env.ROSTER_OVERLAPPING_INVOCATIONS === '1'
+    ? // One store for every bundle loaded in the process (a global symbol): each live one adds its own work to every promise.
+      (((globalThis as Record<symbol, unknown>)[Symbol.for('roster.usage')] ??= new AsyncLocalStorage<Usage>()) as AsyncLocalStorage<Usage>)
+    : undefined;
+let current: Usage | undefined;
 
 const blank = (): Usage => ({ dynamodb: { calls: 0, attempts: 0, rcu: 0, wcu: 0 }, stepfunctions: { calls: 0 } });
 
-/** Runs `fn` with a fresh usage record that every instrumented client call adds to. */
-export const withUsage = <T>(fn: (usage: Usage) => Promise<T>): Promise<T> => {
+/** Runs `fn` with a fresh usage record that every instrumented client call adds to, until it settles. */
+export const withUsage = async <T>(fn: (usage: Usage) => Promise<T>): Promise<T> => {
   const usage = blank();
-  return storage.run(usage, () => fn(usage));
+  if (overlapping) return overlapping.run(usage, () => fn(usage));
+  // Counting a second invocation's calls into the first's (and its audit caller) would be silent and wrong.
+  if (current) throw new OverlappingInvocation();
+  current = usage;
+  try {
+    return await fn(usage);
+  } finally {
+    current = undefined;
+  }
 };
 
-export const currentUsage = (): Usage | undefined => storage.getStore();
+export const currentUsage = (): Usage | undefined => (overlapping ? overlapping.getStore() : current);
 
 /** DynamoDB operations that accept ReturnConsumedCapacity. */
 const CAPACITY_OPERATIONS = new Set([
@@ -53,7 +77,7 @@ const STEP: InitializeHandlerOptions = { step: 'initialize', name: 'rosterUsage'
  */
 export function instrumentDynamoDB(client: Instrumentable): void {
   const middleware: InitializeMiddleware<Input, Output> = (next, context) => async (args) => {
-    const usage = storage.getStore();
+    const usage = currentUsage();
     if (!usage) return next(args);
     const reportsCapacity = CAPACITY_OPERATIONS.has(context.commandName ?? '');
     if (reportsCapacity && args.input.ReturnConsumedCapacity === undefined) args.input.ReturnConsumedCapacity = 'TOTAL';
@@ -87,7 +111,7 @@ const isRead = (command = '') => /^(Get|Query|Scan|BatchGet|TransactGet)/.test(c
 /** Counts a Step Functions client's calls into the current invocation's usage. */
 export function instrumentStepFunctions(client: Instrumentable): void {
   const middleware: InitializeMiddleware<Input, Output> = (next) => async (args) => {
-    const usage = storage.getStore();
+    const usage = currentUsage();
     if (usage) usage.stepfunctions.calls++;
     return next(args);
   };

@@ -20,6 +20,8 @@ import { checkSecret } from '../../lib/identity/secret';
 
 const env = process.env;
 silenceSdkNodeVersionNotice();
+// Unlike a Lambda environment, this process runs overlapping invocations of one function (lib/metrics.ts).
+env.ROSTER_OVERLAPPING_INVOCATIONS = '1';
 const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT ?? 8080);
 const dataDir = env.DATA_DIR || '.roster/data';

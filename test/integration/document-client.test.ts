@@ -9,7 +9,7 @@ process.env.TABLE_NAME = `documents-${randomBytes(4).toString('hex')}`;
 const { dynamodb, documents, TABLE } = await import('../../lib/store/client');
 const { conditionFailure } = await import('../../lib/store/conditions');
 const { GetCommand, PutCommand, QueryCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-const { withUsage } = await import('../../lib/metrics');
+const { OverlappingInvocation, withUsage } = await import('../../lib/metrics');
 
 beforeAll(async () => {
   const client = new DynamoDBClient({
@@ -113,17 +113,32 @@ describe('the document client resolves each command class once', () => {
   });
 
   it('counts each call into the usage of the invocation that made it', async () => {
-    const [a, b] = await Promise.all([
-      withUsage(async (usage) => {
-        await documents.send(new GetCommand({ TableName: TABLE, Key: key(1) }));
-        return usage;
-      }),
-      withUsage(async (usage) => {
-        await Promise.all([1, 2, 3].map((n) => documents.send(new GetCommand({ TableName: TABLE, Key: key(n) }))));
-        return usage;
-      }),
-    ]);
+    const a = await withUsage(async (usage) => {
+      await documents.send(new GetCommand({ TableName: TABLE, Key: key(1) }));
+      return usage;
+    });
+    const b = await withUsage(async (usage) => {
+      await Promise.all([1, 2, 3].map((n) => documents.send(new GetCommand({ TableName: TABLE, Key: key(n) }))));
+      return usage;
+    });
     expect(a.dynamodb).toMatchObject({ calls: 1, ops: { GetItem: 1 } });
     expect(b.dynamodb).toMatchObject({ calls: 3, ops: { GetItem: 3 } });
+  });
+
+  it('refuses a second invocation while one runs in the same environment, leaving the first one whole', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = withUsage(async (usage) => {
+      await gate;
+      await documents.send(new GetCommand({ TableName: TABLE, Key: key(1) }));
+      return usage;
+    });
+    await expect(withUsage(async () => documents.send(new GetCommand({ TableName: TABLE, Key: key(2) })))).rejects.toBeInstanceOf(
+      OverlappingInvocation,
+    );
+    release();
+    expect((await first).dynamodb).toMatchObject({ calls: 1, ops: { GetItem: 1 } });
+    // Settled, the environment takes the next invocation.
+    expect((await withUsage(async (usage) => usage)).dynamodb.calls).toBe(0);
   });
 });

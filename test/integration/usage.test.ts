@@ -33,4 +33,13 @@ describe('per-request usage, counted at the SDK', () => {
     const line = await summary(res.headers.get('x-request-id')!);
     expect(line.usage.dynamodb).toEqual({ calls: 0, attempts: 0, rcu: 0, wcu: 0 });
   });
+
+  it('serves overlapping requests to one function in environments of their own, each counting only its calls', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, () => client(rt.url).get('/api/v1/status')));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    for (const answer of answers) {
+      const line = await summary(answer.headers.get('x-request-id')!);
+      expect(line.usage.dynamodb).toMatchObject({ calls: 1, ops: { GetItem: 1 } });
+    }
+  });
 });
