@@ -26,8 +26,8 @@ export interface Logging {
 }
 
 /**
- * What an invocation runs for in a region, in billed milliseconds: its CPU (measured: the
- * summary line's `cpuMs`) slowed by the memory size's share of a vCPU (Lambda allots CPU in
+ * What an invocation runs for in a region, in billed milliseconds: its CPU (measured: the mean
+ * of a steady environment's invocations, ./environment) slowed by the memory size's share of a vCPU (Lambda allots CPU in
  * proportion to memory, one vCPU at 1,769 MB), plus one DynamoDB round trip per call, taken
  * one after another. The handler milliseconds measured here are not that figure: they wait
  * on DynamoDB Local (a JVM on the same two cores), not on DynamoDB in the region.

@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { isNodePath } from '../lib/http/middleware/request-context';
 import { routes } from '../lib/http/routes';
-import type { CostRow } from './cost';
+import { STEADY, type CostRow } from './cost';
 import { etcdMonthly, monthlyHeartbeats, OPTIONS, perMillion, PRICED, PRICES, regionMs, type Logging, type Priced } from './price';
 
 type Table = (title: string, header: string[], rows: (string | number)[][]) => void;
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+const fmt2 = (n: number) => n.toFixed(2);
 type Judge = (target: string, measured: string, pass: boolean) => void;
 
 const serverlessYml = () => readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8');
@@ -62,7 +63,7 @@ export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
     priced.map((p) => [
       p.row.op,
       `${memoryOf(p.fn)} MB`,
-      `${p.row.warmMs ?? '-'} / ${p.row.warmCpuMs ?? '-'}`,
+      `${p.row.warmMs ?? '-'} / ${p.row.warmCpuMs === undefined ? '-' : fmt2(p.row.warmCpuMs)}`,
       regionMs(p.row, memoryOf(p.fn)),
       units(p.row.warm!.dynamodb.rcu, p.row.warm!.dynamodb.wcu),
       p.row.billed ? units(p.row.billed.rcu, p.row.billed.wcu) : 'as reported',
@@ -75,7 +76,12 @@ export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
   );
   for (const p of priced) for (const part of p.row.billed?.parts ?? []) console.log(`  ${p.row.op}: ${part}`);
   console.log(
-    `  billed ms: the CPU measured here × (${PRICES.lambdaOneVcpuMemoryMb} MB / the memory size, where less: Lambda's CPU share), ` +
+    `  CPU ms: the mean of up to ${STEADY.sampleCalls} invocations in an environment of the function's own (its bundle alone in a process, ` +
+      `one invocation at a time, the deployed settings), after up to ${STEADY.warmCalls} to warm it (${STEADY.warmMs / 1000} s at most); ` +
+      `${priced.map((p) => `${p.row.op} ${p.row.steadyCalls ?? 1}`).join(', ')} sampled`,
+  );
+  console.log(
+    `  billed ms: that CPU × (${PRICES.lambdaOneVcpuMemoryMb} MB / the memory size, where less: Lambda's CPU share), ` +
       `+ ${PRICES.dynamodbRoundTripMs} ms per DynamoDB call in turn (${PRICES.dynamodbRoundTripNote}); "ms here" waits on DynamoDB Local instead`,
   );
   console.log(
