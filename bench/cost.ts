@@ -55,6 +55,8 @@ export interface CostRow {
   warmMs?: number;
   warmCpuMs?: number;
   steadyCalls?: number;
+  /** The steady environment's peak resident memory (MB): what the function's memory size must hold. */
+  peakMemoryMb?: number;
   warmLogBytes?: number;
   /** What AWS bills the warm call, from the sizes of the items it touched (./billing), where computed. */
   billed?: Billed;
@@ -197,7 +199,7 @@ export async function measureCosts(setup: Runtime, cluster: Cluster, dist: strin
           ? {
               warmMs: median(timed.map((t) => t.ms)),
               warmCpuMs: steady?.cpuMs ?? median(timed.map((t) => t.cpuMs)),
-              ...(steady ? { steadyCalls: steady.calls } : {}),
+              ...(steady ? { steadyCalls: steady.calls, peakMemoryMb: steady.maxRssMb } : {}),
               warmLogBytes: Buffer.byteLength(warmLine) + 1,
             }
           : {}),

@@ -63,8 +63,8 @@ export interface EnvironmentRun {
   firstMs?: number;
   /** The first answer's status. */
   status?: number;
-  /** With `steady`: the invocations sampled and their mean CPU (user + system, ms), after the warm-up. */
-  steady?: { calls: number; cpuMs: number; warmedCalls: number };
+  /** With `steady`: the invocations sampled and their mean CPU (user + system, ms) after the warm-up, and the process's peak memory. */
+  steady?: { calls: number; cpuMs: number; warmedCalls: number; maxRssMb: number };
 }
 
 const MARK = 'ROSTER_ENVIRONMENT ';
@@ -97,7 +97,8 @@ if (event && steady) {
     const spent = process.cpuUsage(before);
     cpu += (spent.user + spent.system) / 1000;
   }
-  result = { calls, cpuMs: cpu / calls, warmedCalls: warmed };
+  // Lambda ends an environment whose memory passes its size: the peak after thousands of calls is what must fit.
+  result = { calls, cpuMs: cpu / calls, warmedCalls: warmed, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 console.log(${JSON.stringify(MARK)} + JSON.stringify({ importMs: t1 - t0, firstMs: event ? t2 : undefined, status, steady: result }));
 process.exit(0);

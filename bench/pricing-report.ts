@@ -62,7 +62,7 @@ export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
     ],
     priced.map((p) => [
       p.row.op,
-      `${memoryOf(p.fn)} MB`,
+      `${memoryOf(p.fn)} MB${p.row.peakMemoryMb ? ` (peak ${p.row.peakMemoryMb.toFixed(0)})` : ''}`,
       `${p.row.warmMs ?? '-'} / ${p.row.warmCpuMs === undefined ? '-' : fmt2(p.row.warmCpuMs)}`,
       regionMs(p.row, memoryOf(p.fn)),
       units(p.row.warm!.dynamodb.rcu, p.row.warm!.dynamodb.wcu),
@@ -91,6 +91,14 @@ export function printPrices(costs: CostRow[], table: Table, judge: Judge) {
         : 'only in the last column: deployed at system level WARN, they are not written'),
   );
   for (const o of OPTIONS) console.log(`  ${o.name}: ${o.tradeOff}`);
+  // The sizes are chosen for price: each must still hold its function once it has served thousands of calls.
+  for (const p of priced)
+    if (p.row.peakMemoryMb !== undefined)
+      judge(
+        `${p.row.op}: peak memory within its ${memoryOf(p.fn)} MB`,
+        `${p.row.peakMemoryMb.toFixed(0)} MB`,
+        p.row.peakMemoryMb < memoryOf(p.fn),
+      );
   const heartbeat = priced.find((p) => p.row.op === 'heartbeat');
   if (heartbeat) {
     const [viaGateway, , cheapest] = heartbeat.options as [Priced, Priced, Priced];
