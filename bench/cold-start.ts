@@ -9,12 +9,11 @@
  * other work on the machine touches every figure alike instead of one bundle's runs.
  * Task functions (no HTTP route) are imported only: their one event is a whole job.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { deployedRoutes } from '../lib/http/routes';
 import { bundleBaseline } from '../infra/build';
+import { gatewayEvent, runEnvironment, type EnvironmentRun } from './environment';
 
 export interface ColdStartRow {
   fn: string;
@@ -49,36 +48,6 @@ export interface ColdStartFixture {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const MARK = 'ROSTER_COLD ';
-
-/** The child: import, then (given an event) invoke once; print the figures on one marked line. */
-const childScript = (file: string, event: unknown) => `
-const t0 = performance.now();
-const m = await import(${JSON.stringify(pathToFileURL(file).href)});
-const t1 = performance.now();
-let status;
-const event = ${JSON.stringify(event ?? null)};
-if (event) {
-  const ctx = { functionName: 'cold', awsRequestId: 'cold-' + process.pid, getRemainingTimeInMillis: () => 10000, callbackWaitsForEmptyEventLoop: false };
-  const answer = await m.handler(event, ctx);
-  status = answer && typeof answer === 'object' && 'statusCode' in answer ? answer.statusCode : 200;
-  if (status >= 400) console.error(${JSON.stringify(MARK)} + answer.body);
-}
-const t2 = performance.now();
-console.log(${JSON.stringify(MARK)} + JSON.stringify({ importMs: t1 - t0, firstMs: event ? t2 : undefined, status }));
-process.exit(0);
-`;
-
-function runChild(file: string, event: unknown, env: NodeJS.ProcessEnv): { importMs: number; firstMs?: number; status?: number } {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', childScript(file, event)], {
-    env,
-    maxBuffer: 1 << 24,
-    stdio: ['ignore', 'pipe', process.env.BENCH_COLD_DEBUG ? 'inherit' : 'ignore'],
-  }).toString();
-  const line = out.split('\n').find((l) => l.startsWith(MARK));
-  if (!line) throw new Error(`${file}: no figures in its output:\n${out.slice(-2000)}`);
-  return JSON.parse(line.slice(MARK.length)) as { importMs: number; firstMs?: number; status?: number };
-}
 
 /** A DynamoDB-only function: one GetItem, bundled with the very options the functions are (infra/build.ts). */
 async function baselineBundle(dir: string): Promise<string> {
@@ -97,7 +66,6 @@ function eventFor(fn: string, fx: ColdStartFixture, adminToken: string): unknown
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
     params[name!] = isNode ? (name === 'id' ? String(fx.node.id) : fx.lease.name) : name === 'email' ? 'nobody@roster.test' : '424242';
   }
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
   const body =
     fn === 'lease-put'
       ? { ttlSeconds: 600, fencingToken: fx.lease.fencingToken }
@@ -108,35 +76,12 @@ function eventFor(fn: string, fx: ColdStartFixture, adminToken: string): unknown
           : undefined;
   const authorization = route.access === 'public' ? undefined : `Bearer ${isNode ? fx.node.token : adminToken}`;
   const query = fn === 'lease-release' ? { fencingToken: String(fx.lease.fencingToken + 1_000_000) } : undefined;
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
-    rawPath: path,
-    rawQueryString: query ? new URLSearchParams(query).toString() : '',
-    headers: {
-      host: 'cold.local',
-      'x-forwarded-proto': 'https',
-      ...(authorization ? { authorization } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(query ? { queryStringParameters: query } : {}),
-    ...(Object.keys(params).length ? { pathParameters: params } : {}),
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: 'cold.local',
-      domainPrefix: 'cold',
-      http: { method: route.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: `cold-${fn}`,
-      routeKey: `${route.method} ${route.path}`,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-    isBase64Encoded: false,
-  };
+  return gatewayEvent(route, {
+    params,
+    headers: authorization ? { authorization } : {},
+    ...(query ? { query } : {}),
+    ...(body ? { body } : {}),
+  });
 }
 
 export async function coldStart(functionsDir: string, scratch: string, fx: ColdStartFixture, runs = 5): Promise<ColdStart> {
@@ -158,14 +103,15 @@ export async function coldStart(functionsDir: string, scratch: string, fx: ColdS
     .filter((f) => f.endsWith('.mjs') && (!only || only.test(f)))
     .sort((a, b) => Number(ends(a)) - Number(ends(b)) || a.localeCompare(b));
   const serves = files.map((f) => eventFor(f.replace(/\.mjs$/, ''), fx, 'x') !== undefined);
-  const base: { importMs: number; firstMs?: number }[] = [];
-  const samples = files.map(() => [] as { importMs: number; firstMs?: number; status?: number }[]);
+  const base: EnvironmentRun[] = [];
+  const samples = files.map(() => [] as EnvironmentRun[]);
   for (let round = 0; round < runs; round++) {
     const token = await fx.adminToken();
     // The baseline first in one round, last in the next: neither end of a round favours it.
-    if (round % 2 === 0) base.push(runChild(baseline, {}, env));
-    files.forEach((file, i) => samples[i]!.push(runChild(join(functionsDir, file), eventFor(file.replace(/\.mjs$/, ''), fx, token), env)));
-    if (round % 2 === 1) base.push(runChild(baseline, {}, env));
+    if (round % 2 === 0) base.push(await runEnvironment(baseline, env, {}));
+    for (const [i, file] of files.entries())
+      samples[i]!.push(await runEnvironment(join(functionsDir, file), env, eventFor(file.replace(/\.mjs$/, ''), fx, token)));
+    if (round % 2 === 1) base.push(await runEnvironment(baseline, env, {}));
   }
   const baselineKb = statSync(baseline).size / 1024;
   const baselineImportMs = median(base.map((b) => b.importMs));
