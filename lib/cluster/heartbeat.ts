@@ -2,7 +2,7 @@ import { config } from '../config';
 import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
 import type { Machine } from './member';
-import { ensureClusterMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, findClusterMeta, type ClusterMeta } from './meta';
 import { verifyNodeCredential } from '../identity/node-credentials';
 import { recordHeartbeat } from './member-state-store';
 import { invalidNodeCredential } from './refusals';
@@ -26,12 +26,6 @@ function remember(meta: ClusterMeta, now: number): ClusterMeta {
   return meta;
 }
 
-/** The reused copy while it is fresh; otherwise one consistent read, remembered. */
-async function clusterMeta(now: number): Promise<ClusterMeta> {
-  if (reused && reused.until > now) return reused.meta;
-  return remember(await ensureClusterMeta(true), now);
-}
-
 /**
  * POST /cluster/members/{id}/heartbeat: records liveness in one conditional write (which
  * also checks the node credential), then keeps the leader lease: the leader renews it;
@@ -50,6 +44,13 @@ export async function heartbeat(input: {
     throw new Forbidden('A node may heartbeat only for its own id');
   }
   const now = Date.now();
+  const copy = reused && reused.until > now ? reused.meta : undefined;
+  // Without a fresh copy, one consistent read of the cluster item goes out beside the write, not
+  // after it (one round trip, not two), and is remembered like any other copy. An invalid
+  // credential wastes it, so (once the cluster exists) at most once a reuse window per
+  // container; it never mints the item, which only a valid heartbeat may.
+  const reading = copy ? undefined : findClusterMeta(true).then((found) => (found ? remember(found, now) : undefined));
+  reading?.catch(() => undefined);
   const recorded = await recordHeartbeat({
     nodeId: input.nodeId,
     credentialHash: input.caller.credentialHash,
@@ -58,8 +59,11 @@ export async function heartbeat(input: {
   });
   if (recorded.kind === 'invalid-credential') throw invalidNodeCredential();
   const member = recorded.member;
-  let lease: Lease = { meta: await clusterMeta(now), leads: false };
-  if (mayLead(member)) lease = await keepLease(member.nodeId, lease.meta, now, input.requestId);
+  // `read`: this call read the item consistently, so an election may decide on it.
+  const read = copy === undefined;
+  const meta = copy ?? (await reading) ?? remember(await ensureClusterMeta(true), now);
+  let lease: Lease = { meta, leads: false };
+  if (mayLead(member)) lease = await keepLease(member.nodeId, { meta, read }, now, input.requestId);
   return {
     drainState: member.drainState,
     suffrage: member.suffrage,
@@ -76,16 +80,21 @@ interface Lease {
   leads: boolean;
 }
 
-async function keepLease(nodeId: number, seen: ClusterMeta, now: number, requestId: string): Promise<Lease> {
-  let meta = seen;
+/**
+ * `seen.read`: the cluster item was read consistently by this very call (not the reused
+ * copy), or a refused renewal returned it as it stands: an election decides on it first.
+ */
+async function keepLease(nodeId: number, seen: { meta: ClusterMeta; read: boolean }, now: number, requestId: string): Promise<Lease> {
+  let { meta, read } = seen;
   if (meta.leaderNodeId === nodeId && !leaseLapsed(meta, now)) {
     const renewal = await renewLeader(nodeId, meta.raftTerm, now);
     if (renewal.kind === 'done') return { meta: remember(renewal.meta, now), leads: true };
     meta = remember(renewal.current, now);
+    read = true;
   }
   if (!leaseLapsed(meta, now) || now - electedAt < reuseMs()) return { meta, leads: false };
   electedAt = now;
-  const election = await electLeader(now, `node:${nodeId}`, requestId);
+  const election = await electLeader(now, `node:${nodeId}`, requestId, read ? { meta } : undefined);
   switch (election.kind) {
     case 'held':
       return { meta: remember(election.meta, now), leads: false };

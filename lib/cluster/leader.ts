@@ -3,7 +3,7 @@ import { Contention } from '../errors';
 import { AGAIN, withContention } from '../store/retry';
 import { takeLease, type Election } from './leader-store';
 import type { Member } from './member';
-import { readMintedCluster } from './member-reads';
+import { readElectorate, votersOf } from './member-reads';
 import { ensureClusterMeta, type ClusterMeta } from './meta';
 import { healthiestVoter, leaseLapsed } from './rules';
 
@@ -28,19 +28,21 @@ const thresholdMs = () => config.autopilot.lastContactThresholdSeconds * 1000;
 /**
  * Takes a lapsed leader lease for the healthiest active voter (heartbeats, and the
  * watcher, call this). Does nothing while the lease is held. `seen` is a consistent read
- * the caller already made (the watcher's pass): the first attempt decides on it, and only
- * a lost race reads again.
+ * the caller already made (the watcher's pass; a heartbeat's of the cluster item alone,
+ * whose voters are then read): the first attempt decides on it, and only a lost race
+ * reads again.
  */
 export async function electLeader(
   now: number,
   actor = 'system',
   requestId = 'election',
-  seen?: { meta: ClusterMeta; members: readonly Member[] },
+  seen?: { meta: ClusterMeta; members?: readonly Member[] },
 ): Promise<Election> {
   try {
     return await withContention<Election>(
       async (attempt) => {
-        const { meta, members } = attempt === 0 && seen ? seen : await readMintedCluster(true);
+        const { meta, members } =
+          attempt === 0 && seen ? { meta: seen.meta, members: seen.members ?? (await votersOf(seen.meta)) } : await readElectorate();
         if (!leaseLapsed(meta, now)) return { kind: 'held', meta };
         const candidate = healthiestVoter(members, now, thresholdMs());
         if (!candidate) return { kind: 'none' };
@@ -63,7 +65,7 @@ export async function electLeader(
 export async function transferLeadership(fromNodeId: number, now: number, actor = 'system', requestId = 'transfer'): Promise<Transfer> {
   return withContention<Transfer>(
     async () => {
-      const { meta, members } = await readMintedCluster(true);
+      const { meta, members } = await readElectorate();
       if (meta.leaderNodeId !== fromNodeId) return { kind: 'not-leader', meta };
       const candidate = healthiestVoter(members, now, thresholdMs(), fromNodeId);
       if (!candidate) return { kind: 'no-candidate' };

@@ -26,7 +26,7 @@ export async function listMembers(consistent = false, options: Omit<ParallelOpti
 
 /**
  * Every member and the cluster item, read side by side: what autopilot, the unpaged list and
- * an election decide on. `meta` is undefined before the cluster item exists.
+ * the watcher's pass decide on. `meta` is undefined before the cluster item exists.
  */
 export async function readCluster(
   consistent = false,
@@ -40,6 +40,28 @@ export async function readCluster(
 export async function readMintedCluster(consistent = false): Promise<{ meta: ClusterMeta; members: Member[] }> {
   const { meta, members } = await readCluster(consistent);
   return { meta: meta ?? (await ensureClusterMeta(consistent)), members };
+}
+
+/**
+ * The cluster item and its voters, consistently (the item minted the first time the cluster
+ * is seen): what an election or a hand-over decides on, since only a voter may lead.
+ */
+export async function readElectorate(): Promise<{ meta: ClusterMeta; members: Member[] }> {
+  const meta = await ensureClusterMeta(true);
+  return { meta, members: await votersOf(meta) };
+}
+
+/**
+ * The voters a cluster item pins (./meta.ts), each read consistently by key, all at once:
+ * whatever the cluster's size, as many reads as there are voters (a handful: Raft's three,
+ * five or seven), GetItems a container has made already rather than a command class of its
+ * own. An item written before it kept the pins (they do not account for every voter) has
+ * every member read instead, until the migration (lib/system/migrate.ts) writes them.
+ */
+export async function votersOf(meta: ClusterMeta): Promise<Member[]> {
+  const voters = Object.keys(meta.voterPins).map(Number);
+  if (voters.length !== meta.voterCount) return listMembers(true);
+  return (await Promise.all(voters.map((id) => getMember(id, true)))).filter((m): m is Member => m !== undefined);
 }
 
 /**

@@ -45,10 +45,14 @@ let cache: { ring: Keyring; at: number } | undefined;
 async function ring(maxAgeMs = config.keyCacheSeconds * 1000): Promise<Keyring> {
   const now = Date.now();
   if (cache && now - cache.at < maxAgeMs) return cache.ring;
-  const secret = await tokenSecret();
-  cache = { ring: (await readKeyring()) ?? initialRing(secret), at: now };
+  // The secret (on AWS its own GetParameter, once per container) and the keyring are read side by side.
+  const [secret, stored] = await Promise.all([tokenSecret(), readKeyring()]);
+  cache = { ring: stored ?? initialRing(secret), at: now };
   return cache.ring;
 }
+
+/** Whether a token's key is known now without reading the keyring (it was read under KEY_CACHE_SECONDS ago). */
+export const keyringCached = (now = Date.now()): boolean => cache !== undefined && now - cache.at < config.keyCacheSeconds * 1000;
 
 const verifies = (entry: { retiredAt?: number } | undefined, now: number): boolean =>
   entry !== undefined && (entry.retiredAt === undefined || now - entry.retiredAt < RETAIN_MS);

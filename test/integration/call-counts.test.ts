@@ -9,7 +9,8 @@ import { memberAt } from '../support/member';
 import { startRuntime, type Runtime } from '../support/runtime';
 
 /**
- * #19.1–2: a join and a heartbeat cost the same DynamoDB calls at 10 members as at 10,000.
+ * #19.1–2: a join and a heartbeat cost the same DynamoDB calls at 10 members as at 10,000,
+ * an election by a voter's heartbeat included.
  * Every call the runtime makes goes through the fault proxy (no faults), which counts them
  * by operation; the members beyond the few joined are seeded straight into the table with
  * BatchWriteItem (10,000 take a few seconds on DynamoDB Local).
@@ -117,6 +118,7 @@ interface Costs {
   leader: Record<string, number>;
   follower: Record<string, number>;
   leaderless: Record<string, number>;
+  election: Record<string, number>;
 }
 
 /** Consistent reads of the cluster item allowed over `ms`: one per reuse window, and one for a window begun before. */
@@ -142,6 +144,16 @@ async function measure(joining: number): Promise<Costs> {
   const leaderless = await beats(2);
   expect(leaderless.ops.UpdateItem).toBe(BEATS);
   expect(leaderless.ops.GetItem ?? 0).toBeLessThanOrEqual(reusedReads(leaderless.ms));
+
+  // A voter's heartbeat in the leaderless cluster elects: on the cluster item (read beside its
+  // write) and the voters the item pins, read by key (here node 1 alone), then the transaction; never the members.
+  await setLease(0, 0);
+  const election = await counted(async () => {
+    const res = await c.beat(node.get(1)!.node, 1);
+    expect(res.status).toBe(200);
+    expect(res.body.result).toMatchObject({ isLeader: true, leaderNodeId: 1 });
+  });
+  expect(election.ops.GetItem).toBe(2);
   await setLease(1, Date.now() + 600_000);
 
   // What never grows with the cluster: no Query or Scan of the members, and the same kinds of call at every size.
@@ -149,21 +161,32 @@ async function measure(joining: number): Promise<Costs> {
     const { GetItem: _reads, ...rest } = ops;
     return rest;
   };
-  return { join: join.ops, leader: shape(leader.ops), follower: shape(follower.ops), leaderless: shape(leaderless.ops) };
+  return {
+    join: join.ops,
+    leader: shape(leader.ops),
+    follower: shape(follower.ops),
+    leaderless: shape(leaderless.ops),
+    election: shape(election.ops),
+  };
 }
 
 describe('call counts at 10 and 10,000 members', () => {
-  it('a join is one BatchGetItem and one transaction, and a heartbeat one write, at either size', { timeout: 600_000 }, async () => {
-    await seed(1_000, 1_006); // with nodes 1 and 2, and node 3 joining: 10 members
-    const small = await measure(3);
+  it(
+    'a join is one BatchGetItem and one transaction, a heartbeat one write and an election by heartbeat the cluster item, its voters and one transaction, at either size',
+    { timeout: 600_000 },
+    async () => {
+      await seed(1_000, 1_006); // with nodes 1 and 2, and node 3 joining: 10 members
+      const small = await measure(3);
 
-    await seed(1_007, 10_999); // and node 4 joining: 10,001
-    const large = await measure(4);
+      await seed(1_007, 10_999); // and node 4 joining: 10,001
+      const large = await measure(4);
 
-    expect(small.join).toEqual({ BatchGetItem: 1, TransactWriteItems: 1 });
-    expect(small.leader).toEqual({ UpdateItem: 2 * BEATS });
-    expect(small.follower).toEqual({ UpdateItem: BEATS });
-    expect(small.leaderless).toEqual({ UpdateItem: BEATS });
-    expect(large).toEqual(small);
-  });
+      expect(small.join).toEqual({ BatchGetItem: 1, TransactWriteItems: 1 });
+      expect(small.leader).toEqual({ UpdateItem: 2 * BEATS });
+      expect(small.follower).toEqual({ UpdateItem: BEATS });
+      expect(small.leaderless).toEqual({ UpdateItem: BEATS });
+      expect(small.election).toEqual({ UpdateItem: 1, TransactWriteItems: 1 });
+      expect(large).toEqual(small);
+    },
+  );
 });

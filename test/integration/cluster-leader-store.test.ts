@@ -11,33 +11,44 @@ process.env.AUTOPILOT_LAST_CONTACT_THRESHOLD_SECONDS = '10';
 const { documents, TABLE } = await import('../../lib/store/client');
 const { keys } = await import('../../lib/store/keys');
 const { memberToItem } = await import('../../lib/cluster/member');
-const { ensureClusterMeta } = await import('../../lib/cluster/meta');
+const { ensureClusterMeta, pinAttribute } = await import('../../lib/cluster/meta');
 const { electLeader, transferLeadership, abdicate } = await import('../../lib/cluster/leader');
 const { PutCommand, UpdateCommand, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
 
-const put = (nodeId: number, heartbeatAgo: number, over: Partial<Member> = {}) =>
-  documents.send(
-    new PutCommand({
+const voters = new Set<number>();
+/** A member as the member store leaves it: a voter counted in voterCount and pinned on the cluster item, a nonvoter neither. */
+async function put(nodeId: number, heartbeatAgo: number, over: Partial<Member> = {}) {
+  const member = {
+    nodeId,
+    raftAddress: 'a:1',
+    apiAddress: 'a:2',
+    binaryVersion: 'v1',
+    certFingerprint: `fp${nodeId}`,
+    suffrage: 'voter',
+    drainState: 'active',
+    drainEpoch: 0,
+    lastHeartbeatAt: Date.now() - heartbeatAgo,
+    joinedAt: Date.now(),
+    createdAt: Date.now(),
+    origin: 'join',
+    peerURLs: [],
+    clientURLs: [],
+    ...over,
+  } as Member;
+  await documents.send(new PutCommand({ TableName: TABLE, Item: memberToItem(member) }));
+  const voter = member.suffrage === 'voter';
+  if (voter) voters.add(nodeId);
+  else voters.delete(nodeId);
+  await documents.send(
+    new UpdateCommand({
       TableName: TABLE,
-      Item: memberToItem({
-        nodeId,
-        raftAddress: 'a:1',
-        apiAddress: 'a:2',
-        binaryVersion: 'v1',
-        certFingerprint: `fp${nodeId}`,
-        suffrage: 'voter',
-        drainState: 'active',
-        drainEpoch: 0,
-        lastHeartbeatAt: Date.now() - heartbeatAgo,
-        joinedAt: Date.now(),
-        createdAt: Date.now(),
-        origin: 'join',
-        peerURLs: [],
-        clientURLs: [],
-        ...over,
-      } as Member),
+      Key: keys.clusterMeta(),
+      UpdateExpression: voter ? 'SET voterCount = :n, #pin = :fp' : 'SET voterCount = :n REMOVE #pin',
+      ExpressionAttributeNames: { '#pin': pinAttribute(nodeId) },
+      ExpressionAttributeValues: { ':n': voters.size, ...(voter ? { ':fp': member.certFingerprint } : {}) },
     }),
   );
+}
 const setLease = (leaderNodeId: number, leaderExpiresAt: number) =>
   documents.send(
     new UpdateCommand({
@@ -100,6 +111,16 @@ describe('the leader lease on the cluster item', () => {
     expect(await abdicate(meta.leaderNodeId)).toEqual({ kind: 'done' });
     expect(await ensureClusterMeta(true)).toMatchObject({ leaderNodeId: 0, raftTerm: meta.raftTerm });
     expect(await electLeader(Date.now())).toMatchObject({ kind: 'elected', raftTerm: meta.raftTerm + 1 });
+  });
+
+  it('decides on every member where the cluster item does not pin every voter (an item from before the pins)', async () => {
+    await put(5, 2_000);
+    await put(6, 0);
+    const meta = await ensureClusterMeta(true);
+    await abdicate(meta.leaderNodeId);
+    // The healthiest voter's pin is missing: read by the pins alone, node 6 could not be elected.
+    await documents.send(new UpdateCommand({ TableName: TABLE, Key: keys.clusterMeta(), UpdateExpression: `REMOVE ${pinAttribute(6)}` }));
+    expect(await electLeader(Date.now())).toMatchObject({ kind: 'elected', leaderNodeId: 6 });
   });
 
   it('leaves an audit entry for every change of leader', async () => {
