@@ -2,7 +2,7 @@ import { config } from '../config';
 import { Forbidden } from '../errors';
 import { electLeader, renewLeader } from './leader';
 import type { Machine } from './member';
-import { ensureClusterMeta, findClusterMeta, type ClusterMeta } from './meta';
+import { ensureClusterMeta, type ClusterMeta } from './meta';
 import { verifyNodeCredential } from '../identity/node-credentials';
 import { recordHeartbeat } from './member-state-store';
 import { invalidNodeCredential } from './refusals';
@@ -26,6 +26,12 @@ function remember(meta: ClusterMeta, now: number): ClusterMeta {
   return meta;
 }
 
+/** The reused copy while it is fresh; otherwise one consistent read, remembered (`read`: made by this call, so an election may decide on it). */
+async function clusterMeta(now: number): Promise<{ meta: ClusterMeta; read: boolean }> {
+  if (reused && reused.until > now) return { meta: reused.meta, read: false };
+  return { meta: remember(await ensureClusterMeta(true), now), read: true };
+}
+
 /**
  * POST /cluster/members/{id}/heartbeat: records liveness in one conditional write (which
  * also checks the node credential), then keeps the leader lease: the leader renews it;
@@ -44,13 +50,6 @@ export async function heartbeat(input: {
     throw new Forbidden('A node may heartbeat only for its own id');
   }
   const now = Date.now();
-  const copy = reused && reused.until > now ? reused.meta : undefined;
-  // Without a fresh copy, one consistent read of the cluster item goes out beside the write, not
-  // after it (one round trip, not two), and is remembered like any other copy. An invalid
-  // credential wastes it, so (once the cluster exists) at most once a reuse window per
-  // container; it never mints the item, which only a valid heartbeat may.
-  const reading = copy ? undefined : findClusterMeta(true).then((found) => (found ? remember(found, now) : undefined));
-  reading?.catch(() => undefined);
   const recorded = await recordHeartbeat({
     nodeId: input.nodeId,
     credentialHash: input.caller.credentialHash,
@@ -59,9 +58,7 @@ export async function heartbeat(input: {
   });
   if (recorded.kind === 'invalid-credential') throw invalidNodeCredential();
   const member = recorded.member;
-  // `read`: this call read the item consistently, so an election may decide on it.
-  const read = copy === undefined;
-  const meta = copy ?? (await reading) ?? remember(await ensureClusterMeta(true), now);
+  const { meta, read } = await clusterMeta(now);
   let lease: Lease = { meta, leads: false };
   if (mayLead(member)) lease = await keepLease(member.nodeId, { meta, read }, now, input.requestId);
   return {

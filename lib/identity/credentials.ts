@@ -4,9 +4,8 @@ import { checkCredentials } from './login';
 import type { Principal } from './principal';
 import { roleOf } from './roles';
 import { parseBasic } from './rules';
-import { findSession, sessionIdOf, type Session } from './session-store';
-import { keyringCached } from './signing-keys';
-import { unverifiedClaim, verifyToken } from './tokens';
+import { findSession, sessionIdOf } from './session-store';
+import { verifyToken } from './tokens';
 import { findUser } from './user-store';
 
 /** Resolvers of the user credentials (./authenticate.ts recognises each by its form). */
@@ -17,32 +16,19 @@ import { findUser } from './user-store';
  * deletion rewrites or ends the session). A token without a session is not accepted.
  */
 export async function fromAccessToken(token: string): Promise<Principal> {
-  const ahead = keyringCached() ? undefined : sessionAhead(token);
   const claims = await verifyToken('access', token);
   if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !roleOf(claims.role_id)) throw new Unauthorized('Invalid token');
-  const session = await (ahead?.sid === claims.sid ? ahead.session : findSession(claims.sid, ACCESS_SESSIONS));
-  if (!session) throw new Unauthorized('Session ended');
-  return { kind: 'user', userId: session.userId, email: session.email, role: session.role, via: 'access-token', sessionId: claims.sid };
+  return fromSessionClaim(claims.sid);
 }
 
-/** The sessions an access token may name (Ella's login or init, Sensu's): it lives only as long as its session. */
-const ACCESS_SESSIONS = ['ella', 'sensu'] as const;
-const SESSION_ID = /^[0-9a-f]{64}$/;
-
 /**
- * The session a token names, read before its signature is checked: only where the check
- * must read the keyring first (a new container, or the cache past KEY_CACHE_SECONDS), so
- * both reads go out together, one round trip instead of two. Nothing read is used unless
- * the token then verifies and names this very session; a forged token costs that one read
- * at most once per keyring read of a container, and none while the keyring is cached.
+ * An access token's session (Ella's login or init, Sensu's): the token lives only as long
+ * as it (logout, or deleting the user, revokes it at once) and acts with its current role.
  */
-function sessionAhead(token: string): { sid: string; session: Promise<Session | undefined> } | undefined {
-  const sid = unverifiedClaim(token, 'sid');
-  if (typeof sid !== 'string' || !SESSION_ID.test(sid)) return undefined;
-  const session = findSession(sid, ACCESS_SESSIONS);
-  // Unused when the token does not verify: its failure must not go unhandled.
-  session.catch(() => undefined);
-  return { sid, session };
+export async function fromSessionClaim(sid: string): Promise<Principal> {
+  const session = await findSession(sid, ['ella', 'sensu']);
+  if (!session) throw new Unauthorized('Session ended');
+  return { kind: 'user', userId: session.userId, email: session.email, role: session.role, via: 'access-token', sessionId: sid };
 }
 
 /** `roster_<id>_<secret>`: a live token whose owner still exists as created, with the owner's current role. */

@@ -51,25 +51,21 @@ async function ring(maxAgeMs = config.keyCacheSeconds * 1000): Promise<Keyring> 
   return cache.ring;
 }
 
-/** Whether a token's key is known now without reading the keyring (it was read under KEY_CACHE_SECONDS ago). */
-export const keyringCached = (now = Date.now()): boolean => cache !== undefined && now - cache.at < config.keyCacheSeconds * 1000;
-
 const verifies = (entry: { retiredAt?: number } | undefined, now: number): boolean =>
   entry !== undefined && (entry.retiredAt === undefined || now - entry.retiredAt < RETAIN_MS);
 
 /** The key that signs new tokens. */
 export async function signingKey(): Promise<SigningKey> {
-  const secret = await tokenSecret();
-  const { current } = await ring();
+  const [secret, { current }] = await Promise.all([tokenSecret(), ring()]);
   return { kid: current, key: keyOf(secret, current) };
 }
 
 /** The key a token's `kid` names, while it may still verify tokens; undefined otherwise. */
 export async function verificationKey(kid: string | undefined): Promise<Uint8Array | undefined> {
   if (!kid || !/^[0-9a-f]{16}$/.test(kid)) return undefined;
-  const secret = await tokenSecret();
   const now = Date.now();
-  let entry = (await ring()).keys.find((k) => k.kid === kid);
+  const [secret, keyring] = await Promise.all([tokenSecret(), ring()]);
+  let entry = keyring.keys.find((k) => k.kid === kid);
   // Signed by a key another instance rotated to, that this one's cache has not seen yet.
   if (!entry) entry = (await ring(UNKNOWN_KID_RELOAD_MS)).keys.find((k) => k.kid === kid);
   return verifies(entry, now) ? keyOf(secret, kid) : undefined;

@@ -1,4 +1,4 @@
-import { decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { Unauthorized } from '../errors';
 import { signingKey, verificationKey } from './signing-keys';
 
@@ -60,14 +60,5 @@ export async function verifyToken(kind: TokenKind, token: string): Promise<JWTPa
     if (!(err instanceof errors.JOSEError)) throw err;
     if (err instanceof errors.JWTExpired) throw new Unauthorized('Token expired');
     throw new Unauthorized('Invalid token');
-  }
-}
-
-/** A claim as the token states it, unchecked (undefined when it does not parse): never a decision, only what to read ahead. */
-export function unverifiedClaim(token: string, name: string): unknown {
-  try {
-    return decodeJwt(token)[name];
-  } catch {
-    return undefined;
   }
 }

@@ -145,8 +145,8 @@ async function measure(joining: number): Promise<Costs> {
   expect(leaderless.ops.UpdateItem).toBe(BEATS);
   expect(leaderless.ops.GetItem ?? 0).toBeLessThanOrEqual(reusedReads(leaderless.ms));
 
-  // A voter's heartbeat in the leaderless cluster elects: on the cluster item (read beside its
-  // write) and the voters the item pins, read by key (here node 1 alone), then the transaction; never the members.
+  // A voter's heartbeat in the leaderless cluster elects: on its own read of the cluster item and
+  // the voters the item pins, read by key (here node 1 alone), then the transaction; never the members.
   await setLease(0, 0);
   const election = await counted(async () => {
     const res = await c.beat(node.get(1)!.node, 1);
