@@ -1,7 +1,7 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { ensureTable } from '../../infra/local/table';
+import { createLocalTable } from '../support/table';
 
 // The store reads its table and endpoint from the environment at import, as on Lambda.
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
@@ -11,15 +11,7 @@ const { conditionFailure } = await import('../../lib/store/conditions');
 const { GetCommand, PutCommand, QueryCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
 const { OverlappingInvocation, withUsage } = await import('../../lib/metrics');
 
-beforeAll(async () => {
-  const client = new DynamoDBClient({
-    endpoint: process.env.DYNAMODB_ENDPOINT,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, TABLE);
-  client.destroy();
-});
+beforeAll(() => createLocalTable(TABLE));
 afterEach(() => vi.restoreAllMocks());
 
 const key = (n: number) => ({ PK: 'DOC#test', SK: `ITEM#${String(n).padStart(3, '0')}` });
