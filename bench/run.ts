@@ -23,6 +23,7 @@ import { measureOverhead } from './overhead';
 import { deployedLogSample, printPrices } from './pricing-report';
 import { capacityRows, measureItemSizes, reportCapacity } from './capacity-report';
 import { measureScale, reportScale } from './scale';
+import { resultsPath, sectionsOf } from './sections';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 600) * 1000;
@@ -56,8 +57,7 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** The console's asset function serves the console's files: judged on its own, not by the function rule. */
 const ASIDE = BUNDLE_RULE_ASIDE;
 const SCALE = (process.env.BENCH_SCALE ?? '10,1000,10000').split(',').map(Number);
-/** `BENCH_SECTIONS=2,3` runs only those sections (while iterating); the verdict then covers only them. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6,7').split(',').map(Number));
+const SECTIONS = sectionsOf(process.env.BENCH_SECTIONS);
 
 async function main(): Promise<void> {
   mkdirSync(join(root, '.roster'), { recursive: true });
@@ -449,8 +449,7 @@ async function main(): Promise<void> {
 
   console.log('\nVerdict');
   for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.target}: ${v.measured}`);
-  // A partial run (BENCH_SECTIONS) never replaces the full results.
-  const file = SECTIONS.size === 6 ? join(root, 'bench', 'results.json') : join(root, '.roster', 'bench-partial.json');
+  const file = resultsPath(root, SECTIONS);
   writeFileSync(
     file,
     JSON.stringify(
