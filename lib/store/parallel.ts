@@ -17,7 +17,11 @@ export interface IntegerKeyspace {
 
 export interface ParallelOptions {
   consistent?: boolean;
-  /** Items one Query asks for (its Limit): what one range is sized to hold. */
+  /**
+   * Items one Query asks for (its Limit); by default none, so a page is DynamoDB's 1 MB (about
+   * 4,000 members). Over 16 shards the parallelism is already there: a smaller page only added
+   * Queries (144 instead of 16 at 10,000 members, a third more of Roster's CPU for the same items).
+   */
   pageItems?: number;
   /** Into how many ranges the rest is split when a range turns out to hold more than a page. */
   fanout?: number;
@@ -30,7 +34,7 @@ export interface ParallelOptions {
   through?: string;
 }
 
-const DEFAULTS = { consistent: false, pageItems: 500, fanout: 8, concurrency: 4 } as const;
+const DEFAULTS = { consistent: false, fanout: 8, concurrency: 4 } as const;
 
 /** At most `n` calls of the returned function run at once; the rest wait their turn in order. */
 export function limiter(n: number) {
@@ -79,7 +83,7 @@ export async function queryParallel(space: IntegerKeyspace, options: ParallelOpt
             ':hi': tail && options.through !== undefined ? options.through : space.sk(hi),
           },
           ConsistentRead: consistent,
-          Limit: pageItems,
+          ...(pageItems === undefined ? {} : { Limit: pageItems }),
         }),
       ),
     );

@@ -172,7 +172,7 @@ async function measure(joining: number): Promise<Costs> {
 
 describe('call counts at 10 and 10,000 members', () => {
   it(
-    'a join is one BatchGetItem and one transaction, a heartbeat one write and an election by heartbeat the cluster item, its voters and one transaction, at either size',
+    'a join is one BatchGetItem and one transaction, a heartbeat one write and an election by heartbeat the cluster item, its voters and one transaction, at either size; a read of every member one Query a shard',
     { timeout: 600_000 },
     async () => {
       await seed(1_000, 1_006); // with nodes 1 and 2, and node 3 joining: 10 members
@@ -187,6 +187,11 @@ describe('call counts at 10 and 10,000 members', () => {
       expect(small.leaderless).toEqual({ UpdateItem: BEATS });
       expect(small.election).toEqual({ UpdateItem: 1, TransactWriteItems: 1 });
       expect(large).toEqual(small);
+
+      // Reading every one of the 10,001 (autopilot) is one Query per member shard: each shard's
+      // ~625 members come in one 1 MB page, not a Query per 500 and empty ranges after it.
+      const autopilot = await counted(async () => expect((await c.readonly.get('/api/v1/cluster/autopilot')).status).toBe(200));
+      expect(autopilot.ops.Query).toBe(keys.memberKeyspaces.length);
     },
   );
 });
