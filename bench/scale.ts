@@ -254,7 +254,7 @@ export function reportScale(scale: ScaleRow[], table: Table, judge: Judge): void
     );
   }
   table(
-    '5c. A mass failure: one watcher pass records every member failed (conditional writes, 32 in flight)',
+    '5c. A mass failure: one watcher pass records every member failed (conditional writes, 50 to a transaction, 4 transactions in flight)',
     ['members', 'marked failed', 'pass ms', 'ms/member'],
     scale.map((r) => {
       const f = r.probe?.massFailure;

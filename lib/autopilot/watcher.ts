@@ -3,7 +3,7 @@ import { electLeader } from '../cluster/leader';
 import type { Member } from '../cluster/member';
 import { ensureClusterMeta, type ClusterMeta } from '../cluster/meta';
 import { listMembers } from '../cluster/member-reads';
-import { recordHealth } from '../cluster/member-state-store';
+import { HEALTH_TRANSITIONS_PER_WRITE, recordHealth } from '../cluster/member-state-store';
 import { promote, remove } from '../cluster/member-store';
 import { promotionError, removalError } from '../cluster/refusals';
 import { leaseLapsed } from '../cluster/rules';
@@ -38,11 +38,11 @@ export interface PassReport {
 
 const ACTOR = 'system:autopilot';
 /**
- * Health transitions are independent conditional writes: this many in flight, so a partition
- * that fails 10,000 members is recorded within one schedule period (a minute) without
- * throttling a small table's burst capacity.
+ * Health transitions are independent conditional writes, HEALTH_TRANSITIONS_PER_WRITE to a
+ * transaction and this many transactions in flight, so a partition that fails 10,000 members
+ * is recorded within one schedule period (a minute) in some 200 writes.
  */
-const HEALTH_WRITES_IN_FLIGHT = 32;
+const HEALTH_WRITES_IN_FLIGHT = 4;
 
 export async function watcherPass(now: number, requestId: string, settings = config.autopilot): Promise<PassReport> {
   const thresholdMs = settings.lastContactThresholdSeconds * 1000;
@@ -66,14 +66,22 @@ export async function watcherPass(now: number, requestId: string, settings = con
 
   // 1. Health transitions: independent writes, a bounded number in flight (a partition can fail many members at once).
   const transitions = members.map((m) => ({ m, health: healthOf(m, now, thresholdMs) })).filter((t) => t.health.changed);
-  await eachBounded(transitions, HEALTH_WRITES_IN_FLIGHT, async ({ m, health }) => {
-    const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
-    const recorded = await recordHealth({ member: m, health, now, audit: audit('member.health', m.nodeId, details) });
-    if (recorded.kind === 'done') {
-      update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
-      report.health.push({ nodeId: m.nodeId, ...details });
-    } else {
-      skip(m.nodeId, 'health', 'changed concurrently');
+  const writes = Array.from({ length: Math.ceil(transitions.length / HEALTH_TRANSITIONS_PER_WRITE) }, (_, i) =>
+    transitions.slice(i * HEALTH_TRANSITIONS_PER_WRITE, (i + 1) * HEALTH_TRANSITIONS_PER_WRITE),
+  );
+  await eachBounded(writes, HEALTH_WRITES_IN_FLIGHT, async (write) => {
+    const judged = write.map(({ m, health }) => {
+      const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
+      return { member: m, health, details, audit: audit('member.health', m.nodeId, details) };
+    });
+    const outcomes = await recordHealth(judged, now);
+    for (const [i, { member: m, health, details }] of judged.entries()) {
+      if (outcomes[i] === 'done') {
+        update(m.nodeId, { healthy: health.healthy, stableSince: health.stableSince });
+        report.health.push({ nodeId: m.nodeId, ...details });
+      } else {
+        skip(m.nodeId, 'health', 'changed concurrently');
+      }
     }
   });
   report.health.sort((a, b) => a.nodeId - b.nodeId);

@@ -1,10 +1,10 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { auditedUpdate, type AuditEntry } from '../audit/audit';
+import { auditedUpdate, auditPut, type AuditEntry } from '../audit/audit';
 import { documents, TABLE } from '../store/client';
 import { cancellationReasons, conditionFailure } from '../store/conditions';
 import { keys } from '../store/keys';
 import { memberFromItem, type Machine, type Member } from './member';
-import { contended, memberCheck, memberRefusal, type MemberRefusal, type MemberRequirement } from './member-parts';
+import { memberCheck, memberRefusal, type MemberRefusal, type MemberRequirement } from './member-parts';
 import type { StoredCredential } from './member-join-store';
 
 /**
@@ -70,51 +70,76 @@ export async function checkMember(nodeId: number, req: MemberRequirement): Promi
   }
 }
 
-/**
- * Persists a health transition (`healthy` and its `stableSince`) with its audit entry.
- * `moved` when the member moved on since it was read: removed, recorded by another pass,
- * or (for a failure) heard from again.
- */
-export async function recordHealth(input: {
+/** A health transition the watcher judged: the member as read, its new health, and the entry that records it. */
+export interface HealthTransition {
   member: Member;
   health: { healthy: boolean; stableSince: number };
-  now: number;
   audit: AuditEntry;
-}): Promise<{ kind: 'done' } | { kind: 'moved' }> {
-  const { member, health } = input;
+}
+
+/** DynamoDB takes 100 actions a transaction: 50 transitions, each its update and its audit entry. */
+export const HEALTH_TRANSITIONS_PER_WRITE = 50;
+
+/** The transition's conditional update (its audit entry goes beside it). */
+function healthUpdate({ member, health }: HealthTransition) {
   const wasUnset = member.healthy === undefined;
   const silentSince = !health.healthy && member.lastHeartbeatAt !== undefined;
-  try {
-    await documents.send(
-      auditedUpdate(
-        {
-          Key: keys.member(member.nodeId),
-          UpdateExpression: 'SET healthy = :healthy, stableSince = :since',
-          // Only the transition judged: the member exists, its persisted health is still the one read
-          // (a concurrent pass records it once), and a failure only while no heartbeat came since.
-          ConditionExpression: [
-            'attribute_exists(PK)',
-            wasUnset ? 'attribute_not_exists(healthy)' : 'healthy = :was',
-            ...(silentSince ? ['lastHeartbeatAt = :beat'] : []),
-          ].join(' AND '),
-          ExpressionAttributeValues: {
-            ':healthy': health.healthy,
-            ':since': health.stableSince,
-            ...(wasUnset ? {} : { ':was': member.healthy }),
-            ...(silentSince ? { ':beat': member.lastHeartbeatAt } : {}),
-          },
-        },
-        input.audit,
-        input.now,
-      ),
-    );
-    return { kind: 'done' };
-  } catch (err) {
-    // Lost to a concurrent change of the member (another pass, a heartbeat): the next pass looks again.
-    const reasons = cancellationReasons(err);
-    if (reasons && (reasons[0]?.code === 'ConditionalCheckFailed' || contended(reasons))) return { kind: 'moved' };
-    throw err;
+  return {
+    Update: {
+      TableName: TABLE,
+      Key: keys.member(member.nodeId),
+      UpdateExpression: 'SET healthy = :healthy, stableSince = :since',
+      // Only the transition judged: the member exists, its persisted health is still the one read
+      // (a concurrent pass records it once), and a failure only while no heartbeat came since.
+      ConditionExpression: [
+        'attribute_exists(PK)',
+        wasUnset ? 'attribute_not_exists(healthy)' : 'healthy = :was',
+        ...(silentSince ? ['lastHeartbeatAt = :beat'] : []),
+      ].join(' AND '),
+      ExpressionAttributeValues: {
+        ':healthy': health.healthy,
+        ':since': health.stableSince,
+        ...(wasUnset ? {} : { ':was': member.healthy }),
+        ...(silentSince ? { ':beat': member.lastHeartbeatAt } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * Persists up to HEALTH_TRANSITIONS_PER_WRITE health transitions (`healthy` and its
+ * `stableSince`), each with its audit entry, in one transaction: a partition that fails
+ * thousands of members is a few hundred writes, not one a member. Each entry is written if
+ * and only if its change is. `moved` for a transition whose member moved on since it was read
+ * (removed, recorded by another pass, heard from again) or was contended: the transaction is
+ * sent again without it. Outcomes in the transitions' order.
+ */
+export async function recordHealth(transitions: readonly HealthTransition[], now: number): Promise<('done' | 'moved')[]> {
+  if (transitions.length > HEALTH_TRANSITIONS_PER_WRITE) throw new Error(`at most ${HEALTH_TRANSITIONS_PER_WRITE} transitions a write`);
+  const outcomes: ('done' | 'moved')[] = transitions.map(() => 'done');
+  let pending = transitions.map((_, i) => i);
+  while (pending.length > 0) {
+    try {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: pending.flatMap((i) => [healthUpdate(transitions[i]!), auditPut(transitions[i]!.audit, now)]),
+        }),
+      );
+      return outcomes;
+    } catch (err) {
+      const reasons = cancellationReasons(err);
+      if (!reasons) throw err;
+      // Each transition's update is at 2k: lost to a concurrent change of its member, the next pass looks again.
+      const lost = new Set(
+        pending.filter((_, k) => ['ConditionalCheckFailed', 'TransactionConflict'].includes(reasons[2 * k]?.code ?? '')),
+      );
+      // A cancellation that names no member that moved (a throttled write, say) is a fault: the pass fails, the next one retries.
+      if (lost.size === 0) throw err;
+      for (const i of lost) outcomes[i] = 'moved';
+      pending = pending.filter((i) => !lost.has(i));
+    }
   }
+  return outcomes;
 }
 
 export type RotateOutcome = { kind: 'done' } | { kind: 'missing' } | { kind: 'invalid-credential' } | { kind: 'unclaimed' };
