@@ -23,4 +23,7 @@ const server = createServer(async (req, res) => {
   console.log(`${req.method} ${target.path} ${result.statusCode}`);
   writeResult(res, result);
 });
+// Idle connections outlive the client's own keep-alive (as infra/local/server.ts's do): with Node's 5 s default the
+// server could close one just as the next test's fetch reused it ("other side closed", seen once in the suite).
+server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));
