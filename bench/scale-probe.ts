@@ -12,7 +12,7 @@ import { memberToItem } from '../lib/cluster/member';
 import { listMembers } from '../lib/cluster/member-reads';
 import { config } from '../lib/config';
 import { documents, TABLE } from '../lib/store/client';
-import { eachBounded } from '../lib/store/parallel';
+import { chunks, eachBounded } from '../lib/store/parallel';
 
 const ROUNDS = Number(process.env.PROBE_ROUNDS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -51,7 +51,7 @@ async function massFailure() {
   const items = members.map((m) => ({
     PutRequest: { Item: memberToItem({ ...m, healthy: true, stableSince: silentSince - 60_000, lastHeartbeatAt: silentSince }) },
   }));
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
+  const batches = chunks(items, 25);
   await eachBounded(batches, 8, async (batch) => {
     let pending: typeof batch | undefined = batch;
     while (pending?.length) {

@@ -15,6 +15,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { superviseRuntime } from '../infra/local/supervise';
 import { joinedMember, memberToItem } from '../lib/cluster/member';
 import { keys } from '../lib/store/keys';
+import { chunks } from '../lib/store/parallel';
 import { clusterClients } from '../test/support/cluster';
 import { usageOf } from './cost';
 
@@ -106,7 +107,7 @@ export async function seed(endpoint: string, table: string, count: number): Prom
     voterCount: count,
     initialized: true,
   });
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, b) => items.slice(b * 25, b * 25 + 25));
+  const batches = chunks(items, 25);
   for (let i = 0; i < batches.length; i += 8) {
     await Promise.all(
       batches.slice(i, i + 8).map(async (batch) => {

@@ -8,7 +8,7 @@ import { promote, remove } from '../cluster/member-store';
 import { promotionError, removalError } from '../cluster/refusals';
 import { leaseLapsed } from '../cluster/rules';
 import { config } from '../config';
-import { eachBounded } from '../store/parallel';
+import { chunks, eachBounded } from '../store/parallel';
 import { completeDueDrains } from '../drain/completion';
 import { failedFor, healthOf, isDead, promotable, removalBreaksQuorum } from './rules';
 
@@ -66,10 +66,7 @@ export async function watcherPass(now: number, requestId: string, settings = con
 
   // 1. Health transitions: independent writes, a bounded number in flight (a partition can fail many members at once).
   const transitions = members.map((m) => ({ m, health: healthOf(m, now, thresholdMs) })).filter((t) => t.health.changed);
-  const writes = Array.from({ length: Math.ceil(transitions.length / HEALTH_TRANSITIONS_PER_WRITE) }, (_, i) =>
-    transitions.slice(i * HEALTH_TRANSITIONS_PER_WRITE, (i + 1) * HEALTH_TRANSITIONS_PER_WRITE),
-  );
-  await eachBounded(writes, HEALTH_WRITES_IN_FLIGHT, async (write) => {
+  await eachBounded(chunks(transitions, HEALTH_TRANSITIONS_PER_WRITE), HEALTH_WRITES_IN_FLIGHT, async (write) => {
     const judged = write.map(({ m, health }) => {
       const details = { healthy: health.healthy, stableSince: new Date(health.stableSince).toISOString() };
       return { member: m, health, details, audit: audit('member.health', m.nodeId, details) };

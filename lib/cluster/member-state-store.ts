@@ -80,6 +80,9 @@ export interface HealthTransition {
 /** DynamoDB takes 100 actions a transaction: 50 transitions, each its update and its audit entry. */
 export const HEALTH_TRANSITIONS_PER_WRITE = 50;
 
+/** A transition's cancellation reasons that mean its member moved on (or was being changed) since the pass read it. */
+const MOVED_ON = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
+
 /** The transition's conditional update (its audit entry goes beside it). */
 function healthUpdate({ member, health }: HealthTransition) {
   const wasUnset = member.healthy === undefined;
@@ -130,9 +133,7 @@ export async function recordHealth(transitions: readonly HealthTransition[], now
       const reasons = cancellationReasons(err);
       if (!reasons) throw err;
       // Each transition's update is at 2k: lost to a concurrent change of its member, the next pass looks again.
-      const lost = new Set(
-        pending.filter((_, k) => ['ConditionalCheckFailed', 'TransactionConflict'].includes(reasons[2 * k]?.code ?? '')),
-      );
+      const lost = new Set(pending.filter((_, k) => MOVED_ON.has(reasons[2 * k]?.code ?? '')));
       // A cancellation that names no member that moved (a throttled write, say) is a fault: the pass fails, the next one retries.
       if (lost.size === 0) throw err;
       for (const i of lost) outcomes[i] = 'moved';

@@ -108,6 +108,10 @@ export async function queryParallel(space: IntegerKeyspace, options: ParallelOpt
   return (await range(space.low, space.high, true)).flat();
 }
 
+/** `items` in runs of at most `size` (the last may be shorter), in order: a batch write's or a transaction's share. */
+export const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 /**
  * `task` for every item, at most `n` in flight at once (a new one starts as soon as any
  * finishes, not batch by batch): for independent writes, such as a watcher pass that

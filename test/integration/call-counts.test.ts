@@ -3,6 +3,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-s
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { memberToItem } from '../../lib/cluster/member';
 import { keys } from '../../lib/store/keys';
+import { chunks } from '../../lib/store/parallel';
 import { clusterClients, sleep } from '../support/cluster';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { memberAt } from '../support/member';
@@ -55,7 +56,7 @@ afterAll(async () => {
 async function seed(from: number, to: number) {
   const now = Date.now();
   const items = Array.from({ length: to - from + 1 }, (_, i) => ({ PutRequest: { Item: memberToItem(memberAt(from + i, now)) } }));
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
+  const batches = chunks(items, 25);
   // A few batches in flight at once: DynamoDB Local takes them as fast as one at a time would, minus the round trips.
   for (let i = 0; i < batches.length; i += 8) {
     await Promise.all(

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { joinedMember, memberToItem } from '../../lib/cluster/member';
 import { keys } from '../../lib/store/keys';
+import { chunks } from '../../lib/store/parallel';
 import { LAMBDA_RESPONSE_LIMIT } from '../../lib/http/encoding';
 import { accessToken, bearer } from '../support/auth';
 import { client } from '../support/http';
@@ -49,7 +50,7 @@ async function seed(field: (nodeId: number) => string): Promise<void> {
     initialized: true,
   });
   const table = rt.env.TABLE_NAME!;
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, b) => items.slice(b * 25, b * 25 + 25));
+  const batches = chunks(items, 25);
   for (let i = 0; i < batches.length; i += 8) {
     await Promise.all(
       batches.slice(i, i + 8).map(async (batch) => {
